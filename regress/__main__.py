@@ -1,0 +1,3 @@
+from regress.cli import run
+
+run()

@@ -1,0 +1,50 @@
+"""The library entry points the CLI, the GitHub App and the Action share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from regress.engine import Options, Report, analyze
+from regress.errors import InputError
+from regress.source import git as gitsrc
+from regress.source.folder import FolderSnapshot
+from regress.source.folder import diff_folders as _diff_folders
+
+
+def diff_folders(base: Path, head: Path, options: Options | None = None) -> Report:
+    for p in (base, head):
+        if not p.is_dir():
+            raise InputError(f"{p}: not a folder")
+    b = FolderSnapshot(base)
+    h = FolderSnapshot(head)
+    return analyze(b, h, _diff_folders(b, h), options)
+
+
+def diff_git(
+    repo_path: Path, base_rev: str, head_rev: str, three_dot: bool = False, options: Options | None = None
+) -> Report:
+    """``base_rev..head_rev``, or with ``three_dot`` the merge base of the two against head."""
+    repo = gitsrc.open_repo(repo_path)
+    try:
+        head = gitsrc.resolve(repo, head_rev)
+        base = gitsrc.resolve(repo, base_rev)
+        if three_dot:
+            base = gitsrc.merge_base(repo, base, head)
+        b = gitsrc.GitSnapshot(repo, base, base_rev if not three_dot else f"merge-base({base_rev}, {head_rev})")
+        h = gitsrc.GitSnapshot(repo, head, head_rev)
+        return analyze(b, h, gitsrc.diff_snapshots(b, h), options)
+    finally:
+        repo.close()
+
+
+def diff_worktree(repo_path: Path, base_rev: str = "HEAD", options: Options | None = None) -> Report:
+    repo = gitsrc.open_repo(repo_path)
+    try:
+        if base_rev == "HEAD":
+            b = gitsrc.head_snapshot(repo)
+        else:
+            b = gitsrc.GitSnapshot(repo, gitsrc.resolve(repo, base_rev), base_rev)
+        h, changes = gitsrc.worktree_changes(repo, b)
+        return analyze(b, h, changes, options)
+    finally:
+        repo.close()

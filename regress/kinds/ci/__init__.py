@@ -1,0 +1,1 @@
+"""The CI model shared by every pipeline platform: pipelines, jobs, steps, classifications."""

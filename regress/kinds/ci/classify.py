@@ -1,0 +1,453 @@
+"""What a CI step or job is for, from the commands it runs and the actions it uses.
+
+Classes: ``test``, ``security`` (a scanner), ``lint``, ``coverage``, ``deploy``, ``notify``,
+``report`` (test/coverage result publishing), ``hardening`` (runner hardening), ``provenance``
+(signing, SBOM, attestations). The tables follow CATALOGUE.md "Signals"; users extend them in
+``.regress.yml`` (``classify:``).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from regress.kinds.ci.shell import Command, split
+
+TEST, SECURITY, LINT, COVERAGE, DEPLOY, NOTIFY, REPORT, HARDENING, PROVENANCE = (
+    "test",
+    "security",
+    "lint",
+    "coverage",
+    "deploy",
+    "notify",
+    "report",
+    "hardening",
+    "provenance",
+)
+
+#: Wrappers stripped before the command is recognised (``python -m pytest`` is ``pytest``).
+_WRAPPERS: dict[str, int] = {
+    "uv": 2,
+    "poetry": 2,
+    "pdm": 2,
+    "hatch": 2,
+    "pipenv": 2,
+    "rye": 2,  # "<tool> run X"
+    "npx": 1,
+    "bunx": 1,
+    "pnpx": 1,
+    "bundle": 2,  # bundle exec X
+    "nix": 0,
+    "coverage": 2,  # coverage run -m pytest → handled below
+}
+
+#: Test runners: first word(s) of a command (after unwrapping).
+TEST_COMMANDS: tuple[str, ...] = (
+    "pytest",
+    "py.test",
+    "tox",
+    "nox",
+    "unittest",
+    "nose2",
+    "trial",
+    "manage.py test",
+    "npm test",
+    "npm t",
+    "npm run test*",
+    "yarn test",
+    "yarn run test*",
+    "pnpm test",
+    "pnpm run test*",
+    "pnpm -r test",
+    "bun test",
+    "jest",
+    "vitest",
+    "mocha",
+    "ava",
+    "tap",
+    "node --test",
+    "karma",
+    "jasmine",
+    "cypress run",
+    "playwright test",
+    "wdio",
+    "testcafe",
+    "nx test",
+    "nx affected",
+    "nx run-many",
+    "turbo run test*",
+    "turbo test*",
+    "lerna run test*",
+    "go test",
+    "gotestsum",
+    "ginkgo",
+    "cargo test",
+    "cargo nextest",
+    "cargo tarpaulin",
+    "cargo llvm-cov",
+    "mvn test",
+    "mvn verify",
+    "mvn install",
+    "mvn package",
+    "mvn -B test",
+    "mvn -B verify",
+    "mvn -B install",
+    "./mvnw test",
+    "./mvnw verify",
+    "./gradlew test",
+    "./gradlew check",
+    "./gradlew build",
+    "gradle test",
+    "gradle check",
+    "gradle build",
+    "./gradlew connectedCheck",
+    "dotnet test",
+    "vstest.console",
+    "ctest",
+    "make test",
+    "make check",
+    "make tests",
+    "meson test",
+    "ninja test",
+    "bazel test",
+    "rspec",
+    "rake test",
+    "rake spec",
+    "rails test",
+    "cucumber",
+    "phpunit",
+    "vendor/bin/phpunit",
+    "pest",
+    "vendor/bin/pest",
+    "paratest",
+    "codecept run",
+    "composer test",
+    "swift test",
+    "xcodebuild test",
+    "fastlane scan",
+    "flutter test",
+    "dart test",
+    "mix test",
+    "cabal test",
+    "stack test",
+    "zig build test",
+    "deno test",
+    "R CMD check",
+    "julia --project -e *test*",
+    "just test",
+    "task test",
+    "make unit*",
+    "make integration*",
+    "make e2e*",
+    "make test-*",
+    "hatch test",
+    "circleci tests run",
+)
+SECURITY_COMMANDS: tuple[str, ...] = (
+    "codeql",
+    "semgrep",
+    "bandit",
+    "gosec",
+    "sonar-scanner",
+    "snyk test",
+    "snyk code test",
+    "snyk container test",
+    "snyk iac test",
+    "npm audit",
+    "yarn audit",
+    "pnpm audit",
+    "pip-audit",
+    "safety check",
+    "safety scan",
+    "osv-scanner",
+    "govulncheck",
+    "cargo audit",
+    "cargo deny",
+    "bundle audit",
+    "bundler-audit",
+    "composer audit",
+    "dependency-check",
+    "trivy",
+    "grype",
+    "checkov",
+    "tfsec",
+    "kics",
+    "terrascan",
+    "kube-score",
+    "kube-linter",
+    "kubesec",
+    "polaris",
+    "gitleaks",
+    "trufflehog",
+    "detect-secrets",
+    "ggshield",
+    "zap-baseline.py",
+    "zap-full-scan.py",
+    "nuclei",
+    "zizmor",
+    "hadolint",
+    "conftest test",
+    "scorecard",
+    "msdo",
+)
+LINT_COMMANDS: tuple[str, ...] = (
+    "ruff",
+    "flake8",
+    "pylint",
+    "black --check",
+    "isort --check*",
+    "mypy",
+    "pyright",
+    "eslint",
+    "prettier --check",
+    "tsc --noEmit",
+    "biome ci",
+    "biome check",
+    "golangci-lint",
+    "go vet",
+    "staticcheck",
+    "cargo clippy",
+    "cargo fmt",
+    "pre-commit run",
+    "shellcheck",
+    "yamllint",
+    "actionlint",
+    "markdownlint",
+    "terraform fmt",
+    "terraform validate",
+    "tflint",
+    "helm lint",
+    "kubeconform",
+    "rubocop",
+    "phpstan",
+    "psalm",
+    "npm run lint*",
+    "yarn lint",
+    "pnpm lint",
+    "make lint",
+)
+COVERAGE_COMMANDS: tuple[str, ...] = ("coverage report", "codecov", "coveralls", "nyc", "c8")
+DEPLOY_COMMANDS: tuple[str, ...] = (
+    "kubectl apply",
+    "kubectl rollout",
+    "helm upgrade",
+    "helm install",
+    "terraform apply",
+    "pulumi up",
+    "cdk deploy",
+    "serverless deploy",
+    "sls deploy",
+    "aws deploy",
+    "gcloud deploy",
+    "gcloud run deploy",
+    "gcloud app deploy",
+    "az webapp deploy",
+    "fly deploy",
+    "flyctl deploy",
+    "vercel --prod",
+    "netlify deploy",
+    "twine upload",
+    "npm publish",
+    "cargo publish",
+    "gem push",
+    "docker push",
+    "ansible-playbook",
+    "kustomize build",
+    "argocd app sync",
+)
+NOTIFY_COMMANDS: tuple[str, ...] = ()
+
+#: ``uses:`` prefixes (owner/repo[/path]) → class. Matched without the ``@ref``.
+ACTION_CLASSES: dict[str, str] = {
+    "github/codeql-action": SECURITY,
+    "semgrep/semgrep-action": SECURITY,
+    "returntocorp/semgrep-action": SECURITY,
+    "actions/dependency-review-action": SECURITY,
+    "aquasecurity/trivy-action": SECURITY,
+    "aquasecurity/tfsec-action": SECURITY,
+    "anchore/scan-action": SECURITY,
+    "bridgecrewio/checkov-action": SECURITY,
+    "checkmarx/kics-github-action": SECURITY,
+    "trufflesecurity/trufflehog": SECURITY,
+    "gitleaks/gitleaks-action": SECURITY,
+    "zaproxy/action-baseline": SECURITY,
+    "zaproxy/action-full-scan": SECURITY,
+    "zaproxy/action-api-scan": SECURITY,
+    "ossf/scorecard-action": SECURITY,
+    "zizmorcore/zizmor-action": SECURITY,
+    "snyk/actions": SECURITY,
+    "sonarsource/sonarcloud-github-action": SECURITY,
+    "sonarsource/sonarqube-scan-action": SECURITY,
+    "sonarsource/sonarqube-quality-gate-action": SECURITY,
+    "pypa/gh-action-pip-audit": SECURITY,
+    "google/osv-scanner-action": SECURITY,
+    "golang/govulncheck-action": SECURITY,
+    "rustsec/audit-check": SECURITY,
+    "embarkstudios/cargo-deny-action": SECURITY,
+    "hadolint/hadolint-action": SECURITY,
+    "tenable/terrascan-action": SECURITY,
+    "microsoft/security-devops-action": SECURITY,
+    "ggshield/ggshield-action": SECURITY,
+    "gitguardian/ggshield-action": SECURITY,
+    "jetbrains/qodana-action": SECURITY,
+    "projectdiscovery/nuclei-action": SECURITY,
+    "stackhawk/hawkscan-action": SECURITY,
+    "step-security/harden-runner": HARDENING,
+    "actions/attest-build-provenance": PROVENANCE,
+    "actions/attest-sbom": PROVENANCE,
+    "actions/attest": PROVENANCE,
+    "slsa-framework/slsa-github-generator": PROVENANCE,
+    "sigstore/cosign-installer": PROVENANCE,
+    "anchore/sbom-action": PROVENANCE,
+    "codecov/codecov-action": COVERAGE,
+    "coverallsapp/github-action": COVERAGE,
+    "enricomi/publish-unit-test-result-action": REPORT,
+    "dorny/test-reporter": REPORT,
+    "mikepenz/action-junit-report": REPORT,
+    "cypress-io/github-action": TEST,
+    "julia-actions/julia-runtest": TEST,
+    "slackapi/slack-github-action": NOTIFY,
+    "8398a7/action-slack": NOTIFY,
+    "rtcamp/action-slack-notify": NOTIFY,
+    "dawidd6/action-send-mail": NOTIFY,
+    "pagerduty/pagerduty-change-events-action": NOTIFY,
+    "getsentry/action-release": NOTIFY,
+    "newrelic/deployment-marker-action": NOTIFY,
+}
+
+#: Job ids/names that mark a test job (Scorecard CI-Tests substrings, CATALOGUE.md Signals).
+TEST_JOB_WORDS = ("test", "tests", "unit", "integration", "e2e", "check", "spec")
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """Command and action patterns per class; ``extended`` merges user patterns from config."""
+
+    commands: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            TEST: TEST_COMMANDS,
+            SECURITY: SECURITY_COMMANDS,
+            LINT: LINT_COMMANDS,
+            COVERAGE: COVERAGE_COMMANDS,
+            DEPLOY: DEPLOY_COMMANDS,
+            NOTIFY: NOTIFY_COMMANDS,
+        }
+    )
+    actions: Mapping[str, str] = field(default_factory=lambda: dict(ACTION_CLASSES))
+
+    def extended(self, commands: Mapping[str, Sequence[str]], actions: Mapping[str, str]) -> Patterns:
+        merged = {k: tuple(v) for k, v in self.commands.items()}
+        for cls, pats in commands.items():
+            merged[cls] = merged.get(cls, ()) + tuple(pats)
+        acts = dict(self.actions)
+        acts.update({k.lower(): v for k, v in actions.items()})
+        return Patterns(merged, acts)
+
+
+DEFAULT_PATTERNS = Patterns()
+
+
+def unwrap(argv: Sequence[str]) -> tuple[str, ...]:
+    """Strip runners that only start another command (``poetry run pytest`` → ``pytest``)."""
+    words = tuple(argv)
+    for _ in range(4):
+        if not words:
+            break
+        head = words[0].rsplit("/", 1)[-1] if words[0].startswith("/") else words[0]
+        if head in ("python", "python3", "py") or re.fullmatch(r"python3(\.\d+)?", head):
+            if len(words) >= 3 and words[1] == "-m":
+                words = words[2:]
+                continue
+            if len(words) >= 2 and words[1].endswith(".py"):
+                words = (words[1].rsplit("/", 1)[-1], *words[2:])
+                continue
+            break
+        if head in ("uv", "poetry", "pdm", "hatch", "pipenv", "rye") and len(words) >= 3 and words[1] == "run":
+            words = words[2:]
+            continue
+        if head in ("npx", "bunx", "pnpx"):
+            words = tuple(w for w in words[1:] if not w.startswith("-")) or words[1:]
+            continue
+        if head == "pnpm" and len(words) >= 3 and words[1] == "exec":
+            words = words[2:]
+            continue
+        if head == "bundle" and len(words) >= 3 and words[1] == "exec":
+            words = words[2:]
+            continue
+        if head == "coverage" and len(words) >= 2 and words[1] == "run":
+            rest = words[2:]
+            words = rest[1:] if rest[:1] == ("-m",) else tuple(w for w in rest if not w.startswith("-"))
+            continue
+        if head == "nix" and "-c" in words:
+            words = words[words.index("-c") + 1 :]
+            continue
+        if head in ("docker", "podman") and len(words) >= 2 and words[1] in ("run", "exec"):
+            break  # the image decides; matched on the whole text below
+        break
+    return words
+
+
+def command_matches(argv: Sequence[str], pattern: str) -> bool:
+    """``pattern`` is space-separated words; the last may contain shell-style wildcards."""
+    pwords = pattern.split()
+    if len(argv) < len(pwords):
+        return False
+    for i, pw in enumerate(pwords):
+        word = argv[i]
+        if i == 0:
+            word = word.removeprefix("./") if not pw.startswith("./") else word
+            base = word.rsplit("/", 1)[-1]
+            if not (fnmatch.fnmatchcase(word, pw) or fnmatch.fnmatchcase(base, pw)):
+                return False
+        elif not fnmatch.fnmatchcase(word, pw):
+            return False
+    return True
+
+
+def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS) -> frozenset[str]:
+    words = unwrap(argv)
+    if not words:
+        return frozenset()
+    out = set()
+    for cls, pats in patterns.commands.items():
+        if any(command_matches(words, p) for p in pats):
+            out.add(cls)
+    if TEST in out and any(w.startswith("--cov-fail-under") or w == "--cov-fail-under" for w in words):
+        out.add(COVERAGE)
+    return frozenset(out)
+
+
+def classify_script(script: str, patterns: Patterns = DEFAULT_PATTERNS) -> tuple[frozenset[str], list[Command]]:
+    cmds = split(script)
+    out: set[str] = set()
+    for c in cmds:
+        out |= classify_command(c.argv, patterns)
+    return frozenset(out), cmds
+
+
+def classify_action(uses: str, patterns: Patterns = DEFAULT_PATTERNS) -> frozenset[str]:
+    name = uses.split("@", 1)[0].lower()
+    for prefix, cls in patterns.actions.items():
+        if name == prefix or name.startswith(prefix + "/"):
+            return frozenset({cls})
+    return frozenset()
+
+
+def name_says_test(*names: str | None) -> bool:
+    for n in names:
+        if not n:
+            continue
+        words = set(_WORD_SPLIT.split(n.lower()))
+        if words & set(TEST_JOB_WORDS):
+            return True
+    return False
+
+
+def union(sets: Iterable[frozenset[str]]) -> frozenset[str]:
+    out: set[str] = set()
+    for s in sets:
+        out |= s
+    return frozenset(out)

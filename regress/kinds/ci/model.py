@@ -1,0 +1,134 @@
+"""Platform-neutral CI model: a pipeline (triggers, permissions) with jobs made of steps.
+
+GitHub Actions, GitLab CI, CircleCI, Azure Pipelines and Bitbucket map into these shapes, so a
+rule such as "a test step's failure is now ignored" is written once. Platform-only concepts live in
+``Pipeline.extra``/``Job.extra`` and get platform rules.
+
+Model objects of the ``ci`` family:
+- type ``pipeline``: key (platform, pipeline id), facts ``Pipeline``;
+- type ``job``: key (platform, pipeline id, job id), facts ``Job``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from regress.diff import FamilyDiff, name_list_key
+from regress.model import Route
+
+FAMILY = "ci"
+
+
+class RefKind(enum.StrEnum):
+    """How firmly a reference (action, image, include, orb) is pinned; ordered strongest first."""
+
+    LOCAL = "local"  # ./path in the same repository and snapshot
+    SHA = "sha"  # full commit id or image digest
+    TAG = "tag"  # looks like a version
+    BRANCH = "branch"  # anything else that moves (main, master, latest)
+    NONE = "none"  # no ref at all
+
+    @property
+    def strength(self) -> int:
+        return {"local": 4, "sha": 3, "tag": 2, "branch": 1, "none": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    key: str  # identity inside the job
+    index: int
+    route: Route  # route of the step inside the job body
+    name: str | None = None
+    uses: str | None = None  # action/orb/task without the ref
+    ref: str | None = None
+    ref_kind: RefKind | None = None
+    run: str | None = None
+    shell: str | None = None  # the effective shell command template, e.g. "bash -e {0}"
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    env: Mapping[str, Any] = field(default_factory=dict)
+    #: True, False, or the expression text when it depends on context.
+    continue_on_error: Any = False
+    condition: str | None = None
+    classes: frozenset[str] = frozenset()
+    #: Where the step came from when it was inlined from a local composite action.
+    via: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return f"step {self.name!r}"
+        if self.uses:
+            return f"step {self.uses}"
+        if self.run:
+            first = self.run.strip().splitlines()[0] if self.run.strip() else ""
+            return f"step '{first[:60]}'"
+        return f"step #{self.index + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    #: Expanded combinations, each a sorted tuple of (axis, raw value text).
+    combos: frozenset[tuple[tuple[str, str], ...]] = frozenset()
+    #: Set when the matrix is computed at run time (``fromJSON``): it cannot be compared.
+    dynamic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    platform: str
+    pipeline: str
+    id: str
+    route: Route
+    name: str | None = None
+    steps: tuple[Step, ...] = ()
+    needs: frozenset[str] = frozenset()
+    condition: str | None = None
+    #: Job-level failure tolerance: False, True, or the expression text.
+    allow_failure: Any = False
+    manual: bool = False
+    environment: str | None = None
+    matrix: Matrix | None = None
+    timeout: Any = None
+    runs_on: Any = None
+    permissions: Any = None
+    #: A reusable workflow / child pipeline / template this job delegates to.
+    uses: str | None = None
+    ref_kind: RefKind | None = None
+    secrets: Any = None
+    classes: frozenset[str] = frozenset()
+    #: Events (push, pull_request, merge_request, schedule, …) the job can run on; None = unknown.
+    events: frozenset[str] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"job {self.id!r}" + (f" ({self.name})" if self.name and self.name != self.id else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    event: str
+    #: Filters as written: branches, branches-ignore, paths, paths-ignore, tags, types, …
+    filters: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    platform: str
+    id: str
+    name: str | None = None
+    triggers: Mapping[str, Trigger] = field(default_factory=dict)
+    permissions: Any = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _steps_key(route: Route, items: list[Any]) -> Any:
+    if route and route[-1] == "steps":
+        return None  # steps are ordered; the rules pair them by their own keys
+    return name_list_key(route, items)
+
+
+DIFF = FamilyDiff(list_key=_steps_key)

@@ -1,0 +1,238 @@
+"""Just enough shell parsing to know which commands a script runs and whether their failure still
+fails the step.
+
+Not a shell: scripts are split into simple commands at ``;``, ``&&``, ``||``, ``|``, ``&`` and
+newlines (quotes and ``\\`` continuations respected, comments and heredoc bodies dropped), and each
+command keeps the operators around it, which is what "``pytest || true``" and "``pytest | tee``"
+detection needs. Expressions such as ``${{ … }}`` and ``$(…)`` become one opaque word.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+#: Words that introduce a command without being it.
+PREFIX_WORDS = frozenset(
+    {
+        "if",
+        "then",
+        "else",
+        "elif",
+        "do",
+        "while",
+        "until",
+        "!",
+        "time",
+        "exec",
+        "sudo",
+        "command",
+        "nohup",
+        "xvfb-run",
+        "{",
+        "(",
+    }
+)
+_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_GH_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    argv: tuple[str, ...]
+    text: str
+    #: The operator before and after this command: ``&&``, ``||``, ``|``, ``;``, ``&``, ``\n`` or "".
+    before: str
+    after: str
+    line: int  # 0-based line inside the script
+
+
+def redact(script: str) -> str:
+    """Replace ``${{ … }}`` expressions by an opaque word so they cannot split commands."""
+    return _GH_EXPR.sub("GHEXPR", script)
+
+
+def split(script: str) -> list[Command]:
+    text = redact(script)
+    out: list[Command] = []
+    buf: list[str] = []
+    start_line = 0
+    line = 0
+    before = ""
+    i = 0
+    n = len(text)
+    heredoc: str | None = None
+    pending_heredoc: str | None = None
+
+    def flush(op: str) -> None:
+        nonlocal buf, before, start_line
+        raw = "".join(buf).strip()
+        if raw:
+            argv = _argv(raw)
+            if argv:
+                out.append(Command(argv, raw, before, op, start_line))
+            before = op
+        elif op in ("&&", "||", "|"):
+            before = op
+        buf = []
+        start_line = line
+
+    while i < n:
+        ch = text[i]
+        if heredoc is not None:
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            if text[i:end].strip() == heredoc:
+                heredoc = None
+            i = end + 1
+            line += 1
+            start_line = line
+            continue
+        if ch == "\\" and i + 1 < n and text[i + 1] == "\n":
+            i += 2
+            line += 1
+            buf.append(" ")
+            continue
+        if ch in "'\"":
+            j = _quote_end(text, i)
+            line += text.count("\n", i, j)
+            buf.append(text[i:j])
+            i = j
+            continue
+        if ch == "#" and (not buf or buf[-1][-1:].isspace() or "".join(buf).strip() == ""):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if ch == "$" and text.startswith("$(", i):
+            j = _paren_end(text, i + 1)
+            buf.append("SUBST")
+            line += text.count("\n", i, j)
+            i = j
+            continue
+        if ch == "<" and text.startswith("<<", i) and not text.startswith("<<<", i):
+            m = re.match(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)['\"]?", text[i:])
+            if m:
+                pending_heredoc = m.group(1)
+                buf.append(text[i : i + m.end()])
+                i += m.end()
+                continue
+        if ch == "\n":
+            flush("\n")
+            line += 1
+            start_line = line
+            if pending_heredoc:
+                heredoc, pending_heredoc = pending_heredoc, None
+            i += 1
+            continue
+        two = text[i : i + 2]
+        if two in ("&&", "||"):
+            flush(two)
+            i += 2
+            continue
+        if ch in ";|&":
+            if ch == "&" and (text[i - 1 : i] in "<>" or text[i + 1 : i + 2] == ">"):
+                buf.append(ch)  # redirections such as 2>&1, &>
+                i += 1
+                continue
+            flush(ch)
+            i += 1
+            continue
+        buf.append(ch)
+        i += 1
+    flush("")
+    return out
+
+
+def _quote_end(text: str, i: int) -> int:
+    q = text[i]
+    j = i + 1
+    while j < len(text):
+        if text[j] == "\\" and q == '"':
+            j += 2
+            continue
+        if text[j] == q:
+            return j + 1
+        j += 1
+    return len(text)
+
+
+def _paren_end(text: str, i: int) -> int:
+    depth = 0
+    j = i
+    while j < len(text):
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        elif text[j] in "'\"":
+            j = _quote_end(text, j) - 1
+        j += 1
+    return len(text)
+
+
+def _argv(raw: str) -> tuple[str, ...]:
+    try:
+        words = shlex.split(raw, comments=False, posix=True)
+    except ValueError:
+        words = raw.split()
+    while words and (words[0] in PREFIX_WORDS or _ASSIGN.match(words[0])):
+        if words[0] == "sudo":
+            words = words[1:]
+            while words and words[0].startswith("-"):
+                words = words[1:]
+            continue
+        words = words[1:]
+    if words and words[0] == "env":
+        words = words[1:]
+        while words and (_ASSIGN.match(words[0]) or words[0].startswith("-")):
+            words = words[1:]
+    return tuple(words)
+
+
+def swallowed(cmds: list[Command], index: int, errexit: bool, pipefail: bool) -> str | None:
+    """Why the failure of ``cmds[index]`` no longer fails the script, or None if it still does.
+
+    ``errexit``/``pipefail`` are the shell's options when the script starts (``bash -e {0}`` …).
+    """
+    cmd = cmds[index]
+    if cmd.after == "||":
+        nxt = cmds[index + 1] if index + 1 < len(cmds) else None
+        if nxt is None or not (nxt.argv[:1] == ("exit",) and nxt.argv[1:2] not in (("0",),)):
+            shown = nxt.text if nxt is not None else ""
+            return f"'|| {shown}'" if shown else "'||'"
+    if cmd.after == "|" and not (pipefail or _sets_pipefail(cmds[:index])):
+        return "its output is piped without pipefail, so the pipe's last command decides"
+    if cmd.after == "&":
+        return "it runs in the background"
+    if cmd.before == "!" or cmd.argv[:1] == ("!",):
+        return "its status is negated"
+    errexit_now = _errexit_at(cmds[:index], errexit)
+    if not errexit_now:
+        later = [c for c in cmds[index + 1 :] if c.argv]
+        if later and cmd.after not in ("&&",):
+            return "'set +e' (or no -e) and it is not the last command"
+    return None
+
+
+def _errexit_at(cmds: list[Command], initial: bool) -> bool:
+    state = initial
+    for c in cmds:
+        if c.argv[:1] == ("set",):
+            for flag in c.argv[1:]:
+                if flag.startswith("-") and "e" in flag[1:] and not flag.startswith("--"):
+                    state = True
+                elif flag.startswith("+") and "e" in flag[1:]:
+                    state = False
+                elif flag == "errexit" and "-o" in c.argv:
+                    state = True
+    return state
+
+
+def _sets_pipefail(cmds: list[Command]) -> bool:
+    for c in cmds:
+        if c.argv[:1] == ("set",) and "pipefail" in c.argv:
+            return "-o" in c.argv or any(a.startswith("-") and "o" in a for a in c.argv[1:])
+    return False

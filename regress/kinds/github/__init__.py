@@ -1,0 +1,1 @@
+"""GitHub Actions: workflows, local composite actions and local reusable workflows."""

@@ -1,0 +1,522 @@
+"""GitHub Actions workflows and local composite actions as CI model objects.
+
+A workflow is loaded together with what it calls from the same snapshot: local composite actions
+(``uses: ./path``) are inlined into the calling job's steps (marked ``via``) and local reusable
+workflows (``uses: ./.github/workflows/x.yml``) lend their classification to the calling job, so a
+weakening inside a callee is judged where it runs. Remote actions and workflows are opaque, keyed
+by name and pin kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
+from regress.kinds.ci import classify as cls
+from regress.kinds.ci.model import FAMILY, Job, Matrix, Pipeline, RefKind, Step, Trigger
+from regress.kinds.ci.refs import split_image, split_uses
+from regress.model import ModelObject, Notice, NoticeKind, Origin, Route, YamlSourceMap
+from regress.source.base import Snapshot
+from regress.yamlload import LoadError, YFloat
+
+KIND = "github-actions"
+PLATFORM = "github"
+_WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
+_ACTION = re.compile(r"(^|/)action\.ya?ml$")
+#: GitHub's documented nesting limit for composite actions and reusable workflows.
+MAX_NESTING = 10
+_DEPLOY_WORDS = frozenset({"deploy", "deployment", "release", "publish", "rollout", "promote"})
+
+
+def is_workflow(path: str) -> bool:
+    return bool(_WORKFLOW.match(path))
+
+
+def is_action(path: str) -> bool:
+    return bool(_ACTION.search(path)) and not path.startswith(".github/workflows/")
+
+
+class GitHubActionsHandler:
+    kind = KIND
+    family = FAMILY
+
+    def units(self, path: str, snapshot: Snapshot) -> list[Unit]:
+        del snapshot
+        if is_workflow(path) or is_action(path):
+            return [Unit(KIND, path)]
+        return []
+
+    def load(self, unit: Unit, ctx: LoadContext) -> LoadResult:
+        result = LoadResult()
+        path = unit.root
+        if not ctx.exists(path):
+            return result
+        result.files.append(path)
+        try:
+            loaded = ctx.yaml(path)
+        except LoadError as exc:
+            result.errors.append(UnitError(path, exc.message, exc.line))
+            return result
+        doc = loaded.documents[0] if loaded.documents else None
+        if not isinstance(doc, dict):
+            if is_workflow(path):
+                result.errors.append(UnitError(path, "a workflow must be a mapping", 1))
+            return result
+        for line, key in loaded.duplicates:
+            result.notices.append(
+                Notice(NoticeKind.INPUT, f"duplicate key {key!r}: the last value is used", path, line)
+            )
+        builder = _Builder(ctx, result)
+        if is_workflow(path):
+            builder.workflow(path, doc)
+        else:
+            builder.composite(path, doc)
+        return result
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, YFloat):
+        return value.raw
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return repr(value)
+    return str(value)
+
+
+class _Builder:
+    def __init__(self, ctx: LoadContext, result: LoadResult) -> None:
+        self.ctx = ctx
+        self.result = result
+        settings = ctx.settings
+        self.patterns: cls.Patterns = getattr(settings, "patterns", None) or cls.DEFAULT_PATTERNS
+
+    # -- workflows ---------------------------------------------------------------------------
+    def workflow(self, path: str, doc: Mapping[str, Any]) -> None:
+        smap = YamlSourceMap(path, doc, 1)
+        origin = Origin(KIND, path, smap)
+        # ``on`` stays a string under YAML 1.2; a True key means a YAML 1.1 producer wrote the file.
+        triggers = parse_triggers(doc["on"] if "on" in doc else {**doc}.get(True))  # type: ignore[call-overload]
+        name = doc.get("name") if isinstance(doc.get("name"), str) else None
+        pipeline = Pipeline(
+            PLATFORM,
+            path,
+            name,
+            triggers,
+            doc.get("permissions"),
+            {"concurrency": doc.get("concurrency"), "env": doc.get("env"), "defaults": doc.get("defaults")},
+        )
+        self.result.objects.append(
+            ModelObject(
+                FAMILY,
+                "pipeline",
+                (PLATFORM, path),
+                _without(doc, "jobs"),
+                origin,
+                f"workflow {path}",
+                pipeline,
+                name_hint=name or "",
+            )
+        )
+        jobs = doc.get("jobs")
+        if not isinstance(jobs, dict):
+            return
+        wf_shell = _default_shell(doc)
+        for job_id, body in jobs.items():
+            if not isinstance(body, dict):
+                continue
+            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, triggers)
+            self.result.objects.append(
+                ModelObject(
+                    FAMILY,
+                    "job",
+                    (PLATFORM, path, str(job_id)),
+                    body,
+                    Origin(KIND, path, _Sub(smap, ("jobs", job_id))),
+                    f"{job.label} in {path}",
+                    job,
+                    name_hint=str(job_id),
+                )
+            )
+
+    def job(
+        self,
+        path: str,
+        job_id: str,
+        body: Mapping[str, Any],
+        route: Route,
+        wf_shell: str | None,
+        triggers: Mapping[str, Trigger],
+    ) -> Job:
+        runs_on = body.get("runs-on")
+        shell = _default_shell(body) or wf_shell
+        windows = "windows" in _text(runs_on).lower()
+        steps_raw = body.get("steps")
+        steps: list[Step] = []
+        counts: dict[str, int] = {}
+        if isinstance(steps_raw, list):
+            for i, raw in enumerate(steps_raw):
+                if isinstance(raw, dict):
+                    steps.extend(self.step(raw, i, ("steps", i), shell, windows, counts, path, 0))
+        uses = body.get("uses") if isinstance(body.get("uses"), str) else None
+        job_classes = cls.union(s.classes for s in steps)
+        ref_kind = None
+        if uses:
+            name, _, ref_kind = split_uses(uses)
+            job_classes |= self.callee_classes(name, ref_kind, 0)
+        job_name = body.get("name") if isinstance(body.get("name"), str) else None
+        if cls.name_says_test(job_id, job_name) and (steps or uses):
+            job_classes |= {cls.TEST}
+        env = body.get("environment")
+        env_name = env.get("name") if isinstance(env, dict) else env
+        env_text = _text(env_name) if env_name is not None else None
+        words = set(re.split(r"[^a-z0-9]+", f"{job_id} {job_name or ''}".lower()))
+        if env_text or words & _DEPLOY_WORDS:
+            job_classes |= {cls.DEPLOY}
+        needs = body.get("needs")
+        needs_set = frozenset(
+            [needs] if isinstance(needs, str) else [str(n) for n in needs] if isinstance(needs, list) else []
+        )
+        condition = body.get("if")
+        return Job(
+            platform=PLATFORM,
+            pipeline=path,
+            id=job_id,
+            route=route,
+            name=job_name,
+            steps=tuple(steps),
+            needs=needs_set,
+            condition=_text(condition) if condition is not None else None,
+            allow_failure=_flag(body.get("continue-on-error")),
+            environment=env_text,
+            matrix=parse_matrix(body.get("strategy")),
+            timeout=body.get("timeout-minutes"),
+            runs_on=runs_on,
+            permissions=body.get("permissions"),
+            uses=uses,
+            ref_kind=ref_kind,
+            secrets=body.get("secrets"),
+            classes=frozenset(job_classes),
+            events=frozenset(triggers) if triggers else None,
+            extra={
+                "container": body.get("container"),
+                "services": body.get("services"),
+                "concurrency": body.get("concurrency"),
+                "env": body.get("env"),
+                "deployment": env.get("deployment") if isinstance(env, dict) else None,
+            },
+        )
+
+    def step(
+        self,
+        raw: Mapping[str, Any],
+        index: int,
+        route: Route,
+        shell: str | None,
+        windows: bool,
+        counts: dict[str, int],
+        via_path: str,
+        depth: int,
+        via: str | None = None,
+    ) -> list[Step]:
+        uses = raw.get("uses") if isinstance(raw.get("uses"), str) else None
+        run = raw.get("run") if isinstance(raw.get("run"), str) else None
+        name = raw.get("name") if isinstance(raw.get("name"), str) else None
+        raw_inputs, raw_env = raw.get("with"), raw.get("env")
+        inputs: Mapping[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
+        env: Mapping[str, Any] = raw_env if isinstance(raw_env, dict) else {}
+        classes: frozenset[str] = frozenset()
+        uses_name = ref = None
+        ref_kind: RefKind | None = None
+        if uses:
+            uses_name, ref, ref_kind = split_uses(uses)
+            classes = cls.classify_action(uses_name, self.patterns)
+        step_shell = raw.get("shell") if isinstance(raw.get("shell"), str) else shell
+        if run is not None:
+            run_classes, _ = cls.classify_script(run, self.patterns)
+            classes |= run_classes
+        key = _step_key(raw, uses_name, name, run, counts)
+        if via:
+            key = f"{via}:{key}"
+        step = Step(
+            key=key,
+            index=index,
+            route=route,
+            name=name,
+            uses=uses_name,
+            ref=ref,
+            ref_kind=ref_kind,
+            run=run,
+            shell=effective_shell(step_shell, windows) if run is not None else None,
+            inputs=inputs,
+            env=env,
+            continue_on_error=_flag(raw.get("continue-on-error")),
+            condition=_text(raw["if"]) if "if" in raw else None,
+            classes=classes,
+            via=via,
+        )
+        out = [step]
+        if uses_name and ref_kind is RefKind.LOCAL and depth < MAX_NESTING:
+            inner = self.local_action_steps(uses_name, route, windows, counts, depth + 1, key)
+            if inner:
+                merged = cls.union(s.classes for s in inner)
+                out = [_replace_classes(step, step.classes | merged), *inner]
+        return out
+
+    def local_action_steps(
+        self, uses: str, route: Route, windows: bool, counts: dict[str, int], depth: int, via: str
+    ) -> list[Step]:
+        folder = uses[2:].strip("/") if uses.startswith(("./", "$/")) else uses
+        for fname in ("action.yml", "action.yaml"):
+            path = f"{folder}/{fname}" if folder else fname
+            if not self.ctx.exists(path):
+                continue
+            self.result.files.append(path)
+            try:
+                doc = self.ctx.yaml(path).documents[0]
+            except (LoadError, IndexError):
+                self.result.notices.append(Notice(NoticeKind.UNRESOLVED, f"local action {uses} cannot be read", path))
+                return []
+            runs = doc.get("runs") if isinstance(doc, dict) else None
+            steps = runs.get("steps") if isinstance(runs, dict) else None
+            if not isinstance(steps, list):
+                return []  # a JavaScript or Docker action: opaque
+            out: list[Step] = []
+            for i, raw in enumerate(steps):
+                if isinstance(raw, dict):
+                    out.extend(self.step(raw, i, route, None, windows, counts, path, depth, via=f"{path}#{i}"))
+            return out
+        if not uses.startswith("./.github/workflows"):
+            self.result.notices.append(Notice(NoticeKind.UNRESOLVED, f"local action {uses} not found in this tree"))
+        return []
+
+    def callee_classes(self, name: str, ref_kind: RefKind | None, depth: int) -> frozenset[str]:
+        """Classes of the jobs of a local reusable workflow (remote ones are opaque)."""
+        if ref_kind is not RefKind.LOCAL or depth >= MAX_NESTING:
+            return frozenset()
+        path = name[2:] if name.startswith(("./", "$/")) else name
+        if not self.ctx.exists(path):
+            self.result.notices.append(
+                Notice(NoticeKind.UNRESOLVED, f"reusable workflow {name} not found in this tree")
+            )
+            return frozenset()
+        self.result.files.append(path)
+        try:
+            doc = self.ctx.yaml(path).documents[0]
+        except (LoadError, IndexError):
+            return frozenset()
+        jobs = doc.get("jobs") if isinstance(doc, dict) else None
+        if not isinstance(jobs, dict):
+            return frozenset()
+        out: set[str] = set()
+        for job_id, body in jobs.items():
+            if not isinstance(body, dict):
+                continue
+            job = self.job(path, str(job_id), body, ("jobs", job_id), _default_shell(doc), {})
+            out |= job.classes
+        return frozenset(out)
+
+    # -- composite actions --------------------------------------------------------------------
+    def composite(self, path: str, doc: Mapping[str, Any]) -> None:
+        runs = doc.get("runs")
+        if not isinstance(runs, dict) or not isinstance(runs.get("steps"), list):
+            return
+        smap = YamlSourceMap(path, doc, 1)
+        counts: dict[str, int] = {}
+        steps: list[Step] = []
+        for i, raw in enumerate(runs["steps"]):
+            if isinstance(raw, dict):
+                steps.extend(self.step(raw, i, ("runs", "steps", i), None, False, counts, path, 1))
+        name = doc.get("name") if isinstance(doc.get("name"), str) else None
+        job = Job(
+            platform=PLATFORM,
+            pipeline=path,
+            id="(composite action)",
+            route=(),
+            name=name,
+            steps=tuple(steps),
+            classes=cls.union(s.classes for s in steps),
+            extra={"inputs": doc.get("inputs")},
+        )
+        self.result.objects.append(
+            ModelObject(
+                FAMILY,
+                "job",
+                (PLATFORM, path, "(composite action)"),
+                doc,
+                Origin(KIND, path, smap),
+                f"composite action {path}",
+                job,
+                name_hint=name or "",
+            )
+        )
+
+
+class _Sub:
+    """A source map for a sub-tree: routes are relative to ``prefix`` inside the file's map."""
+
+    __slots__ = ("inner", "prefix")
+
+    def __init__(self, inner: YamlSourceMap, prefix: Route) -> None:
+        self.inner = inner
+        self.prefix = prefix
+
+    def locate(self, route: Route) -> tuple[str, int | None]:
+        return self.inner.locate((*self.prefix, *route))
+
+
+def _without(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != key}
+
+
+def _flag(value: Any) -> Any:
+    """continue-on-error: a bool, or the expression text when it is one."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    text = _text(value).strip()
+    low = text.lower()
+    if low in ("true", "${{ true }}"):
+        return True
+    if low in ("false", "${{ false }}", ""):
+        return False
+    return text
+
+
+def _step_key(
+    raw: Mapping[str, Any], uses: str | None, name: str | None, run: str | None, counts: dict[str, int]
+) -> str:
+    if isinstance(raw.get("id"), str):
+        return f"id:{raw['id']}"
+    if uses:
+        base = f"uses:{uses}"
+    elif name:
+        base = f"name:{name}"
+    else:
+        norm = " ".join((run or "").split())
+        base = "run:" + hashlib.sha256(norm.encode()).hexdigest()[:12]
+    n = counts.get(base, 0)
+    counts[base] = n + 1
+    return base if n == 0 else f"{base}#{n + 1}"
+
+
+def _replace_classes(step: Step, classes: frozenset[str]) -> Step:
+    from dataclasses import replace
+
+    return replace(step, classes=classes)
+
+
+def parse_triggers(on: Any) -> dict[str, Trigger]:
+    if isinstance(on, str):
+        return {on: Trigger(on)}
+    if isinstance(on, list):
+        return {str(e): Trigger(str(e)) for e in on}
+    if isinstance(on, dict):
+        out: dict[str, Trigger] = {}
+        for event, filters in on.items():
+            out[str(event)] = Trigger(str(event), filters if isinstance(filters, dict) else {})
+        return out
+    return {}
+
+
+def _default_shell(body: Mapping[str, Any]) -> str | None:
+    defaults = body.get("defaults")
+    run = defaults.get("run") if isinstance(defaults, dict) else None
+    shell = run.get("shell") if isinstance(run, dict) else None
+    return shell if isinstance(shell, str) else None
+
+
+#: GitHub's documented shell templates ("Workflow syntax", jobs.<id>.steps[*].shell).
+SHELL_TEMPLATES = {
+    None: "bash -e {0}",
+    "bash": "bash --noprofile --norc -eo pipefail {0}",
+    "sh": "sh -e {0}",
+    "pwsh": "pwsh -command . '{0}'",
+    "powershell": "powershell -command . '{0}'",
+    "cmd": '%ComSpec% /D /E:ON /V:OFF /S /C "CALL "{0}""',
+    "python": "python {0}",
+}
+
+
+def effective_shell(shell: str | None, windows: bool) -> str:
+    if shell is None and windows:
+        return SHELL_TEMPLATES["pwsh"]
+    return SHELL_TEMPLATES.get(shell, shell or SHELL_TEMPLATES[None])
+
+
+def shell_options(template: str) -> tuple[bool, bool]:
+    """(errexit, pipefail) of a shell template; PowerShell and cmd only keep the last exit code."""
+    words = template.split()
+    if not words or words[0] not in ("bash", "sh", "zsh", "dash", "ksh"):
+        return False, False
+    flags = "".join(w[1:] for w in words[1:] if w.startswith("-") and not w.startswith("--"))
+    errexit = "e" in flags
+    pipefail = "pipefail" in words
+    return errexit, pipefail
+
+
+def parse_matrix(strategy: Any) -> Matrix | None:
+    if not isinstance(strategy, dict) or "matrix" not in strategy:
+        return None
+    matrix = strategy["matrix"]
+    if isinstance(matrix, str):
+        return Matrix(dynamic=True)
+    if not isinstance(matrix, dict):
+        return None
+    axes: list[tuple[str, list[str]]] = []
+    for axis, values in matrix.items():
+        if axis in ("include", "exclude"):
+            continue
+        if isinstance(values, str):
+            return Matrix(dynamic=True)
+        if isinstance(values, list):
+            axes.append((str(axis), [_text(v) for v in values]))
+    combos: set[tuple[tuple[str, str], ...]] = set()
+    if axes:
+        names = [a for a, _ in axes]
+        for values in itertools.product(*(v for _, v in axes)):
+            combos.add(tuple(sorted(zip(names, values, strict=True))))
+    exclude = matrix.get("exclude")
+    if isinstance(exclude, list):
+        for ex in exclude:
+            if isinstance(ex, dict):
+                pairs = {(str(k), _text(v)) for k, v in ex.items()}
+                combos = {c for c in combos if not pairs <= set(c)}
+    include = matrix.get("include")
+    if isinstance(include, str):
+        return Matrix(dynamic=True)
+    if isinstance(include, list):
+        for inc in include:
+            if not isinstance(inc, dict):
+                continue
+            pairs = {(str(k), _text(v)) for k, v in inc.items()}
+            base_axes = {a for a, _ in axes}
+            # An include that only adds keys to existing combinations extends them; one that
+            # names an axis value not in the matrix adds a combination (GitHub's documented rule).
+            matched = [
+                c
+                for c in combos
+                if {p for p in pairs if p[0] in base_axes} <= set(c) and any(p[0] in base_axes for p in pairs)
+            ]
+            if matched:
+                for c in matched:
+                    combos.discard(c)
+                    extra = {p for p in pairs if p[0] not in base_axes}
+                    combos.add(tuple(sorted(set(c) | extra)))
+            else:
+                combos.add(tuple(sorted(pairs)))
+    return Matrix(frozenset(combos))
+
+
+def image_ref(value: Any) -> tuple[str, str | None, RefKind] | None:
+    image = value.get("image") if isinstance(value, dict) else value
+    if not isinstance(image, str) or not image:
+        return None
+    return split_image(image)

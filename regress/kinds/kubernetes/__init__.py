@@ -1,0 +1,1 @@
+"""Kubernetes manifests: objects keyed by (group, kind, namespace, name, render root)."""

@@ -1,0 +1,24 @@
+"""The file kinds regress knows, in the order they claim changed paths (first claim wins), and the
+model families their objects join."""
+
+from __future__ import annotations
+
+from regress.diff import FamilyDiff
+from regress.kinds.base import Handler
+from regress.kinds.ci import model as ci_model
+from regress.kinds.github.handler import GitHubActionsHandler
+from regress.kinds.helm.handler import HelmHandler
+from regress.kinds.kubernetes import identity as k8s_identity
+from regress.kinds.kubernetes.handler import KubernetesHandler
+
+HANDLERS: tuple[Handler, ...] = (
+    GitHubActionsHandler(),
+    HelmHandler(),
+    # The plain manifest handler claims any YAML/JSON file, so it comes last.
+    KubernetesHandler(),
+)
+
+FAMILIES: dict[str, FamilyDiff] = {
+    ci_model.FAMILY: ci_model.DIFF,
+    k8s_identity.FAMILY: k8s_identity.DIFF,
+}

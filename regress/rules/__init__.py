@@ -1,0 +1,1 @@
+"""The rules: one module per rule, listed in :mod:`regress.rules.registry`."""

@@ -1,0 +1,124 @@
+"""A failing test (or scan) no longer fails its job or pipeline.
+
+## What it does
+Reports a test or scanner step, or a test job, that gains `continue-on-error` (GitHub Actions) or
+`allow_failure` (GitLab) — `true`, or an expression that may be true. A job-level flag that is true
+only for matrix entries that are new in the head (`continue-on-error: ${{ matrix.experimental }}`
+on a newly added `3.15-dev` entry) is a test *added*, not weakened, and is not reported.
+
+## Why is this bad?
+With the flag set the step or job concludes `success` even when tests fail, so the check a
+reviewer and branch protection rely on turns green over broken code.
+
+## Example
+```yaml
+# base                         # head
+- name: Test                   - name: Test
+  run: pytest                    run: pytest
+                                 continue-on-error: true
+```
+
+## How to resolve
+Remove the flag, quarantine the flaky tests explicitly, or approve the finding with the reason.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from regress.findings import Category, Severity
+from regress.kinds.ci.classify import SECURITY, TEST
+from regress.kinds.ci.model import FAMILY, Job
+from regress.kinds.ci.pairing import pair_steps
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.ci import KINDS
+
+_MATRIX_REF = re.compile(r"^\$\{\{\s*(!?)\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}$")
+_FLAG_KEYS = {"github": "continue-on-error", "gitlab": "allow_failure"}
+
+
+def _on(value: Any) -> bool:
+    return value is True or isinstance(value, str)
+
+
+def _shown(value: Any) -> str:
+    return (
+        "absent" if value is False or value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    )
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    del ctx
+    if change.before is None or change.after is None:
+        return
+    before, after = change.before.facts, change.after.facts
+    if not isinstance(before, Job) or not isinstance(after, Job):
+        return
+    flag = _FLAG_KEYS.get(after.platform, "continue-on-error")
+    job_kind = TEST in after.classes or TEST in before.classes
+    if job_kind and not _on(before.allow_failure) and _on(after.allow_failure) and not _only_new_entries(before, after):
+        yield Hit(
+            message=f"{after.label} in {after.pipeline} may now fail without failing the pipeline "
+            f"({flag}: {_shown(before.allow_failure)} → {_shown(after.allow_failure)})",
+            attr=f"job.{flag}",
+            head_route=(flag,),
+            base_route=(flag,),
+            before=before.allow_failure,
+            after=after.allow_failure,
+        )
+    for sb, sa in pair_steps(before, after):
+        if sb is None or sa is None:
+            continue
+        classes = sa.classes | sb.classes
+        if not classes & {TEST, SECURITY}:
+            continue
+        if _on(sb.continue_on_error) or not _on(sa.continue_on_error):
+            continue
+        what = "test" if TEST in classes else "scan"
+        yield Hit(
+            message=f"{what} {sa.label} of {after.label} in {after.pipeline} no longer fails the job "
+            f"({flag}: {_shown(sb.continue_on_error)} → {_shown(sa.continue_on_error)})",
+            attr=f"step[{sa.key}].{flag}",
+            head_route=(*sa.route, flag),
+            base_route=(*sb.route, flag),
+            before=sb.continue_on_error,
+            after=sa.continue_on_error,
+            severity=Severity.HIGH if what == "scan" else None,
+        )
+
+
+def _only_new_entries(before: Job, after: Job) -> bool:
+    """True when the job's flag is ``${{ matrix.X }}`` and every matrix entry where X is truthy
+    is new in the head."""
+    if not isinstance(after.allow_failure, str) or after.matrix is None or after.matrix.dynamic:
+        return False
+    m = _MATRIX_REF.match(after.allow_failure.strip())
+    if not m:
+        return False
+    negate, axis = m.group(1) == "!", m.group(2)
+    old = before.matrix.combos if before.matrix is not None else frozenset()
+    flagged = [c for c in after.matrix.combos if _truthy(dict(c).get(axis)) != negate]
+    return bool(flagged) and all(c not in old for c in flagged)
+
+
+def _truthy(text: str | None) -> bool:
+    return text not in (None, "", "false", "0", "null")
+
+
+RULE = Rule(
+    code="CI004",
+    name="test-failure-ignored",
+    category=Category.TESTS,
+    severity=Severity.HIGH,
+    kinds=KINDS,
+    watches=((FAMILY, "job"),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)

@@ -1,0 +1,278 @@
+"""Snapshots of git commits, read straight from the object database with gitpython.
+
+No checkout, no index refresh, no writes: trees and blobs are read by id (through one long-lived
+``git cat-file --batch`` process that gitpython keeps), so this works on bare repositories,
+worktrees and read-only clones. Changed paths come from comparing trees top-down and skipping every
+subtree whose id is equal on both sides, so the cost follows the size of the change, not of the
+repository.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import git
+from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from regress.errors import InputError
+from regress.source.base import ChangeType, EntryType, PathChange, join
+from regress.source.folder import FolderSnapshot
+
+_TREE = 0o040000
+_LINK = 0o120000
+_GITLINK = 0o160000
+_EMPTY: dict[str, tuple[bytes, int]] = {}
+
+
+def entry_type(mode: int) -> EntryType | None:
+    if mode == _LINK:
+        return EntryType.SYMLINK
+    if mode == _GITLINK:
+        return EntryType.SUBMODULE
+    if mode & 0o170000 == 0o100000:
+        return EntryType.FILE
+    return None
+
+
+def open_repo(path: Path) -> git.Repo:
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        raise InputError(f"not a git repository: {path}") from None
+
+
+class GitSnapshot:
+    """One commit (or the empty tree, for a repository without commits)."""
+
+    def __init__(self, repo: git.Repo, commit: git.Commit | None, label: str) -> None:
+        self.repo = repo
+        self.commit = commit
+        self.label = label
+        self.resolved = commit.hexsha if commit is not None else "(empty tree)"
+        self._dirs: dict[str, dict[str, tuple[bytes, int]]] = {}
+
+    # -- tree access -------------------------------------------------------------------------
+    def _dir(self, folder: str) -> dict[str, tuple[bytes, int]]:
+        cached = self._dirs.get(folder)
+        if cached is not None:
+            return cached
+        if self.commit is None:
+            return _EMPTY
+        if folder == "":
+            tree = self.commit.tree
+        else:
+            parent, _, name = folder.rpartition("/")
+            entry = self._dir(parent).get(name)
+            if entry is None or entry[1] != _TREE:
+                self._dirs[folder] = _EMPTY
+                return _EMPTY
+            tree = git.Tree(self.repo, entry[0], path=folder)
+        # Tree._cache is the parsed (binsha, mode, name) list; reading it avoids building one
+        # gitpython object per entry, which dominates the cost on wide folders.
+        entries = {name: (binsha, mode) for binsha, mode, name in _tree_entries(tree)}
+        self._dirs[folder] = entries
+        return entries
+
+    def _entry(self, path: str) -> tuple[bytes, int] | None:
+        folder, _, name = path.rpartition("/")
+        return self._dir(folder).get(name)
+
+    # -- Snapshot protocol ---------------------------------------------------------------------
+    def entry_type(self, path: str) -> EntryType | None:
+        entry = self._entry(path)
+        return entry_type(entry[1]) if entry else None
+
+    def blob_id(self, path: str) -> str | None:
+        entry = self._entry(path)
+        if entry is None or entry_type(entry[1]) is not EntryType.FILE:
+            return None
+        return entry[0].hex()
+
+    def read(self, path: str) -> bytes:
+        entry = self._entry(path)
+        if entry is None or entry_type(entry[1]) is not EntryType.FILE:
+            raise KeyError(path)
+        data: bytes = self.repo.odb.stream(entry[0]).read()
+        return data
+
+    def size(self, path: str) -> int | None:
+        entry = self._entry(path)
+        if entry is None or entry_type(entry[1]) is not EntryType.FILE:
+            return None
+        size: int = self.repo.odb.info(entry[0]).size
+        return size
+
+    def is_dir(self, path: str) -> bool:
+        if path == "":
+            return self.commit is not None
+        entry = self._entry(path)
+        return entry is not None and entry[1] == _TREE
+
+    def walk(self, prefix: str) -> Iterator[str]:
+        entries = self._dir(prefix)
+        for name in sorted(entries):
+            _binsha, mode = entries[name]
+            path = join(prefix, name)
+            if mode == _TREE:
+                yield from self.walk(path)
+            elif entry_type(mode) is EntryType.FILE:
+                yield path
+
+    def files_in(self, folder: str) -> list[str]:
+        entries = self._dir(folder)
+        return [join(folder, n) for n in sorted(entries) if entry_type(entries[n][1]) is EntryType.FILE]
+
+    def tree_id(self, folder: str) -> bytes | None:
+        if folder == "":
+            return self.commit.tree.binsha if self.commit is not None else None
+        entry = self._entry(folder)
+        return entry[0] if entry and entry[1] == _TREE else None
+
+
+def _tree_entries(tree: git.Tree) -> list[tuple[bytes, int, str]]:
+    cache: list[tuple[bytes, int, str]] = tree._cache
+    return cache
+
+
+def diff_snapshots(base: GitSnapshot, head: GitSnapshot) -> list[PathChange]:
+    out: list[PathChange] = []
+    _diff_dir(base, head, "", out)
+    return out
+
+
+def _diff_dir(base: GitSnapshot, head: GitSnapshot, folder: str, out: list[PathChange]) -> None:
+    a = base._dir(folder)
+    b = head._dir(folder)
+    for name in sorted(a.keys() | b.keys()):
+        ea, eb = a.get(name), b.get(name)
+        if ea == eb:
+            continue
+        path = join(folder, name)
+        ta = ea[1] if ea else None
+        tb = eb[1] if eb else None
+        if ta == _TREE and tb == _TREE:
+            _diff_dir(base, head, path, out)
+            continue
+        if ta == _TREE:
+            _list_side(base, path, out, deleted=True)
+            ta = None
+        if tb == _TREE:
+            _list_side(head, path, out, deleted=False)
+            tb = None
+        kind_a = entry_type(ta) if ta is not None else None
+        kind_b = entry_type(tb) if tb is not None else None
+        if kind_a is None and kind_b is None:
+            continue
+        if kind_a is None:
+            out.append(PathChange(path, ChangeType.ADDED, None, kind_b))
+        elif kind_b is None:
+            out.append(PathChange(path, ChangeType.DELETED, kind_a, None))
+        elif kind_a is not kind_b:
+            out.append(PathChange(path, ChangeType.TYPE_CHANGED, kind_a, kind_b))
+        else:
+            out.append(PathChange(path, ChangeType.MODIFIED, kind_a, kind_b))
+
+
+def _list_side(snap: GitSnapshot, folder: str, out: list[PathChange], deleted: bool) -> None:
+    for name, (_, mode) in sorted(snap._dir(folder).items()):
+        path = join(folder, name)
+        if mode == _TREE:
+            _list_side(snap, path, out, deleted)
+            continue
+        kind = entry_type(mode)
+        if kind is None:
+            continue
+        if deleted:
+            out.append(PathChange(path, ChangeType.DELETED, kind, None))
+        else:
+            out.append(PathChange(path, ChangeType.ADDED, None, kind))
+
+
+# -- revisions --------------------------------------------------------------------------------
+
+
+def resolve(repo: git.Repo, rev: str) -> git.Commit:
+    try:
+        obj: Any = repo.rev_parse(rev)
+        commit = obj if isinstance(obj, git.Commit) else obj.peel(git.Commit)  # tags
+        if not isinstance(commit, git.Commit):
+            raise InputError(f"{rev!r} does not name a commit")
+        return commit
+    except (BadName, ValueError, IndexError, GitCommandError):
+        pass
+    hint = ""
+    if os.path.exists(os.path.join(repo.git_dir, "shallow")):
+        hint = " (this is a shallow clone: fetch more history, e.g. git fetch --unshallow)"
+    elif not _has_commits(repo):
+        hint = " (the repository has no commits yet)"
+    raise InputError(f"unknown revision {rev!r}{hint}")
+
+
+def _has_commits(repo: git.Repo) -> bool:
+    try:
+        repo.head.commit  # noqa: B018 - raises ValueError when HEAD is unborn
+        return True
+    except ValueError:
+        return False
+
+
+def merge_base(repo: git.Repo, a: git.Commit, b: git.Commit) -> git.Commit:
+    try:
+        bases = repo.merge_base(a, b)
+    except GitCommandError as exc:
+        raise InputError(
+            f"cannot compute the merge base of {a.hexsha[:12]} and {b.hexsha[:12]}: {exc.stderr.strip() or exc}"
+        ) from None
+    if not bases:
+        shallow = os.path.exists(os.path.join(repo.git_dir, "shallow"))
+        hint = " (shallow clone: fetch more history)" if shallow else ""
+        raise InputError(f"{a.hexsha[:12]} and {b.hexsha[:12]} have no common ancestor{hint}")
+    base = bases[0]
+    assert isinstance(base, git.Commit)
+    return base
+
+
+def head_snapshot(repo: git.Repo) -> GitSnapshot:
+    if not _has_commits(repo):
+        return GitSnapshot(repo, None, "HEAD")
+    return GitSnapshot(repo, repo.head.commit, "HEAD")
+
+
+def worktree_changes(repo: git.Repo, base: GitSnapshot) -> tuple[FolderSnapshot, list[PathChange]]:
+    """The working tree (tracked files plus untracked ones git does not ignore) against ``base``."""
+    if repo.bare or repo.working_tree_dir is None:
+        raise InputError("this repository has no working tree: name two revisions, e.g. main..HEAD")
+    root = Path(repo.working_tree_dir)
+    env = {"GIT_OPTIONAL_LOCKS": "0"}  # read-only: git must not refresh the index behind our back
+    g = repo.git
+    try:
+        tracked = g.ls_files("-z", env=env).split("\0")
+        untracked = g.ls_files("-z", "--others", "--exclude-standard", env=env).split("\0")
+        if base.commit is not None:
+            changed = g.diff("--name-only", "--no-renames", "-z", base.commit.hexsha, env=env).split("\0")
+        else:
+            changed = tracked
+    except GitCommandError as exc:
+        raise InputError(f"cannot read the working tree: {exc.stderr.strip() or exc}") from None
+    visible = {p for p in tracked + untracked if p}
+    head = FolderSnapshot(root, label="working tree", only=visible)
+    paths = sorted({p for p in changed + untracked if p})
+    out: list[PathChange] = []
+    for path in paths:
+        ta, tb = base.entry_type(path), head.entry_type(path)
+        if ta is None and tb is None:
+            continue
+        if ta is None:
+            out.append(PathChange(path, ChangeType.ADDED, None, tb))
+        elif tb is None:
+            out.append(PathChange(path, ChangeType.DELETED, ta, None))
+        elif ta is not tb:
+            out.append(PathChange(path, ChangeType.TYPE_CHANGED, ta, tb))
+        elif ta is EntryType.FILE and base.blob_id(path) == head.blob_id(path):
+            continue  # only the index or mode differed
+        else:
+            out.append(PathChange(path, ChangeType.MODIFIED, ta, tb))
+    return head, out
