@@ -27,6 +27,10 @@ CANONICAL_GROUP = {
     "CronJob": "batch",
     "Job": "batch",
     "Event": "",
+    # OpenShift kinds were served from the core "v1" API before their own groups existed.
+    "DeploymentConfig": "apps.openshift.io",
+    "SecurityContextConstraints": "security.openshift.io",
+    "Route": "route.openshift.io",
 }
 
 #: Cluster-scoped kinds have no namespace in their identity.

@@ -39,6 +39,18 @@ POD_LEVEL_SECURITY = (
     "appArmorProfile",
     "windowsOptions",
 )
+#: Fields that exist only in the pod's securityContext (PodSecurityContext) and apply to the pod's
+#: volumes and processes as a whole.
+POD_ONLY_SECURITY = ("fsGroup", "fsGroupChangePolicy", "supplementalGroups", "sysctls")
+#: Fields that exist only in a container's securityContext: set at pod level they are not part of
+#: the API (dropped or rejected), so a container block moved to pod level loses them.
+CONTAINER_ONLY_SECURITY = (
+    "allowPrivilegeEscalation",
+    "privileged",
+    "capabilities",
+    "readOnlyRootFilesystem",
+    "procMount",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +121,64 @@ def effective_security(obj: ModelObject, c: Container, field: str) -> Setting:
     return Setting(None, None)
 
 
+def pod_security(obj: ModelObject, field: str) -> Setting:
+    """``field`` of the pod-level securityContext."""
+    route = pod_spec_route(obj)
+    psc = pod_spec(obj).get("securityContext")
+    if route is not None and isinstance(psc, dict) and psc.get(field) is not None:
+        return Setting(psc[field], (*route, "securityContext", field))
+    return Setting(None, None)
+
+
+def pod_field(obj: ModelObject, field: str) -> Setting:
+    """A field of the pod spec itself (``hostNetwork``, ``serviceAccountName``…)."""
+    route = pod_spec_route(obj)
+    spec = pod_spec(obj)
+    if route is not None and spec.get(field) is not None:
+        return Setting(spec[field], (*route, field))
+    return Setting(None, None)
+
+
+def pod_template_route(obj: ModelObject) -> Route | None:
+    """Where the pod's own metadata lives (the object's for a Pod, the template's otherwise)."""
+    route = pod_spec_route(obj)
+    if route is None:
+        return None
+    return ("metadata",) if obj.type == "Pod" else (*route[:-1], "metadata")
+
+
+def pod_annotations(obj: ModelObject) -> dict[str, Any]:
+    route = pod_template_route(obj)
+    value = get_path(obj.body, (*route, "annotations")) if route is not None else None
+    return value if isinstance(value, dict) else {}
+
+
+def object_annotations(obj: ModelObject) -> dict[str, Any]:
+    """The object's own annotations."""
+    value = get_path(obj.body, ("metadata", "annotations"))
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    name: str
+    route: Route
+    body: dict[str, Any]
+
+
+def volumes(obj: ModelObject) -> dict[str, Volume]:
+    """The pod's volumes by name."""
+    route = pod_spec_route(obj)
+    items = pod_spec(obj).get("volumes")
+    if route is None or not isinstance(items, list):
+        return {}
+    out: dict[str, Volume] = {}
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            out[item["name"]] = Volume(item["name"], (*route, "volumes", i), item)
+    return out
+
+
 def pair_containers(
     before: ModelObject | None, after: ModelObject | None
 ) -> list[tuple[Container | None, Container | None]]:
@@ -127,3 +197,51 @@ def pair_containers(
             pairs.extend((None, c) for c in left_b)
     pairs.sort(key=lambda p: (CONTAINER_LISTS.index((p[1] or p[0]).list_name), (p[1] or p[0]).name))  # type: ignore[union-attr]
     return pairs
+
+
+def from_pod_level(obj: ModelObject, setting: Setting) -> bool:
+    """Whether an effective setting comes from the pod-level securityContext."""
+    route = pod_spec_route(obj)
+    if route is None or setting.route is None:
+        return False
+    return setting.route[: len(route) + 1] == (*route, "securityContext")
+
+
+def capability_set(c: Container, which: str) -> frozenset[str] | None:
+    """``capabilities.add`` or ``.drop`` of a container, normalised (``cap_net_raw`` = ``NET_RAW``);
+    empty when absent, None when it is not a list of names (unknown)."""
+    caps = get_path(c.body, ("securityContext", "capabilities", which))
+    if caps is None:
+        return frozenset()
+    if not isinstance(caps, list) or not all(isinstance(x, str) for x in caps):
+        return None
+    return frozenset(normalise_capability(x) for x in caps)
+
+
+def normalise_capability(name: str) -> str:
+    upper = name.strip().upper()
+    return upper[4:] if upper.startswith("CAP_") else upper
+
+
+RESOURCE_KINDS = ("limits", "requests")
+
+
+def container_resources(c: Container) -> dict[tuple[str, str], Setting]:
+    """(limits|requests, resource) → value as written, with where it is. A request that is not set
+    takes the limit's value, as the API server defaults it (Kubernetes docs, "Resource Management
+    for Pods and Containers"): the route then points at the limit."""
+    res = c.body.get("resources")
+    out: dict[tuple[str, str], Setting] = {}
+    if not isinstance(res, dict):
+        return out
+    for kind in RESOURCE_KINDS:
+        values = res.get(kind)
+        if not isinstance(values, dict):
+            continue
+        for name, value in values.items():
+            if isinstance(name, str) and value is not None:
+                out[(kind, name)] = Setting(value, (*c.route, "resources", kind, name))
+    for (kind, name), setting in list(out.items()):
+        if kind == "limits":
+            out.setdefault(("requests", name), setting)
+    return out

@@ -3,9 +3,10 @@
 ## What it does
 Reports a Deployment, StatefulSet, ReplicaSet, ReplicationController or DeploymentConfig whose
 `spec.replicas` is lower than before. An absent `replicas` counts as Kubernetes' default, 1.
-Changes are ignored while a HorizontalPodAutoscaler targets the workload on the head side: the
-HPA owns the count then, and dropping `replicas` is the recommended practice when adding one
-(the HPA's own minimum is checked by `hpa-weakened`).
+Changes are ignored while a HorizontalPodAutoscaler (or a KEDA ScaledObject, which drives one)
+targets the workload on the head side: the autoscaler owns the count then, and dropping
+`replicas` is the recommended practice when adding one (the HPA's own minimum is checked by
+`hpa-weakened`).
 
 ## Why is this bad?
 Fewer replicas means less headroom and, at one replica, no availability during a rollout, a node
@@ -36,6 +37,7 @@ from regress.kinds.kubernetes.workload import SCALABLE_TYPES
 from regress.model import Change, get_path
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.kubernetes import KINDS
+from regress.rules.kubernetes.context import partners
 
 ROUTE = ("spec", "replicas")
 
@@ -57,7 +59,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before, after = replicas(raw_before), replicas(raw_after)
     if before is None or after is None or after >= before:
         return
-    if hpa_for(change.after, ctx.around("head", change.after)) is not None:
+    if hpa_for(change.after, partners(ctx, "head", change.after)) is not None:
         return
     severity = Severity.HIGH if after <= 1 < before else None
     shown_after = "absent (1)" if raw_after is None else str(after)
