@@ -4,7 +4,33 @@ from __future__ import annotations
 
 from regress.rules.base import Rule
 from regress.rules.ci import action_pin_weakened, test_failure_ignored, test_job_removed
-from regress.rules.kubernetes import privileged_container, probe_removed, replicas_reduced
+from regress.rules.kubernetes import (
+    capabilities_added,
+    capabilities_no_longer_dropped,
+    container_image_unpinned,
+    default_service_account_used,
+    host_namespace_shared,
+    host_path_mounted,
+    host_port_added,
+    ingress_security_weakened,
+    network_policy_weakened,
+    pod_security_level_lowered,
+    privilege_escalation_allowed,
+    privileged_container,
+    probe_removed,
+    rbac_rules_widened,
+    replicas_reduced,
+    role_binding_widened,
+    root_filesystem_writable,
+    run_as_root_allowed,
+    scanner_ignore_annotation_added,
+    scc_loosened,
+    seccomp_or_apparmor_relaxed,
+    secret_exposed_as_env,
+    service_account_token_automounted,
+    service_exposed,
+    uid_or_gid_lowered,
+)
 from regress.rules.meta import CONFIG_CHANGED, RULE_ERROR, UNVERIFIABLE
 
 RULES: tuple[Rule, ...] = (
@@ -19,6 +45,29 @@ RULES: tuple[Rule, ...] = (
     privileged_container.RULE,
     replicas_reduced.RULE,
     probe_removed.RULE,
+    # Kubernetes: pod and container security
+    privilege_escalation_allowed.RULE,
+    run_as_root_allowed.RULE,
+    uid_or_gid_lowered.RULE,
+    root_filesystem_writable.RULE,
+    capabilities_added.RULE,
+    capabilities_no_longer_dropped.RULE,
+    host_namespace_shared.RULE,
+    host_port_added.RULE,
+    host_path_mounted.RULE,
+    seccomp_or_apparmor_relaxed.RULE,
+    service_account_token_automounted.RULE,
+    default_service_account_used.RULE,
+    container_image_unpinned.RULE,
+    secret_exposed_as_env.RULE,
+    rbac_rules_widened.RULE,
+    role_binding_widened.RULE,
+    network_policy_weakened.RULE,
+    service_exposed.RULE,
+    ingress_security_weakened.RULE,
+    pod_security_level_lowered.RULE,
+    scc_loosened.RULE,
+    scanner_ignore_annotation_added.RULE,
 )
 
 
