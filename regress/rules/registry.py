@@ -5,6 +5,8 @@ from __future__ import annotations
 from regress.rules.base import Rule
 from regress.rules.ci import action_pin_weakened, test_failure_ignored, test_job_removed
 from regress.rules.kubernetes import (
+    alert_rules_removed,
+    api_server_audit_weakened,
     capabilities_added,
     capabilities_no_longer_dropped,
     container_image_unpinned,
@@ -16,6 +18,8 @@ from regress.rules.kubernetes import (
     host_port_added,
     hpa_weakened,
     ingress_security_weakened,
+    log_shipping_removed,
+    metrics_scraping_removed,
     network_policy_weakened,
     pdb_loosened,
     pdb_removed,
@@ -24,6 +28,7 @@ from regress.rules.kubernetes import (
     priority_class_lowered,
     privilege_escalation_allowed,
     privileged_container,
+    probe_loosened,
     probe_removed,
     rbac_rules_widened,
     replicas_reduced,
@@ -89,6 +94,12 @@ RULES: tuple[Rule, ...] = (
     priority_class_lowered.RULE,
     cronjob_safety_weakened.RULE,
     volume_retention_weakened.RULE,
+    # Kubernetes: monitoring
+    probe_loosened.RULE,
+    metrics_scraping_removed.RULE,
+    alert_rules_removed.RULE,
+    log_shipping_removed.RULE,
+    api_server_audit_weakened.RULE,
 )
 
 
