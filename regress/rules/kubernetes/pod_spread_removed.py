@@ -4,11 +4,11 @@
 Collects, per topology key (hostname, zone, region, …), how strongly the pod template spreads its
 replicas: *hard* (`podAntiAffinity.requiredDuringScheduling…`, or a `topologySpreadConstraint`
 with `whenUnsatisfiable: DoNotSchedule`) or *soft* (`preferredDuringScheduling…`,
-`ScheduleAnyway`). Reports a key whose spread got weaker: hard → soft, or removed. Moving between
-anti-affinity and topology spread constraints on the same key, and renaming a deprecated key
-(`failure-domain.beta.kubernetes.io/zone` → `topology.kubernetes.io/zone`), are silent. Only
-workloads that can run more than one replica on the head side are checked: `replicas` > 1 or an
-autoscaler allowing more.
+`ScheduleAnyway`). Reports a key whose spread got weaker: hard → none is medium, hard → soft
+and soft → none are low. Moving between anti-affinity and topology spread constraints on the
+same key, and renaming a deprecated key (`failure-domain.beta.kubernetes.io/zone` →
+`topology.kubernetes.io/zone`), are silent. Only workloads that can run more than one replica on
+the head side are checked: `replicas` > 1 or an autoscaler allowing more.
 
 ## Why is this bad?
 Without spread the scheduler may put every replica on one node or in one zone: that node's
