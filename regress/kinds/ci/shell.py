@@ -207,14 +207,38 @@ def swallowed(cmds: list[Command], index: int, errexit: bool, pipefail: bool) ->
         return "its output is piped without pipefail, so the pipe's last command decides"
     if cmd.after == "&":
         return "it runs in the background"
-    if cmd.before == "!" or cmd.argv[:1] == ("!",):
+    words = cmd.text.split()
+    if cmd.before == "!" or cmd.argv[:1] == ("!",) or words[:1] == ["!"]:
         return "its status is negated"
+    if words[:1] in (["if"], ["elif"], ["while"], ["until"]):
+        # A condition's status never triggers errexit (bash manual, "The Set Builtin"); it fails
+        # the script only if a branch then exits non-zero.
+        if not _branch_exits_nonzero(cmds, index):
+            return f"it is the condition of '{words[0]}' and no branch exits non-zero"
+        return None
     errexit_now = _errexit_at(cmds[:index], errexit)
     if not errexit_now:
         later = [c for c in cmds[index + 1 :] if c.argv]
         if later and cmd.after not in ("&&",):
             return "'set +e' (or no -e) and it is not the last command"
     return None
+
+
+def _branch_exits_nonzero(cmds: list[Command], index: int) -> bool:
+    depth = 0
+    for c in cmds[index + 1 :]:
+        first = c.text.split()[:1]
+        if first in (["if"], ["case"]):
+            depth += 1
+        elif first in (["fi"], ["esac"]):
+            if depth == 0:
+                return False
+            depth -= 1
+        if c.argv[:1] == ("exit",) and c.argv[1:2] != ("0",):
+            return True
+        if c.argv[:1] == ("false",):
+            return True
+    return False
 
 
 def _errexit_at(cmds: list[Command], initial: bool) -> bool:

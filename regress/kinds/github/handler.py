@@ -13,12 +13,14 @@ import hashlib
 import itertools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.ci import classify as cls
 from regress.kinds.ci.model import FAMILY, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
+from regress.kinds.github import expr
 from regress.model import ModelObject, Notice, NoticeKind, Origin, Route, YamlSourceMap
 from regress.source.base import Snapshot
 from regress.yamlload import LoadError, YFloat
@@ -128,10 +130,13 @@ class _Builder:
         if not isinstance(jobs, dict):
             return
         wf_shell = _default_shell(doc)
+        callers = self.callers(f"./{path}") if "workflow_call" in triggers else ()
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
             job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, triggers)
+            if callers:
+                job = replace(job, extra={**job.extra, "callers": callers})
             self.result.objects.append(
                 ModelObject(
                     FAMILY,
@@ -160,10 +165,8 @@ class _Builder:
         steps_raw = body.get("steps")
         steps: list[Step] = []
         counts: dict[str, int] = {}
-        if isinstance(steps_raw, list):
-            for i, raw in enumerate(steps_raw):
-                if isinstance(raw, dict):
-                    steps.extend(self.step(raw, i, ("steps", i), shell, windows, counts, path, 0))
+        for i, sub, raw in _flat_steps(steps_raw):
+            steps.extend(self.step(raw, i, ("steps", *sub), shell, windows, counts, path, 0))
         uses = body.get("uses") if isinstance(body.get("uses"), str) else None
         job_classes = cls.union(s.classes for s in steps)
         ref_kind = None
@@ -203,7 +206,7 @@ class _Builder:
             ref_kind=ref_kind,
             secrets=body.get("secrets"),
             classes=frozenset(job_classes),
-            events=frozenset(triggers) if triggers else None,
+            events=job_events(triggers, _text(condition) if condition is not None else None),
             extra={
                 "container": body.get("container"),
                 "services": body.get("services"),
@@ -288,9 +291,8 @@ class _Builder:
             if not isinstance(steps, list):
                 return []  # a JavaScript or Docker action: opaque
             out: list[Step] = []
-            for i, raw in enumerate(steps):
-                if isinstance(raw, dict):
-                    out.extend(self.step(raw, i, route, None, windows, counts, path, depth, via=f"{path}#{i}"))
+            for i, _sub, raw in _flat_steps(steps):
+                out.extend(self.step(raw, i, route, None, windows, counts, path, depth, via=f"{path}#{i}"))
             return out
         if not uses.startswith("./.github/workflows"):
             self.result.notices.append(Notice(NoticeKind.UNRESOLVED, f"local action {uses} not found in this tree"))
@@ -322,6 +324,44 @@ class _Builder:
             out |= job.classes
         return frozenset(out)
 
+    def callers(self, target: str) -> tuple[tuple[ModelObject, Route], ...]:
+        """Jobs and steps of this side's workflows that call ``target`` (a local action folder or
+        reusable workflow, as ``./path``): the related locations of a weakening inside a callee."""
+        want = target.rstrip("/")
+        out: list[tuple[ModelObject, Route]] = []
+        for path in sorted(self.ctx.snapshot.files_in(".github/workflows")):
+            if not is_workflow(path):
+                continue
+            try:
+                doc = self.ctx.yaml(path).documents[0]
+            except (LoadError, IndexError, KeyError):
+                continue
+            jobs = doc.get("jobs") if isinstance(doc, dict) else None
+            if not isinstance(jobs, dict):
+                continue
+            holder: ModelObject | None = None
+            for job_id, body in jobs.items():
+                if not isinstance(body, dict):
+                    continue
+                routes: list[Route] = []
+                if _same_target(body.get("uses"), want):
+                    routes.append(("jobs", job_id, "uses"))
+                for _i, sub, raw in _flat_steps(body.get("steps")):
+                    if _same_target(raw.get("uses"), want):
+                        routes.append(("jobs", job_id, "steps", *sub, "uses"))
+                if routes and holder is None:
+                    holder = ModelObject(
+                        FAMILY,
+                        "caller",
+                        (PLATFORM, path),
+                        doc,
+                        Origin(KIND, path, YamlSourceMap(path, doc, 1)),
+                        f"workflow {path}",
+                    )
+                if holder is not None:
+                    out.extend((holder, r) for r in routes)
+        return tuple(out)
+
     # -- composite actions --------------------------------------------------------------------
     def composite(self, path: str, doc: Mapping[str, Any]) -> None:
         runs = doc.get("runs")
@@ -330,9 +370,8 @@ class _Builder:
         smap = YamlSourceMap(path, doc, 1)
         counts: dict[str, int] = {}
         steps: list[Step] = []
-        for i, raw in enumerate(runs["steps"]):
-            if isinstance(raw, dict):
-                steps.extend(self.step(raw, i, ("runs", "steps", i), None, False, counts, path, 1))
+        for i, sub, raw in _flat_steps(runs["steps"]):
+            steps.extend(self.step(raw, i, ("runs", "steps", *sub), None, False, counts, path, 1))
         name = doc.get("name") if isinstance(doc.get("name"), str) else None
         job = Job(
             platform=PLATFORM,
@@ -342,7 +381,7 @@ class _Builder:
             name=name,
             steps=tuple(steps),
             classes=cls.union(s.classes for s in steps),
-            extra={"inputs": doc.get("inputs")},
+            extra={"inputs": doc.get("inputs"), "callers": self.callers("./" + path.rpartition("/")[0])},
         )
         self.result.objects.append(
             ModelObject(
@@ -369,6 +408,43 @@ class _Sub:
 
     def locate(self, route: Route) -> tuple[str, int | None]:
         return self.inner.locate((*self.prefix, *route))
+
+
+def _same_target(uses: Any, target: str) -> bool:
+    if not isinstance(uses, str):
+        return False
+    name = uses.split("@", 1)[0].strip().rstrip("/")
+    if name.startswith("$/"):
+        name = "./" + name[2:]
+    return name == target
+
+
+def _flat_steps(steps: Any) -> list[tuple[int, Route, Mapping[str, Any]]]:
+    """Steps in order as (ordinal, route below ``steps``, body); the steps of a ``parallel:``
+    group (a newer step syntax, see zizmor's ``parallel-steps-*`` samples) are taken in place."""
+    out: list[tuple[int, Route, Mapping[str, Any]]] = []
+    if not isinstance(steps, list):
+        return out
+    for i, raw in enumerate(steps):
+        if isinstance(raw, dict) and isinstance(raw.get("parallel"), list) and "run" not in raw and "uses" not in raw:
+            for j, inner in enumerate(raw["parallel"]):
+                if isinstance(inner, dict):
+                    out.append((len(out), (i, "parallel", j), inner))
+        elif isinstance(raw, dict):
+            out.append((len(out), (i,), raw))
+    return out
+
+
+def job_events(triggers: Mapping[str, Trigger], condition: str | None) -> frozenset[str] | None:
+    """The events a job can run on: the workflow's triggers whose run the job's ``if:`` does not
+    provably exclude (a three-valued evaluation with ``github.event_name`` set per event)."""
+    if not triggers:
+        return None
+    return frozenset(
+        event
+        for event in triggers
+        if expr.condition_truth(condition, expr.Env(expr.event_contexts(event))) is not False
+    )
 
 
 def _without(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -408,8 +484,6 @@ def _step_key(
 
 
 def _replace_classes(step: Step, classes: frozenset[str]) -> Step:
-    from dataclasses import replace
-
     return replace(step, classes=classes)
 
 
