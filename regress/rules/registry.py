@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from regress.rules.base import Rule
-from regress.rules.ci import action_pin_weakened, test_failure_ignored, test_job_removed
+from regress.rules.ci import (
+    security_scan_removed,
+    test_failure_ignored,
+    test_job_removed,
+    test_matrix_shrunk,
+    test_step_removed,
+)
+from regress.rules.github import (
+    action_pin_weakened,
+    privileged_trigger_added,
+    runner_hardening_removed,
+    token_permissions_widened,
+    untrusted_checkout,
+)
 from regress.rules.kubernetes import (
     alert_rules_removed,
     api_server_audit_weakened,
@@ -55,7 +68,15 @@ RULES: tuple[Rule, ...] = (
     # CI model (every pipeline platform)
     test_job_removed.RULE,
     test_failure_ignored.RULE,
+    # CI model rules and GitHub Actions rules (issue 2, GitHub Actions part)
+    test_step_removed.RULE,
+    test_matrix_shrunk.RULE,
+    security_scan_removed.RULE,
     action_pin_weakened.RULE,
+    token_permissions_widened.RULE,
+    privileged_trigger_added.RULE,
+    untrusted_checkout.RULE,
+    runner_hardening_removed.RULE,
     # Kubernetes
     privileged_container.RULE,
     replicas_reduced.RULE,

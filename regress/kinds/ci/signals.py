@@ -62,7 +62,9 @@ RUNNERS: tuple[RunnerFlags, ...] = (
         ("cypress run", "playwright test", "wdio run"), narrowing=("--grep-invert", "--grep", "--project", "--spec")
     ),
     RunnerFlags(("nx affected", "turbo", "lerna run"), narrowing=("--filter", "--since", "--affected")),
-    RunnerFlags(("go test", "gotestsum", "ginkgo"), narrowing=("-run", "-skip", "-short", "-tags"), positional_scope=True),
+    RunnerFlags(
+        ("go test", "gotestsum", "ginkgo"), narrowing=("-run", "-skip", "-short", "-tags"), positional_scope=True
+    ),
     RunnerFlags(
         ("cargo test", "cargo nextest"),
         narrowing=("--skip", "--lib", "--doc", "-p", "--package", "--exclude", "--no-default-features", "-E"),
@@ -74,13 +76,9 @@ RUNNERS: tuple[RunnerFlags, ...] = (
         no_run=("-DskipTests", "-Dmaven.test.skip=true", "-Dmaven.test.skip"),
         non_failing=("-Dmaven.test.failure.ignore=true", "-Dmaven.test.failure.ignore"),
     ),
-    RunnerFlags(
-        ("./gradlew", "gradle"), narrowing=("--tests",), no_run=("-x test", "--exclude-task test", "-x check")
-    ),
+    RunnerFlags(("./gradlew", "gradle"), narrowing=("--tests",), no_run=("-x test", "--exclude-task test", "-x check")),
     RunnerFlags(("dotnet test",), narrowing=("--filter",), positional_scope=True),
-    RunnerFlags(
-        ("ctest",), narrowing=("-E", "-LE", "-R", "--exclude-regex", "--label-exclude", "--tests-regex")
-    ),
+    RunnerFlags(("ctest",), narrowing=("-E", "-LE", "-R", "--exclude-regex", "--label-exclude", "--tests-regex")),
     RunnerFlags(("make",), non_failing=("-k", "-i", "--ignore-errors", "--keep-going")),
     RunnerFlags(("meson test",), narrowing=("--no-suite", "--suite")),
     RunnerFlags(("bazel test",), narrowing=("--test_tag_filters", "--test_filter")),

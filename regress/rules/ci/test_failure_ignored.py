@@ -27,7 +27,6 @@ None.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,11 +34,12 @@ from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.model import FAMILY, Job
 from regress.kinds.ci.pairing import pair_steps
+from regress.kinds.github import expr
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
+from regress.rules.ci.helpers import kept, matrix_context
 
-_MATRIX_REF = re.compile(r"^\$\{\{\s*(!?)\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}$")
 _FLAG_KEYS = {"github": "continue-on-error", "gitlab": "allow_failure"}
 
 
@@ -94,21 +94,18 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _only_new_entries(before: Job, after: Job) -> bool:
-    """True when the job's flag is ``${{ matrix.X }}`` and every matrix entry where X is truthy
-    is new in the head."""
+    """True when the job's flag is an expression that may be true only for matrix entries that are
+    new in the head (``${{ matrix.experimental }}``, ``${{ matrix.python == '3.15-dev' }}``): an
+    allowed-to-fail entry that was added is a test added, not one weakened."""
     if not isinstance(after.allow_failure, str) or after.matrix is None or after.matrix.dynamic:
         return False
-    m = _MATRIX_REF.match(after.allow_failure.strip())
-    if not m:
-        return False
-    negate, axis = m.group(1) == "!", m.group(2)
-    old = before.matrix.combos if before.matrix is not None else frozenset()
-    flagged = [c for c in after.matrix.combos if _truthy(dict(c).get(axis)) != negate]
-    return bool(flagged) and all(c not in old for c in flagged)
-
-
-def _truthy(text: str | None) -> bool:
-    return text not in (None, "", "false", "0", "null")
+    old = before.matrix.combos if before.matrix is not None and not before.matrix.dynamic else frozenset()
+    flagged = [
+        c
+        for c in after.matrix.combos
+        if expr.value_truth(after.allow_failure, {"matrix": matrix_context(c)}) is not False
+    ]
+    return bool(flagged) and not any(any(kept(o, [c]) for o in old) for c in flagged)
 
 
 RULE = Rule(

@@ -40,6 +40,7 @@ from regress.kinds.ci.model import FAMILY, Job
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
+from regress.rules.ci.helpers import own_steps, runs_elsewhere
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -50,7 +51,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if not isinstance(job, Job) or TEST not in job.classes:
         return
     if SECURITY in job.classes and not _runs_tests(job):
-        return  # a scanner job: scan-removed reports it
+        return  # a scanner job: security-scan-removed reports it
+    tests = [s for s in own_steps(job) if TEST in s.classes]
+    if tests and all(runs_elsewhere(s, ctx) for s in tests):
+        return  # its test steps moved verbatim into other jobs or workflow files
     pipeline = ctx.head.get(FAMILY, (job.platform, job.pipeline))
     where = f"{job.pipeline}" + ("" if pipeline is not None else " (file removed)")
     yield Hit(

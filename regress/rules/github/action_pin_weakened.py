@@ -34,6 +34,7 @@ from regress.findings import Category, Severity
 from regress.kinds.ci.model import FAMILY, Job, RefKind
 from regress.model import Change, Route
 from regress.rules.base import Hit, Option, Rule, RuleContext
+from regress.rules.github import KINDS
 
 
 def _weaker(before: RefKind | None, after: RefKind | None) -> bool:
@@ -93,7 +94,7 @@ RULE = Rule(
     name="action-pin-weakened",
     category=Category.SECURITY,
     severity=Severity.MEDIUM,
-    kinds=("github-actions",),
+    kinds=KINDS,
     watches=((FAMILY, "job"),),
     check=check,
     doc=__doc__ or "",

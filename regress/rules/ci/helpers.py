@@ -1,0 +1,139 @@
+"""What several CI rules ask of a change: the pipeline a job belongs to, whether a step still runs
+verbatim somewhere in the head, how matrix entries pair, and the callers of a changed callee."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from regress.diff import canon
+from regress.kinds.ci.model import FAMILY, Job, Pipeline, Step
+from regress.model import Change, ModelObject, Route
+from regress.rules.base import Index, RuleContext
+
+
+def jobs(change: Change) -> tuple[Job | None, Job | None]:
+    before = change.before.facts if change.before else None
+    after = change.after.facts if change.after else None
+    return (before if isinstance(before, Job) else None, after if isinstance(after, Job) else None)
+
+
+def pipelines(change: Change) -> tuple[Pipeline | None, Pipeline | None]:
+    before = change.before.facts if change.before else None
+    after = change.after.facts if change.after else None
+    return (before if isinstance(before, Pipeline) else None, after if isinstance(after, Pipeline) else None)
+
+
+def pipeline_obj(index: Index, job: Job) -> ModelObject | None:
+    return index.get(FAMILY, (job.platform, job.pipeline))
+
+
+def pipeline_jobs(index: Index, pipeline: Pipeline) -> list[Job]:
+    out = []
+    for obj in index.of_type(FAMILY, "job"):
+        job = obj.facts
+        if isinstance(job, Job) and job.platform == pipeline.platform and job.pipeline == pipeline.id:
+            out.append(job)
+    return out
+
+
+def all_jobs(index: Index) -> Iterator[Job]:
+    for obj in index.of_type(FAMILY, "job"):
+        if isinstance(obj.facts, Job):
+            yield obj.facts
+
+
+def signature(step: Step) -> Any:
+    """What a step does, without its name, position or action version: two steps with the same
+    signature run the same thing (a verbatim move between jobs or workflow files)."""
+    return canon(
+        {
+            "uses": (step.uses or "").lower(),
+            "run": " ".join((step.run or "").split()),
+            "with": dict(step.inputs),
+            "env": dict(step.env),
+        }
+    )
+
+
+def head_signatures(ctx: RuleContext) -> set[Any]:
+    return {signature(s) for job in all_jobs(ctx.head) for s in job.steps}
+
+
+def runs_elsewhere(step: Step, ctx: RuleContext) -> bool:
+    """The step still runs verbatim somewhere in the head (a job or workflow it moved to)."""
+    sig = signature(step)
+    return any(signature(s) == sig for job in all_jobs(ctx.head) for s in job.steps)
+
+
+def own_steps(job: Job) -> list[Step]:
+    """Steps written in the job itself (a local composite action's inner steps are left out: the
+    calling step stands for them)."""
+    return [s for s in job.steps if s.via is None]
+
+
+def callers_related(job: Job | None) -> tuple[tuple[ModelObject, Route, str], ...]:
+    """Related head locations for a weakening inside a local composite action or reusable workflow."""
+    if job is None:
+        return ()
+    callers = job.extra.get("callers") or ()
+    return tuple((obj, route, "head") for obj, route in callers)
+
+
+# -- matrix entries ----------------------------------------------------------------------------------
+_PRE = re.compile(r"^(?P<rel>.+?)(?:[-.]?(?:dev|alpha|beta|rc|a|b|pre|preview|nightly)[.-]?\d*)$", re.I)
+
+Combo = tuple[tuple[str, str], ...]
+
+
+def release_of(value: str) -> str | None:
+    """``3.14-dev`` → ``3.14``; ``3.13.0-rc.2`` → ``3.13``; None for a final version."""
+    m = _PRE.match(value.strip())
+    if not m or not re.search(r"\d", m.group("rel")):
+        return None
+    rel = m.group("rel").rstrip("-.")
+    return re.sub(r"(\.0)+$", "", rel) if rel.count(".") >= 2 else rel
+
+
+def same_entry_value(base: str, head: str) -> bool:
+    """Equal as raw text, or a pre-release followed by its final release."""
+    if base == head:
+        return True
+    rel = release_of(base)
+    if rel is None:
+        return False
+    final = re.sub(r"(\.0)+$", "", head) if head.count(".") >= 2 else head
+    return rel == final
+
+
+def kept(base: Combo, heads: Iterable[Combo]) -> bool:
+    """A base matrix entry still runs when some head entry has each of its values (head entries
+    may carry more axes; a pre-release may have become its final release)."""
+    for h in heads:
+        hd = dict(h)
+        if all(k in hd and same_entry_value(v, hd[k]) for k, v in base):
+            return True
+    return False
+
+
+def matrix_context(combo: Combo) -> dict[str, Any]:
+    """The ``matrix`` context of one entry; keys it lacks are null, as on GitHub."""
+    out: dict[str, Any] = {"__default__": None}
+    for k, v in combo:
+        out[k] = _scalar(v)
+    return out
+
+
+def _scalar(text: str) -> Any:
+    """Matrix values keep their raw text (``3.10`` stays ``3.10``); expressions compare strings
+    and numbers loosely, so only booleans and null need their own type."""
+    if text in ("true", "false"):
+        return text == "true"
+    if text in ("", "null"):
+        return None
+    return text
+
+
+def shown(combo: Combo) -> str:
+    return ", ".join(f"{k}={v}" for k, v in combo) or "(single run)"

@@ -1,0 +1,144 @@
+"""A step that ran tests was removed from its job.
+
+## What it does
+Reports a test step of a job that is still there (same job, or the job renamed or moved) when the
+step has no counterpart in the head: not the same step (by id, action, name or command), not a
+verbatim copy anywhere in the head (steps moved to another job or workflow file), and not covered
+by a merged command. Steps merged are judged by what they ran: `pytest tests/a` and
+`pytest tests/b` → `pytest tests/a tests/b` is silent; two runs of the same command in different
+set-ups ("without extras", "with all extras") → one run loses a variant and is reported.
+
+## Why is this bad?
+The tests that step ran no longer gate the change, while the job still reports success, so
+nothing in the checks list shows the loss.
+
+## Example
+```yaml
+# base                              # head
+steps:                              steps:
+  - run: pytest tests/unit            - run: pytest tests/unit
+  - run: pytest tests/integration
+```
+
+## How to resolve
+Keep the step, or move it (regress pairs moved steps), or approve the finding with the reason.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from regress.findings import Category, Severity
+from regress.kinds.ci.classify import SECURITY, TEST, unwrap
+from regress.kinds.ci.model import FAMILY, Step
+from regress.kinds.ci.pairing import pair_steps
+from regress.kinds.ci.shell import split
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.ci import KINDS
+from regress.rules.ci.helpers import callers_related, jobs, runs_elsewhere
+
+
+def _what(step: Step) -> str:
+    if step.run is not None:
+        return " ".join(step.run.split())
+    return (step.uses or "").lower()
+
+
+def _test_commands(step: Step) -> list[tuple[str, ...]]:
+    if step.run is None:
+        return []
+    return [unwrap(c.argv) for c in split(step.run)]
+
+
+def _covering(removed: Step, candidates: list[Step]) -> list[Step]:
+    """Candidates that run every command of the removed step with the same runner and at least
+    the same arguments (or none: the whole suite); [] if some command is not covered."""
+    cmds = [c for c in _test_commands(removed) if c]
+    if not cmds:
+        return []
+    used: list[Step] = []
+    for cmd in cmds:
+        found = [
+            cand
+            for cand in candidates
+            if any(
+                other[:1] == cmd[:1] and (set(cmd[1:]) <= set(other[1:]) or len(other) == 1)
+                for other in _test_commands(cand)
+            )
+        ]
+        if not found:
+            return []
+        used.extend(found)
+    return used
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    before, after = jobs(change)
+    if before is None or after is None:
+        return
+    pairs = pair_steps(before, after)
+    base_tests = [s for s in before.steps if s.via is None and TEST in s.classes]
+    head_tests = [s for s in after.steps if s.via is None and TEST in s.classes]
+    base_count = Counter(_what(s) for s in base_tests)
+    head_count = Counter(_what(s) for s in head_tests)
+    partner = {id(sa): sb for sb, sa in pairs if sa is not None and sb is not None}
+    for sb, sa in pairs:
+        if sb is None or sa is not None or sb.via is not None:
+            continue
+        if TEST not in sb.classes or (SECURITY in sb.classes and not _test_commands(sb)):
+            continue
+        if runs_elsewhere(sb, ctx):
+            continue
+        what = _what(sb)
+        if head_count[what] and base_count[what] > head_count[what]:
+            message = (
+                f"test {sb.label} of {after.label} in {after.pipeline} was removed: `{what[:80]}` ran "
+                f"{base_count[what]} times in different set-ups and now runs {head_count[what]} time(s), so a "
+                "variant is lost"
+            )
+            severity = Severity.MEDIUM
+        elif head_count[what]:
+            continue
+        elif covering := _covering(sb, head_tests):
+            # Covered by a head step that is the continuation of another base step which already
+            # ran these tests: the same tests ran twice in different set-ups, one is gone.
+            merged = next(((h, partner[id(h)]) for h in covering if id(h) in partner), None)
+            if merged is None or not _covering(sb, [merged[1]]):
+                continue
+            message = (
+                f"test {sb.label} and {merged[1].label} of {after.label} in {after.pipeline} both ran "
+                f"`{what[:80]}` in different set-ups; the head runs it once ({merged[0].label}), so a variant "
+                "is lost"
+            )
+            severity = Severity.MEDIUM
+        else:
+            message = f"test {sb.label} of {after.label} in {after.pipeline} was removed"
+            severity = None
+        yield Hit(
+            message=message,
+            attr=f"step[{sb.key}]",
+            head_route=sb.route[:-1],
+            base_route=sb.route,
+            before=what,
+            after=None,
+            severity=severity,
+            related=callers_related(after),
+        )
+
+
+RULE = Rule(
+    code="CI003",
+    name="test-step-removed",
+    category=Category.TESTS,
+    severity=Severity.HIGH,
+    kinds=KINDS,
+    watches=((FAMILY, "job"),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)
