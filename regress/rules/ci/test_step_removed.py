@@ -49,6 +49,10 @@ def _what(step: Step) -> str:
     return (step.uses or "").lower()
 
 
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
 def _test_commands(step: Step) -> list[tuple[str, ...]]:
     if step.run is None:
         return []
@@ -98,7 +102,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         if head_count[what] and base_count[what] > head_count[what]:
             message = (
                 f"test {sb.label} of {after.label} in {after.pipeline} was removed: `{what[:80]}` ran "
-                f"{base_count[what]} times in different set-ups and now runs {head_count[what]} time(s), so a "
+                f"{_times(base_count[what])} in different set-ups and now runs {_times(head_count[what])}, so a "
                 "variant is lost"
             )
             severity = Severity.MEDIUM

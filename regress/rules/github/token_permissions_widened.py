@@ -46,6 +46,7 @@ _LEVEL = {"none": 0, "read": 1, "write": 2}
 _NAMES = {0: "none", 1: "read", 2: "write"}
 #: The repository default when no block is given: treated as the worst case.
 DEFAULT = "(repository default)"
+_SHOW = 4
 
 
 def effective(perms: Any) -> Mapping[str, int] | None:
@@ -86,7 +87,8 @@ def _compare(before: Any, after: Any) -> tuple[list[str], str] | None:
     widened = sorted(s for s, v in a.items() if v > b.get(s, 0))
     if not widened:
         return None
-    desc = ", ".join(f"{s}: {_NAMES[b.get(s, 0)]} → {_NAMES[a[s]]}" for s in widened)
+    parts = [f"{s}: {_NAMES[b.get(s, 0)]} → {_NAMES[a[s]]}" for s in widened]
+    desc = ", ".join(parts[:_SHOW]) + (f" and {len(parts) - _SHOW} more scopes" if len(parts) > _SHOW else "")
     return widened, desc
 
 
