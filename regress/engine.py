@@ -376,6 +376,7 @@ class _Run:
             hit.after,
             ident_obj.origin.kind,
             severity,
+            category=hit.category,
         )
 
     def _surviving_parent(self, base_obj: ModelObject) -> Location:

@@ -49,6 +49,9 @@ class Hit:
     related: tuple[tuple[ModelObject, Route, str], ...] = ()
     #: The identity the fingerprint uses, when it is not the changed object's own.
     identity: str | None = None
+    #: The category of this hit when it is not the rule's own: a T/S rule (CATALOGUE.md §0.1)
+    #: reports a scanner's weakening under security and a test's under tests.
+    category: Category | None = None
 
 
 class Index:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from regress.rules.base import Rule
 from regress.rules.ci import (
+    coverage_gate_lowered,
     security_scan_removed,
+    test_command_narrowed,
+    test_command_replaced,
+    test_disabled_by_condition,
     test_failure_ignored,
+    test_failure_swallowed,
+    test_job_events_narrowed,
     test_job_removed,
     test_matrix_shrunk,
     test_step_removed,
@@ -13,8 +19,10 @@ from regress.rules.ci import (
 from regress.rules.github import (
     action_pin_weakened,
     privileged_trigger_added,
+    pull_request_trigger_removed,
     runner_hardening_removed,
     token_permissions_widened,
+    trigger_filters_narrowed,
     untrusted_checkout,
 )
 from regress.rules.kubernetes import (
@@ -70,7 +78,15 @@ RULES: tuple[Rule, ...] = (
     test_failure_ignored.RULE,
     # CI model rules and GitHub Actions rules (issue 2, GitHub Actions part)
     test_step_removed.RULE,
+    test_failure_swallowed.RULE,
+    test_disabled_by_condition.RULE,
+    test_job_events_narrowed.RULE,
+    pull_request_trigger_removed.RULE,
+    trigger_filters_narrowed.RULE,
     test_matrix_shrunk.RULE,
+    test_command_narrowed.RULE,
+    test_command_replaced.RULE,
+    coverage_gate_lowered.RULE,
     security_scan_removed.RULE,
     action_pin_weakened.RULE,
     token_permissions_widened.RULE,

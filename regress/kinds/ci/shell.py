@@ -260,3 +260,13 @@ def _sets_pipefail(cmds: list[Command]) -> bool:
         if c.argv[:1] == ("set",) and "pipefail" in c.argv:
             return "-o" in c.argv or any(a.startswith("-") and "o" in a for a in c.argv[1:])
     return False
+
+
+def shell_options(template: str | None) -> tuple[bool, bool]:
+    """(errexit, pipefail) of a shell command template such as ``bash -e {0}``; PowerShell, cmd
+    and anything else that is not a POSIX shell only keep the last command's status."""
+    words = (template or "").split()
+    if not words or words[0].rsplit("/", 1)[-1] not in ("bash", "sh", "zsh", "dash", "ksh"):
+        return False, False
+    flags = "".join(w[1:] for w in words[1:] if w.startswith("-") and not w.startswith("--"))
+    return "e" in flags, "pipefail" in words

@@ -525,17 +525,6 @@ def effective_shell(shell: str | None, windows: bool) -> str:
     return SHELL_TEMPLATES.get(shell, shell or SHELL_TEMPLATES[None])
 
 
-def shell_options(template: str) -> tuple[bool, bool]:
-    """(errexit, pipefail) of a shell template; PowerShell and cmd only keep the last exit code."""
-    words = template.split()
-    if not words or words[0] not in ("bash", "sh", "zsh", "dash", "ksh"):
-        return False, False
-    flags = "".join(w[1:] for w in words[1:] if w.startswith("-") and not w.startswith("--"))
-    errexit = "e" in flags
-    pipefail = "pipefail" in words
-    return errexit, pipefail
-
-
 def parse_matrix(strategy: Any) -> Matrix | None:
     if not isinstance(strategy, dict) or "matrix" not in strategy:
         return None

@@ -90,6 +90,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             before=sb.continue_on_error,
             after=sa.continue_on_error,
             severity=Severity.HIGH if what == "scan" else None,
+            category=Category.SECURITY if what == "scan" else None,
         )
 
 

@@ -1,0 +1,99 @@
+"""A test command runs fewer tests than before.
+
+## What it does
+Pairs each test command of a step with the same runner's command in the base step and reports
+narrowing flags that appeared or changed value (per the runner table in CATALOGUE.md Signals S1:
+pytest `-k`/`-m`/`--deselect`/`--ignore`, jest `--testPathIgnorePatterns`/`--onlyChanged`, go
+`-run`/`-skip`/`-short`, cargo `--skip`/`--lib`, Maven `-Dtest=`/`-pl`, Gradle `--tests`, ctest
+`-E`, …) and a scope that shrank (`go test ./...` → `go test ./pkg/...`, `pytest` →
+`pytest tests/unit`). Flags that keep every test (`-x`, `-n auto`, `-v`, `--cov*`, `-race`) are
+not narrowing.
+
+## Why is this bad?
+The job is still called "test" and still green, but whole areas of the suite no longer run.
+
+## Example
+```yaml
+# base                 # head
+- run: pytest          - run: pytest -k "not slow" --ignore=tests/e2e
+```
+
+## How to resolve
+Run the full suite (quarantine flaky tests explicitly), or approve the finding with the reason.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from regress.findings import Category, Severity
+from regress.kinds.ci.classify import TEST
+from regress.kinds.ci.commands import TestCommand, matches, scope_covers, test_commands
+from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.pairing import pair_steps
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.ci import KINDS
+from regress.rules.ci.helpers import callers_related, jobs
+
+
+def narrowing(before: TestCommand, after: TestCommand) -> list[str]:
+    """What makes ``after`` run fewer tests than ``before``."""
+    out: list[str] = []
+    runner = after.runner
+    if runner is not None:
+        for flag in after.flags:
+            if flag in before.flags or not any(matches(flag, spec) for spec in runner.narrowing):
+                continue
+            out.append(f"{flag[0]} {flag[1]}".strip())
+        if runner.positional_scope:
+            if not before.scope and after.scope:
+                out.append(f"scope narrowed to {' '.join(after.scope)}")
+            elif before.scope and after.scope:
+                lost = [b for b in before.scope if not any(scope_covers(a, b) for a in after.scope)]
+                if lost:
+                    out.append(f"scope {' '.join(before.scope)} → {' '.join(after.scope)}")
+    return out
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    del ctx
+    before, after = jobs(change)
+    if before is None or after is None:
+        return
+    for sb, sa in pair_steps(before, after):
+        if sb is None or sa is None or TEST not in sa.classes or sb.run == sa.run:
+            continue
+        olds = test_commands(sb.run)
+        for new in test_commands(sa.run):
+            old = next((o for o in olds if o.key == new.key), None)
+            if old is None:
+                continue
+            found = narrowing(old, new)
+            if found:
+                yield Hit(
+                    message=f"test command in {sa.label} of {after.label} in {after.pipeline} narrowed: "
+                    f"`{old.text[:80]}` → `{new.text[:80]}` ({'; '.join(found)})",
+                    attr=f"step[{sa.key}].run[{new.key}]",
+                    head_route=(*sa.route, "run"),
+                    base_route=(*sb.route, "run"),
+                    before=old.text,
+                    after=new.text,
+                    related=callers_related(after),
+                )
+
+
+RULE = Rule(
+    code="CI014",
+    name="test-command-narrowed",
+    category=Category.TESTS,
+    severity=Severity.MEDIUM,
+    kinds=KINDS,
+    watches=((FAMILY, "job"),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)

@@ -1,0 +1,108 @@
+"""A step that ran tests now builds (or does something else) instead.
+
+## What it does
+Reports a step that ran a test command in the base and, in the head, runs no test at all or
+runs its test command in a mode that does not execute tests: `mvn verify` → `mvn package
+-DskipTests`, `./gradlew check` → `./gradlew assemble` or `build -x test`, `cargo test` →
+`cargo test --no-run`, `pytest` → `pytest --collect-only`, `bazel test` → `bazel build`, or a
+test step whose command became `echo skip`. Removing the step outright is `test-step-removed`.
+
+## Why is this bad?
+The step keeps its name and its place, so the checks list still shows a green "Test" step that
+compiles but verifies nothing.
+
+## Example
+```yaml
+# base                   # head
+- name: Test             - name: Test
+  run: mvn -B verify       run: mvn -B package -DskipTests
+```
+
+## How to resolve
+Restore the test goal, or approve the finding with the reason.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from regress.findings import Category, Severity
+from regress.kinds.ci.classify import SECURITY, TEST, unwrap
+from regress.kinds.ci.commands import matches, test_commands
+from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.pairing import pair_steps
+from regress.kinds.ci.shell import split
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.ci import KINDS
+from regress.rules.ci.helpers import callers_related, jobs
+
+
+def _no_run_flags(script: str | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for cmd in test_commands(script):
+        if cmd.runner is None:
+            continue
+        for flag in cmd.flags:
+            if any(matches(flag, spec) for spec in cmd.runner.no_run):
+                out[cmd.key] = f"{flag[0]} {flag[1]}".strip()
+    return out
+
+
+def _first_command(script: str | None) -> str:
+    for cmd in split(script or ""):
+        words = unwrap(cmd.argv)
+        if words:
+            return " ".join(words)[:80]
+    return ""
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    del ctx
+    before, after = jobs(change)
+    if before is None or after is None:
+        return
+    for sb, sa in pair_steps(before, after):
+        if sb is None or sa is None or TEST not in sb.classes or sb.run == sa.run or sb.run is None:
+            continue
+        old_tests = test_commands(sb.run)
+        if not old_tests:
+            continue
+        new_tests = test_commands(sa.run)
+        if TEST not in sa.classes or not new_tests:
+            if SECURITY in sa.classes:
+                continue
+            now = _first_command(sa.run) or (sa.uses or "nothing")
+            why = f"`{old_tests[0].text[:80]}` → `{now}`, which runs no tests"
+        else:
+            added = {k: v for k, v in _no_run_flags(sa.run).items() if k not in _no_run_flags(sb.run)}
+            if not added:
+                continue
+            key, flag = next(iter(added.items()))
+            new = next(c for c in new_tests if c.key == key)
+            why = f"`{new.text[:80]}` builds without running tests ({flag})"
+        yield Hit(
+            message=f"{sa.label} of {after.label} in {after.pipeline} no longer runs tests: {why}",
+            attr=f"step[{sa.key}].run",
+            head_route=(*sa.route, "run"),
+            base_route=(*sb.route, "run"),
+            before=sb.run,
+            after=sa.run,
+            related=callers_related(after),
+        )
+
+
+RULE = Rule(
+    code="CI015",
+    name="test-command-replaced",
+    category=Category.TESTS,
+    severity=Severity.HIGH,
+    kinds=KINDS,
+    watches=((FAMILY, "job"),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)

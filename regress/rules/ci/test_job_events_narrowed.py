@@ -1,0 +1,84 @@
+"""A test or scan job no longer runs on pull requests (or pushes) it ran on before.
+
+## What it does
+Computes the events each job can run on — the workflow's triggers intersected with what the
+job's condition allows, evaluated per event with a three-valued evaluator (GitHub: `on:` ∩ job
+`if:`; other platforms map their rules into the same event sets) — and reports a test or scan job
+that lost `pull_request`, `pull_request_target`, `merge_group` or `push`, e.g. a new
+`if: github.event_name == 'push'`. Re-spelling a condition (`${{ x }}` vs `x`) changes nothing;
+a condition that is always false is `test-disabled-by-condition`'s finding; a trigger removed
+from the workflow is `pull-request-trigger-removed`'s.
+
+## Why is this bad?
+A job skipped by its condition reports *skipped*, which branch protection treats as passing: the
+pull request merges without the tests having run on it.
+
+## Example
+```yaml
+# base                      # head
+test:                       test:
+  runs-on: ubuntu-latest      if: github.event_name == 'push'
+                              runs-on: ubuntu-latest
+```
+
+## How to resolve
+Keep the job running on pull requests, or approve the finding with the reason.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from regress.findings import Category, Severity
+from regress.kinds.ci.classify import SECURITY, TEST
+from regress.kinds.ci.model import FAMILY
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.ci import KINDS
+from regress.rules.ci.helpers import callers_related, jobs
+from regress.rules.ci.test_disabled_by_condition import never_runs
+
+#: Events that gate a change: a pull request's checks, the merge queue, the default branch.
+GATING = ("pull_request", "pull_request_target", "merge_group", "merge_request", "push")
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    del ctx
+    before, after = jobs(change)
+    if before is None or after is None or before.events is None or after.events is None:
+        return
+    classes = before.classes | after.classes
+    if not classes & {TEST, SECURITY} or never_runs(after, after.condition):
+        return
+    lost = [e for e in GATING if e in before.events and e not in after.events]
+    if not lost:
+        return
+    left = ", ".join(sorted(after.events)) or "no event at all"
+    yield Hit(
+        message=f"{'test' if TEST in classes else 'scan'} {after.label} in {after.pipeline} no longer runs on "
+        f"{', '.join(lost)} (now: {left}); its condition is `{after.condition}`",
+        attr="job.events",
+        head_route=("if",),
+        base_route=("if",) if before.condition is not None else (),
+        before=sorted(before.events),
+        after=sorted(after.events),
+        severity=Severity.HIGH if set(lost) & {"pull_request", "pull_request_target", "merge_request"} else None,
+        category=None if TEST in classes else Category.SECURITY,
+        related=callers_related(after),
+    )
+
+
+RULE = Rule(
+    code="CI009",
+    name="test-job-events-narrowed",
+    category=Category.TESTS,
+    severity=Severity.MEDIUM,
+    kinds=KINDS,
+    watches=((FAMILY, "job"),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)

@@ -1,0 +1,127 @@
+"""A test or scan workflow's triggers filter out more pushes or pull requests than before.
+
+## What it does
+Compares the filters of `pull_request`, `pull_request_target`, `push` and `merge_group` in a
+workflow with test or scan jobs: `branches`/`tags`/`paths` lists that lose entries or appear
+where there were none, `branches-ignore`/`tags-ignore`/`paths-ignore` lists that grow, and
+pull request `types` that no longer include `opened`, `synchronize` and `reopened` (GitHub's
+default set, GitHub docs "Events that trigger workflows"). Ignoring only documentation
+(`**.md`, `docs/**`) is reported at low severity.
+
+## Why is this bad?
+A required workflow skipped by a filter stays *pending* (never passing) only when it is required;
+otherwise the pull request simply merges without the tests having run on the changed paths or
+branches.
+
+## Example
+```yaml
+# base                          # head
+on:                             on:
+  pull_request:                   pull_request:
+                                    paths-ignore: ['src/legacy/**']
+```
+
+## How to resolve
+Keep the filters, or approve the finding with the reason.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from regress.findings import Category, Severity
+from regress.kinds.ci.classify import SECURITY, TEST
+from regress.kinds.ci.model import FAMILY
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.ci.helpers import pipeline_jobs, pipelines
+from regress.rules.github import KINDS
+
+_EVENTS = ("pull_request", "pull_request_target", "push", "merge_group")
+_INCLUDE = ("branches", "tags", "paths")
+_EXCLUDE = ("branches-ignore", "tags-ignore", "paths-ignore")
+#: GitHub's activity types for pull_request when ``types`` is not given.
+DEFAULT_PR_TYPES = frozenset({"opened", "synchronize", "reopened"})
+_DOCS = re.compile(r"(\.md|\.rst|\.txt|\.adoc)$|(^|/)(docs?|documentation)/|(^|/)(LICENSE|CHANGELOG|README)", re.I)
+_EVERYTHING = frozenset({"*", "**", "**/*"})
+
+
+def _items(value: Any) -> set[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, list):
+        return {str(v) for v in value}
+    return set()
+
+
+def narrowed(event: str, before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(filter, description, docs-only) for each way ``after`` lets fewer runs through."""
+    out: list[tuple[str, str, bool]] = []
+    for key in _INCLUDE:
+        b, a = _items(before.get(key)), _items(after.get(key))
+        if a is None or a & _EVERYTHING:
+            continue
+        if b is None:
+            if before.get(key + "-ignore") is None:
+                out.append((key, f"{key} filter added: {sorted(a)}", False))
+            continue
+        if b & _EVERYTHING or b - a:
+            out.append((key, f"{key} {sorted(b)} → {sorted(a)}", False))
+    for key in _EXCLUDE:
+        b, a = _items(before.get(key)) or set(), _items(after.get(key)) or set()
+        grown = a - b
+        if grown:
+            out.append((key, f"{key} gained {sorted(grown)}", all(_DOCS.search(g) for g in grown)))
+    if event.startswith("pull_request"):
+        bt = _items(before.get("types")) or set(DEFAULT_PR_TYPES)
+        at = _items(after.get("types")) or set(DEFAULT_PR_TYPES)
+        lost = (bt - at) & DEFAULT_PR_TYPES
+        if lost:
+            out.append(("types", f"types no longer include {sorted(lost)}", False))
+    return out
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    before, after = pipelines(change)
+    if before is None or after is None:
+        return
+    classes: set[str] = set()
+    for job in pipeline_jobs(ctx.head, after):
+        classes |= job.classes
+    if not classes & {TEST, SECURITY}:
+        return
+    for event in _EVENTS:
+        if event not in before.triggers or event not in after.triggers:
+            continue
+        b, a = dict(before.triggers[event].filters), dict(after.triggers[event].filters)
+        for key, desc, docs in narrowed(event, b, a):
+            yield Hit(
+                message=f"workflow {after.id} runs on fewer {event} events: {desc}",
+                attr=f"on.{event}.{key}",
+                head_route=("on", event, key),
+                base_route=("on", event),
+                before=b.get(key),
+                after=a.get(key),
+                severity=Severity.LOW if docs else None,
+                category=None if TEST in classes else Category.SECURITY,
+            )
+
+
+RULE = Rule(
+    code="GHA011",
+    name="trigger-filters-narrowed",
+    category=Category.TESTS,
+    severity=Severity.MEDIUM,
+    kinds=KINDS,
+    watches=((FAMILY, "pipeline"),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)
