@@ -407,11 +407,25 @@ def command_matches(argv: Sequence[str], pattern: str) -> bool:
     return True
 
 
+#: Build tools whose goals or tasks, wherever they appear among the arguments, run the tests
+#: (Maven's lifecycle runs ``test`` before ``package``/``verify``/``install``; Gradle's ``check`` and
+#: ``build`` depend on ``test``).
+GOAL_RUNNERS: dict[str, frozenset[str]] = {
+    "mvn": frozenset({"test", "verify", "install", "package", "integration-test", "deploy"}),
+    "mvnw": frozenset({"test", "verify", "install", "package", "integration-test", "deploy"}),
+    "gradle": frozenset({"test", "check", "build", "connectedcheck", "connectedandroidtest"}),
+    "gradlew": frozenset({"test", "check", "build", "connectedcheck", "connectedandroidtest"}),
+}
+
+
 def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS) -> frozenset[str]:
     words = unwrap(argv)
     if not words:
         return frozenset()
     out = set()
+    goals = GOAL_RUNNERS.get(words[0].rsplit("/", 1)[-1])
+    if goals and any(w.lower().rsplit(":", 1)[-1] in goals for w in words[1:] if not w.startswith("-")):
+        out.add(TEST)
     for cls, pats in patterns.commands.items():
         if any(command_matches(words, p) for p in pats):
             out.add(cls)

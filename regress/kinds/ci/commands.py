@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 
 from regress.kinds.ci.classify import TEST, classify_command, unwrap
@@ -24,7 +25,7 @@ class TestCommand:
 
     @property
     def text(self) -> str:
-        return " ".join(self.words)
+        return shlex.join(self.words)
 
 
 def runner_for(words: tuple[str, ...]) -> tuple[RunnerFlags | None, int]:

@@ -27,6 +27,7 @@ None.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
@@ -48,7 +49,7 @@ def narrowing(before: TestCommand, after: TestCommand) -> list[str]:
         for flag in after.flags:
             if flag in before.flags or not any(matches(flag, spec) for spec in runner.narrowing):
                 continue
-            out.append(f"{flag[0]} {flag[1]}".strip())
+            out.append(shlex.join([w for w in flag if w]))
         if runner.positional_scope:
             if not before.scope and after.scope:
                 out.append(f"scope narrowed to {' '.join(after.scope)}")
@@ -67,23 +68,22 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     for sb, sa in pair_steps(before, after):
         if sb is None or sa is None or TEST not in sa.classes or sb.run == sa.run:
             continue
-        olds = test_commands(sb.run)
-        for new in test_commands(sa.run):
-            old = next((o for o in olds if o.key == new.key), None)
-            if old is None:
-                continue
-            found = narrowing(old, new)
-            if found:
-                yield Hit(
-                    message=f"test command in {sa.label} of {after.label} in {after.pipeline} narrowed: "
-                    f"`{old.text[:80]}` → `{new.text[:80]}` ({'; '.join(found)})",
-                    attr=f"step[{sa.key}].run[{new.key}]",
-                    head_route=(*sa.route, "run"),
-                    base_route=(*sb.route, "run"),
-                    before=old.text,
-                    after=new.text,
-                    related=callers_related(after),
-                )
+        news = test_commands(sa.run)
+        for old in test_commands(sb.run):
+            candidates = [(new, narrowing(old, new)) for new in news if new.key == old.key]
+            if not candidates or any(not found for _new, found in candidates):
+                continue  # no such runner any more (another rule's), or one run still covers it
+            new, found = candidates[0]
+            yield Hit(
+                message=f"test command in {sa.label} of {after.label} in {after.pipeline} narrowed: "
+                f"`{old.text[:80]}` → `{new.text[:80]}` ({'; '.join(found)})",
+                attr=f"step[{sa.key}].run[{new.key}]",
+                head_route=(*sa.route, "run"),
+                base_route=(*sb.route, "run"),
+                before=old.text,
+                after=new.text,
+                related=callers_related(after),
+            )
 
 
 RULE = Rule(
