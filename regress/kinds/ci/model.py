@@ -55,6 +55,14 @@ class Step:
     classes: frozenset[str] = frozenset()
     #: Where the step came from when it was inlined from a local composite action.
     via: str | None = None
+    #: A script an action runs on the step's behalf (a retry wrapper's ``command`` input), so the
+    #: step is classified and compared by it; None for ordinary steps.
+    wrapped: str | None = None
+
+    @property
+    def script(self) -> str | None:
+        """What the step runs as shell: ``run``, else the wrapped command."""
+        return self.run if self.run is not None else self.wrapped
 
     @property
     def label(self) -> str:

@@ -20,6 +20,7 @@ from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.ci import classify as cls
 from regress.kinds.ci.model import FAMILY, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
+from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.kinds.github import expr
 from regress.model import ModelObject, Notice, NoticeKind, Origin, Route, YamlSourceMap
 from regress.source.base import Snapshot
@@ -237,9 +238,13 @@ class _Builder:
         classes: frozenset[str] = frozenset()
         uses_name = ref = None
         ref_kind: RefKind | None = None
+        wrapped = None
         if uses:
             uses_name, ref, ref_kind = split_uses(uses)
             classes = cls.classify_action(uses_name, self.patterns)
+            if uses_name.lower() in RETRY_ACTIONS and isinstance(inputs.get("command"), str):
+                wrapped = inputs["command"]
+                classes |= cls.classify_script(wrapped, self.patterns)[0]
         step_shell = raw.get("shell") if isinstance(raw.get("shell"), str) else shell
         if run is not None:
             run_classes, _ = cls.classify_script(run, self.patterns)
@@ -263,6 +268,7 @@ class _Builder:
             condition=_text(raw["if"]) if "if" in raw else None,
             classes=classes,
             via=via,
+            wrapped=wrapped,
         )
         out = [step]
         if uses_name and ref_kind is RefKind.LOCAL and depth < MAX_NESTING:

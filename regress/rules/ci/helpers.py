@@ -137,3 +137,28 @@ def _scalar(text: str) -> Any:
 
 def shown(combo: Combo) -> str:
     return ", ".join(f"{k}={v}" for k, v in combo) or "(single run)"
+
+
+def jobs_of(index: Index, platform: str, pipeline: str) -> dict[str, Job]:
+    """The jobs of one pipeline on one side, by id."""
+    out: dict[str, Job] = {}
+    for obj in index.of_type(FAMILY, "job"):
+        job = obj.facts
+        if isinstance(job, Job) and job.platform == platform and job.pipeline == pipeline:
+            out[job.id] = job
+    return out
+
+
+def needs_closure(job: Job, by_id: dict[str, Job]) -> set[str]:
+    """Every job ``job`` waits for, directly or through others."""
+    seen: set[str] = set()
+    todo = list(job.needs)
+    while todo:
+        j = todo.pop()
+        if j in seen:
+            continue
+        seen.add(j)
+        other = by_id.get(j)
+        if other is not None:
+            todo.extend(other.needs)
+    return seen

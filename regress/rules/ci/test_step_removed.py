@@ -44,8 +44,8 @@ from regress.rules.ci.helpers import callers_related, jobs, runs_elsewhere
 
 
 def _what(step: Step) -> str:
-    if step.run is not None:
-        return " ".join(step.run.split())
+    if step.script is not None:
+        return " ".join(step.script.split())
     return (step.uses or "").lower()
 
 
@@ -54,9 +54,9 @@ def _times(n: int) -> str:
 
 
 def _test_commands(step: Step) -> list[tuple[str, ...]]:
-    if step.run is None:
+    if step.script is None:
         return []
-    return [unwrap(c.argv) for c in split(step.run)]
+    return [unwrap(c.argv) for c in split(step.script)]
 
 
 def _covering(removed: Step, candidates: list[Step]) -> list[Step]:

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.model import FAMILY, Pipeline
-from regress.model import Change
+from regress.model import Change, ModelObject
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci.helpers import pipeline_jobs, pipelines
 from regress.rules.github import KINDS
@@ -40,10 +40,11 @@ _MANUAL = frozenset({"schedule", "workflow_dispatch", "repository_dispatch"})
 _PR = ("pull_request", "pull_request_target")
 
 
-def _called_on_pull_requests(ctx: RuleContext, after: Pipeline) -> bool:
+def _called_on_pull_requests(ctx: RuleContext, after: Pipeline, obj: ModelObject) -> bool:
+    known = {o.key: o for o in [*ctx.head.of_type(FAMILY, "pipeline"), *ctx.around("head", obj)]}
     for job in pipeline_jobs(ctx.head, after):
         for caller, _route in job.extra.get("callers") or ():
-            facts = ctx.head.get(FAMILY, ("github", caller.origin.path))
+            facts = known.get(("github", caller.origin.path))
             triggers = facts.facts.triggers if facts is not None and isinstance(facts.facts, Pipeline) else {}
             if any(e in triggers for e in _PR):
                 return True
@@ -61,7 +62,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     lost = []
     pr_lost = "pull_request" in before.triggers and not any(e in after.triggers for e in _PR)
-    if pr_lost and not ("workflow_call" in after.triggers and _called_on_pull_requests(ctx, after)):
+    if pr_lost and not ("workflow_call" in after.triggers and _called_on_pull_requests(ctx, after, change.obj)):
         lost.append("pull_request")
     if "merge_group" in before.triggers and "merge_group" not in after.triggers:
         lost.append("merge_group")
