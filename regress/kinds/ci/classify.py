@@ -258,6 +258,17 @@ DEPLOY_COMMANDS: tuple[str, ...] = (
     "argocd app sync",
 )
 NOTIFY_COMMANDS: tuple[str, ...] = ()
+#: Signing, attestation and SBOM commands (CATALOGUE.md S2 "provenance").
+PROVENANCE_COMMANDS: tuple[str, ...] = (
+    "cosign sign",
+    "cosign sign-blob",
+    "cosign attest",
+    "syft",
+    "cyclonedx-py",
+    "cyclonedx-npm",
+    "gh attestation",
+    "notation sign",
+)
 
 #: ``uses:`` prefixes (owner/repo[/path]) → class. Matched without the ``@ref``.
 ACTION_CLASSES: dict[str, str] = {
@@ -334,6 +345,7 @@ class Patterns:
             COVERAGE: COVERAGE_COMMANDS,
             DEPLOY: DEPLOY_COMMANDS,
             NOTIFY: NOTIFY_COMMANDS,
+            PROVENANCE: PROVENANCE_COMMANDS,
         }
     )
     actions: Mapping[str, str] = field(default_factory=lambda: dict(ACTION_CLASSES))

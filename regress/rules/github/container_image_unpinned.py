@@ -1,0 +1,95 @@
+"""A job's container or service image is pinned less firmly than before.
+
+## What it does
+Reports `container:` and `services.<name>.image` references whose pin moved down the order
+digest (`@sha256:…`) > version tag > moving tag (`latest`, `main`, no tag), and a new container or
+service added with a moving tag (zizmor `unpinned-images`). Digest → digest and tag → tag bumps
+stay silent.
+
+## Why is this bad?
+The job's steps run inside that image, with the job's token and secrets; a moving tag runs
+whatever was pushed last.
+
+## Example
+```yaml
+# base                                         # head
+container: node@sha256:3b3c…e1                  container: node:20
+```
+
+## How to resolve
+Pin by digest (keep the tag in a comment), or approve the finding with the reason.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from regress.findings import Category, Severity
+from regress.kinds.ci.model import FAMILY, Job, RefKind
+from regress.kinds.github.handler import image_ref
+from regress.model import Change, Route
+from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.ci.helpers import jobs
+from regress.rules.github import KINDS
+
+
+def images(job: Job) -> dict[str, tuple[str, str | None, RefKind, Route]]:
+    out: dict[str, tuple[str, str | None, RefKind, Route]] = {}
+    found = image_ref(job.extra.get("container"))
+    if found:
+        route: Route = ("container", "image") if isinstance(job.extra.get("container"), dict) else ("container",)
+        out["container"] = (*found, route)
+    services: Any = job.extra.get("services")
+    if isinstance(services, dict):
+        for name, svc in services.items():
+            found = image_ref(svc)
+            if found:
+                out[f"services.{name}"] = (*found, ("services", name, "image"))
+    return out
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    del ctx
+    before, after = jobs(change)
+    if after is None:
+        return
+    old = images(before) if before is not None else {}
+    for where, (name, ref, kind, route) in images(after).items():
+        prev = old.get(where)
+        if prev is not None and prev[0] == name:
+            if kind.strength >= prev[2].strength:
+                continue
+            message = (
+                f"{where} image {name} of {after.label} in {after.pipeline} pinned by {prev[2].value} → {kind.value}"
+            )
+        elif kind in (RefKind.BRANCH, RefKind.NONE):
+            message = (
+                f"{where} image {name} of {after.label} in {after.pipeline} uses a moving tag ({ref or 'none: latest'})"
+            )
+        else:
+            continue
+        yield Hit(
+            message=message,
+            attr=f"{where}.image",
+            head_route=route,
+            base_route=prev[3] if prev is not None else None,
+            before=prev[1] if prev is not None else None,
+            after=ref,
+        )
+
+
+RULE = Rule(
+    code="GHA028",
+    name="container-image-unpinned",
+    category=Category.SECURITY,
+    severity=Severity.MEDIUM,
+    kinds=KINDS,
+    watches=((FAMILY, "job"),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"added", "modified", "renamed", "moved"}),
+)
