@@ -5,8 +5,10 @@ from __future__ import annotations
 from regress.rules.base import Rule
 from regress.rules.ci import (
     coverage_gate_lowered,
+    deploy_check_removed,
     deploy_no_longer_waits_for_tests,
     deploy_runs_despite_failures,
+    failure_notification_removed,
     job_timeout_removed,
     provenance_removed,
     security_scan_narrowed,
@@ -20,6 +22,7 @@ from regress.rules.ci import (
     test_job_events_narrowed,
     test_job_removed,
     test_matrix_shrunk,
+    test_reporting_removed,
     test_retries_added,
     test_step_removed,
 )
@@ -125,6 +128,9 @@ RULES: tuple[Rule, ...] = (
     security_scan_non_blocking.RULE,
     security_scan_narrowed.RULE,
     provenance_removed.RULE,
+    test_reporting_removed.RULE,
+    failure_notification_removed.RULE,
+    deploy_check_removed.RULE,
     security_scan_removed.RULE,
     action_pin_weakened.RULE,
     token_permissions_widened.RULE,

@@ -4,7 +4,7 @@ verbatim somewhere in the head, how matrix entries pair, and the callers of a ch
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from regress.diff import canon
@@ -162,3 +162,20 @@ def needs_closure(job: Job, by_id: dict[str, Job]) -> set[str]:
         if other is not None:
             todo.extend(other.needs)
     return seen
+
+
+def lost_steps(before: Job, after: Job, ctx: RuleContext, keep: Callable[[Step], bool]) -> list[Step]:
+    """Base steps matching ``keep`` that no head step of the job matches by pairing, and that do
+    not run verbatim anywhere else in the head."""
+    from regress.kinds.ci.pairing import pair_steps
+
+    out = []
+    for sb, sa in pair_steps(before, after):
+        if sb is None or sb.via is not None or not keep(sb):
+            continue
+        if sa is not None and keep(sa):
+            continue
+        if runs_elsewhere(sb, ctx):
+            continue
+        out.append(sb)
+    return out
