@@ -6,6 +6,7 @@ from __future__ import annotations
 from regress.diff import FamilyDiff
 from regress.kinds.base import Handler
 from regress.kinds.ci import model as ci_model
+from regress.kinds.depupdates.handler import DependencyUpdatesHandler
 from regress.kinds.github.handler import GitHubActionsHandler
 from regress.kinds.helm.handler import HelmHandler
 from regress.kinds.kubernetes import identity as k8s_identity
@@ -13,6 +14,7 @@ from regress.kinds.kubernetes.handler import KubernetesHandler
 
 HANDLERS: tuple[Handler, ...] = (
     GitHubActionsHandler(),
+    DependencyUpdatesHandler(),
     HelmHandler(),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),

@@ -1,0 +1,1 @@
+"""Dependency-update bot configuration (Dependabot, Renovate)."""
