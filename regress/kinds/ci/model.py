@@ -20,6 +20,8 @@ from regress.diff import FamilyDiff, name_list_key
 from regress.model import Route
 
 FAMILY = "ci"
+#: The job id under which a local composite action's steps are modelled (one pseudo-job per action).
+COMPOSITE_ID = "(composite action)"
 
 
 class RefKind(enum.StrEnum):
@@ -113,6 +115,8 @@ class Job:
 
     @property
     def label(self) -> str:
+        if self.id == COMPOSITE_ID:
+            return "composite action" + (f" {self.name!r}" if self.name else "")
         return f"job {self.id!r}" + (f" ({self.name})" if self.name and self.name != self.id else "")
 
 

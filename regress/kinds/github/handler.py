@@ -18,7 +18,7 @@ from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.ci import classify as cls
-from regress.kinds.ci.model import FAMILY, Job, Matrix, Pipeline, RefKind, Step, Trigger
+from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
 from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.kinds.github import expr
@@ -382,7 +382,7 @@ class _Builder:
         job = Job(
             platform=PLATFORM,
             pipeline=path,
-            id="(composite action)",
+            id=COMPOSITE_ID,
             route=(),
             name=name,
             steps=tuple(steps),
@@ -393,7 +393,7 @@ class _Builder:
             ModelObject(
                 FAMILY,
                 "job",
-                (PLATFORM, path, "(composite action)"),
+                (PLATFORM, path, COMPOSITE_ID),
                 doc,
                 Origin(KIND, path, smap),
                 f"composite action {path}",

@@ -43,7 +43,7 @@ from typing import Any
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.knobs import text
-from regress.kinds.ci.model import FAMILY, Job
+from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, Job
 from regress.model import Change, Route
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci.helpers import callers_related, jobs, jobs_of, pipelines
@@ -93,7 +93,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         yield from _hits(names, head_jobs, ("on", "workflow_call", "inputs"), f"reusable workflow {pa.id}", related)
         return
     jb, ja = jobs(change)
-    if jb is None or ja is None or ja.id != "(composite action)":
+    if jb is None or ja is None or ja.id != COMPOSITE_ID:
         return
     names = _weakened(jb.extra.get("inputs"), ja.extra.get("inputs"))
     yield from _hits(names, [ja], ("inputs",), f"composite action {ja.pipeline}", callers_related(ja))
