@@ -7,7 +7,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from regress.kinds.ci.classify import TEST, classify_command, unwrap
+from regress.kinds.ci.classify import DEFAULT_PATTERNS, TEST, Patterns, classify_command, unwrap
 from regress.kinds.ci.shell import split
 from regress.kinds.ci.signals import RUNNERS, RunnerFlags
 
@@ -114,12 +114,12 @@ _VALUE_FLAGS = frozenset(
 )
 
 
-def test_commands(script: str | None) -> list[TestCommand]:
+def test_commands(script: str | None, patterns: Patterns = DEFAULT_PATTERNS) -> list[TestCommand]:
     if not script:
         return []
     out = []
     for cmd in split(script):
-        if TEST in classify_command(cmd.argv):
+        if TEST in classify_command(cmd.argv, patterns):
             out.append(parse(unwrap(cmd.argv)))
     return out
 

@@ -8,9 +8,16 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from regress.diff import canon
+from regress.kinds.ci.classify import DEFAULT_PATTERNS, Patterns
 from regress.kinds.ci.model import FAMILY, Job, Pipeline, Step
 from regress.model import Change, ModelObject, Route
 from regress.rules.base import Index, RuleContext
+
+
+def patterns_of(ctx: RuleContext) -> Patterns:
+    """The classification patterns in force: the defaults extended by ``.regress.yml`` ``classify:``."""
+    found = getattr(ctx.settings, "patterns", None)
+    return found if isinstance(found, Patterns) else DEFAULT_PATTERNS
 
 
 def jobs(change: Change) -> tuple[Job | None, Job | None]:

@@ -38,7 +38,7 @@ from regress.kinds.ci.pairing import pair_steps
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import callers_related, jobs
+from regress.rules.ci.helpers import callers_related, jobs, patterns_of
 
 
 def narrowing(before: TestCommand, after: TestCommand) -> list[str]:
@@ -61,15 +61,15 @@ def narrowing(before: TestCommand, after: TestCommand) -> list[str]:
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
+    patterns = patterns_of(ctx)
     before, after = jobs(change)
     if before is None or after is None:
         return
     for sb, sa in pair_steps(before, after):
         if sb is None or sa is None or TEST not in sa.classes or sb.run == sa.run:
             continue
-        news = test_commands(sa.run)
-        for old in test_commands(sb.run):
+        news = test_commands(sa.run, patterns)
+        for old in test_commands(sb.run, patterns):
             candidates = [(new, narrowing(old, new)) for new in news if new.key == old.key]
             if not candidates or any(not found for _new, found in candidates):
                 continue  # no such runner any more (another rule's), or one run still covers it

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST, unwrap
+from regress.kinds.ci.classify import SECURITY, TEST, Patterns, unwrap
 from regress.kinds.ci.commands import matches, test_commands
 from regress.kinds.ci.model import FAMILY
 from regress.kinds.ci.pairing import pair_steps
@@ -38,12 +38,12 @@ from regress.kinds.ci.shell import split
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import callers_related, jobs
+from regress.rules.ci.helpers import callers_related, jobs, patterns_of
 
 
-def _no_run_flags(script: str | None) -> dict[str, str]:
+def _no_run_flags(script: str | None, patterns: Patterns) -> dict[str, str]:
     out: dict[str, str] = {}
-    for cmd in test_commands(script):
+    for cmd in test_commands(script, patterns):
         if cmd.runner is None:
             continue
         for flag in cmd.flags:
@@ -61,24 +61,25 @@ def _first_command(script: str | None) -> str:
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
+    patterns = patterns_of(ctx)
     before, after = jobs(change)
     if before is None or after is None:
         return
     for sb, sa in pair_steps(before, after):
         if sb is None or sa is None or TEST not in sb.classes or sb.run == sa.run or sb.run is None:
             continue
-        old_tests = test_commands(sb.run)
+        old_tests = test_commands(sb.run, patterns)
         if not old_tests:
             continue
-        new_tests = test_commands(sa.run)
+        new_tests = test_commands(sa.run, patterns)
         if TEST not in sa.classes or not new_tests:
             if SECURITY in sa.classes:
                 continue
             now = _first_command(sa.run) or (sa.uses or "nothing")
             why = f"`{old_tests[0].text[:80]}` → `{now}`, which runs no tests"
         else:
-            added = {k: v for k, v in _no_run_flags(sa.run).items() if k not in _no_run_flags(sb.run)}
+            old_flags = _no_run_flags(sb.run, patterns)
+            added = {k: v for k, v in _no_run_flags(sa.run, patterns).items() if k not in old_flags}
             if not added:
                 continue
             key, flag = next(iter(added.items()))

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST, classify_command, unwrap
+from regress.kinds.ci.classify import DEFAULT_PATTERNS, SECURITY, TEST, Patterns, classify_command, unwrap
 from regress.kinds.ci.model import FAMILY, Job, Step
 from regress.kinds.ci.pairing import pair_steps
 from regress.kinds.ci.shell import shell_options, split, swallowed
@@ -44,7 +44,7 @@ from regress.kinds.ci.signals import EXIT_ZERO_FLAGS, RUNNERS
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import callers_related, jobs
+from regress.rules.ci.helpers import callers_related, jobs, patterns_of
 
 _CLASSES = frozenset({TEST, SECURITY})
 
@@ -62,7 +62,7 @@ def _exit_zero(argv: tuple[str, ...]) -> str | None:
     return None
 
 
-def reasons(step: Step) -> dict[str, str]:
+def reasons(step: Step, patterns: Patterns = DEFAULT_PATTERNS) -> dict[str, str]:
     """Classified command (runner words) → why its failure no longer fails the step."""
     if step.run is None:
         return {}
@@ -70,7 +70,7 @@ def reasons(step: Step) -> dict[str, str]:
     cmds = split(step.run)
     out: dict[str, str] = {}
     for i, cmd in enumerate(cmds):
-        if not classify_command(cmd.argv) & _CLASSES:
+        if not classify_command(cmd.argv, patterns) & _CLASSES:
             continue
         words = unwrap(cmd.argv)
         key = " ".join(words[:2])
@@ -93,20 +93,20 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 continue
             if obj.facts.pipeline != change.after.key[-1]:
                 continue
-            for hit in _compare(base_obj.facts, obj.facts):
+            for hit in _compare(base_obj.facts, obj.facts, patterns_of(ctx)):
                 yield replace(hit, head_obj=obj, base_obj=base_obj, identity=obj.identity)
         return
     before, after = jobs(change)
     if before is None or after is None:
         return
-    yield from _compare(before, after)
+    yield from _compare(before, after, patterns_of(ctx))
 
 
-def _compare(before: Job, after: Job) -> Iterator[Hit]:
+def _compare(before: Job, after: Job, patterns: Patterns) -> Iterator[Hit]:
     for sb, sa in pair_steps(before, after):
         if sb is None or sa is None or not (sa.classes | sb.classes) & _CLASSES:
             continue
-        old, new = reasons(sb), reasons(sa)
+        old, new = reasons(sb, patterns), reasons(sa, patterns)
         for key, why in new.items():
             if not why or old.get(key, "") != "" or key not in old:
                 continue
