@@ -1,0 +1,49 @@
+"""Matrix expansion and entry pairing: raw version text, include/exclude, pre-releases."""
+
+from __future__ import annotations
+
+from regress.kinds.github.handler import parse_matrix
+from regress.rules.ci.helpers import kept, release_of
+from regress.yamlload import load_text
+
+
+def _matrix(text: str) -> frozenset[tuple[tuple[str, str], ...]]:
+    doc = load_text(text).documents[0]
+    m = parse_matrix(doc)
+    assert m is not None and not m.dynamic
+    return m.combos
+
+
+def test_versions_stay_raw_text() -> None:
+    combos = _matrix("matrix:\n  python: [3.9, 3.10]\n")
+    assert combos == {(("python", "3.9"),), (("python", "3.10"),)}
+
+
+def test_include_and_exclude() -> None:
+    combos = _matrix(
+        "matrix:\n  os: [a, b]\n  py: ['1', '2']\n  exclude: [{os: b, py: '1'}]\n"
+        "  include: [{os: a, extra: x}, {os: c, py: '3'}]\n"
+    )
+    assert combos == {
+        (("extra", "x"), ("os", "a"), ("py", "1")),
+        (("extra", "x"), ("os", "a"), ("py", "2")),
+        (("os", "b"), ("py", "2")),
+        (("os", "c"), ("py", "3")),
+    }
+
+
+def test_dynamic_matrix() -> None:
+    doc = load_text("matrix: ${{ fromJSON(needs.plan.outputs.m) }}\n").documents[0]
+    m = parse_matrix(doc)
+    assert m is not None and m.dynamic
+
+
+def test_pre_release_pairs_with_its_final_release() -> None:
+    assert release_of("3.14-dev") == "3.14"
+    assert release_of("3.13.0-rc.2") == "3.13"
+    assert release_of("3.14") is None
+    assert release_of("pypy3.10") is None
+    assert kept((("python", "3.14-dev"),), [(("python", "3.14"),)])
+    assert kept((("python", "3.12"),), [(("experimental", "false"), ("python", "3.12"))])
+    assert not kept((("python", "3.12"),), [(("python", "3.13"),)])
+    assert not kept((("python", "3.14"),), [(("python", "3.14-dev"),)])
