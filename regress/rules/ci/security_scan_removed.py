@@ -5,7 +5,8 @@ Reports a scanner step (CodeQL, Semgrep, dependency review, Trivy, Grype, Checko
 `npm audit`, `pip-audit`, … — CATALOGUE.md Signals S2, extendable with `classify: security:`)
 that ran in the base and runs nowhere in the head: its job or whole workflow file deleted or
 commented out, or the step removed from a job that is still there. A scan that moved verbatim to
-another job or workflow file is not removed; a version bump of the scanner's action is not either.
+another job or workflow file (or that still runs there with other inputs) is not removed; a
+version bump of the scanner's action is not either.
 Deletion by revert counts.
 
 ## Why is this bad?
@@ -41,7 +42,7 @@ from regress.kinds.ci.pairing import pair_steps
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import callers_related, jobs, own_steps, pipeline_obj, runs_elsewhere
+from regress.rules.ci.helpers import all_jobs, callers_related, jobs, own_steps, pipeline_obj, runs_elsewhere
 
 
 def tool(step: Step) -> str:
@@ -51,6 +52,12 @@ def tool(step: Step) -> str:
         return "/".join(parts[:2])
     words = (step.run or "").split()
     return " ".join(words[:2]) if words else step.label
+
+
+def _head_tools(ctx: RuleContext) -> set[str]:
+    """Scanners that still run in the head's loaded pipelines (a scan moved to another job or file,
+    with new inputs, is not a removed scan)."""
+    return {tool(s) for job in all_jobs(ctx.head) for s in job.steps if SECURITY in s.classes}
 
 
 def _group(steps: list[Step]) -> dict[str, list[Step]]:
@@ -67,7 +74,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if after is None:
         yield from _job_removed(change, before, ctx)
         return
-    after_tools = {tool(s) for s in after.steps if SECURITY in s.classes}
+    after_tools = _head_tools(ctx)
     lost = [
         sb
         for sb, sa in pair_steps(before, after)
@@ -92,7 +99,8 @@ def _job_removed(change: Change, job: Job, ctx: RuleContext) -> Iterator[Hit]:
         name = job.uses or job.id
         scans_by_tool: dict[str, list[Step]] = {name: []}
     else:
-        scans_by_tool = _group([s for s in scans if not runs_elsewhere(s, ctx)])
+        still = _head_tools(ctx)
+        scans_by_tool = _group([s for s in scans if tool(s) not in still and not runs_elsewhere(s, ctx)])
     if not scans_by_tool:
         return
     pipeline = pipeline_obj(ctx.head, job)

@@ -2,8 +2,9 @@
 
 ## What it does
 Reports a job whose `runs-on` names `self-hosted` (or a runner group) in the head and did not in
-the base, including new jobs. The severity is high when the workflow runs on `pull_request` or
-`pull_request_target`, where code from forks reaches the runner.
+the base, including new jobs unless the workflow already ran jobs there. The severity is high
+when the workflow runs on `pull_request` or `pull_request_target`, where code from forks reaches
+the runner.
 
 ## Why is this bad?
 Self-hosted runners are not wiped between jobs and sit inside the organisation's network: code a
@@ -32,7 +33,7 @@ from regress.findings import Category, Severity
 from regress.kinds.ci.model import FAMILY, Job, Pipeline
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
-from regress.rules.ci.helpers import jobs, pipeline_obj
+from regress.rules.ci.helpers import jobs, jobs_of, pipeline_obj
 from regress.rules.github import KINDS
 
 
@@ -56,6 +57,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before, after = jobs(change)
     if after is None or not self_hosted(after.runs_on) or (before is not None and self_hosted(before.runs_on)):
         return
+    if before is None and any(
+        self_hosted(j.runs_on) for j in jobs_of(ctx.base, after.platform, after.pipeline).values()
+    ):
+        return  # a new job on the runners this workflow already used
     prs = _on_pull_requests(ctx, after)
     yield Hit(
         message=f"{after.label} in {after.pipeline} runs on a self-hosted runner"
