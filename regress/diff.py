@@ -49,6 +49,10 @@ class FamilyDiff:
     ignore: Callable[[Route], bool] = field(default=lambda route: False)
     #: Routes excluded from rename similarity (identity fields such as metadata.name).
     identity_routes: frozenset[Route] = frozenset()
+    #: A weaker identity tried on leftovers before similarity: objects whose secondary key is
+    #: unique among the removed and among the added ones pair as renames (a CI job moved to another
+    #: workflow file keeps its job id while its content changes). None: not used.
+    secondary_key: Callable[[ModelObject], Any] | None = None
 
 
 def canon(value: Any) -> Any:
@@ -251,6 +255,12 @@ def _pair_renames(removed: Sequence[ModelObject], added: Sequence[ModelObject], 
                 paired_r.add(i)
                 paired_a.add(j)
                 out.append(Change(Status.RENAMED, o, add[j], tuple(diff_values(o.body, add[j].body, fam)), 1.0))
+        if fam.secondary_key is not None:
+            for i, j in _secondary_pairs(rem, add, paired_r, paired_a, fam.secondary_key):
+                paired_r.add(i)
+                paired_a.add(j)
+                attrs = tuple(diff_values(rem[i].body, add[j].body, fam))
+                out.append(Change(Status.RENAMED, rem[i], add[j], attrs, round(similarity(rem[i], add[j], fam), 3)))
         rest_r = [i for i in range(len(rem)) if i not in paired_r]
         rest_a = [j for j in range(len(add)) if j not in paired_a]
         if rest_r and rest_a and len(rest_r) <= RENAME_CANDIDATES and len(rest_a) <= RENAME_CANDIDATES:
@@ -262,6 +272,27 @@ def _pair_renames(removed: Sequence[ModelObject], added: Sequence[ModelObject], 
         out.extend(Change(Status.REMOVED, rem[i], None) for i in range(len(rem)) if i not in paired_r)
         out.extend(Change(Status.ADDED, None, add[j]) for j in range(len(add)) if j not in paired_a)
     return out
+
+
+def _secondary_pairs(
+    rem: Sequence[ModelObject],
+    add: Sequence[ModelObject],
+    paired_r: set[int],
+    paired_a: set[int],
+    key: Callable[[ModelObject], Any],
+) -> list[tuple[int, int]]:
+    """Leftovers whose secondary key occurs exactly once on each side."""
+    by_r: dict[Any, list[int]] = {}
+    by_a: dict[Any, list[int]] = {}
+    for i, o in enumerate(rem):
+        k = key(o) if i not in paired_r else None
+        if k is not None:
+            by_r.setdefault(k, []).append(i)
+    for j, o in enumerate(add):
+        k = key(o) if j not in paired_a else None
+        if k is not None:
+            by_a.setdefault(k, []).append(j)
+    return [(rs[0], by_a[k][0]) for k, rs in by_r.items() if len(rs) == 1 and len(by_a.get(k, ())) == 1]
 
 
 def _canon_without_identity(obj: ModelObject, fam: FamilyDiff) -> Any:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regress.diff import FamilyDiff, name_list_key
-from regress.model import Route
+from regress.model import ModelObject, Route
 
 FAMILY = "ci"
 #: The job id under which a local composite action's steps are modelled (one pseudo-job per action).
@@ -143,4 +143,16 @@ def _steps_key(route: Route, items: list[Any]) -> Any:
     return name_list_key(route, items)
 
 
-DIFF = FamilyDiff(list_key=_steps_key)
+def _secondary_key(obj: ModelObject) -> Any:
+    """Jobs by (platform, job id) and pipelines by (platform, name), across files: a job moved to
+    another workflow file, or a workflow file renamed, pairs with its old self even when its
+    content changed too, so the rules compare the two."""
+    facts = obj.facts
+    if isinstance(facts, Job) and facts.id != COMPOSITE_ID:
+        return ("job", facts.platform, facts.id)
+    if isinstance(facts, Pipeline) and facts.name:
+        return ("pipeline", facts.platform, facts.name)
+    return None
+
+
+DIFF = FamilyDiff(list_key=_steps_key, secondary_key=_secondary_key)
