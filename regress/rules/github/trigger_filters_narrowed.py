@@ -6,7 +6,9 @@ workflow with test or scan jobs: `branches`/`tags`/`paths` lists that lose entri
 where there were none, `branches-ignore`/`tags-ignore`/`paths-ignore` lists that grow, and
 pull request `types` that no longer include `opened`, `synchronize` and `reopened` (GitHub's
 default set, GitHub docs "Events that trigger workflows"). Ignoring only documentation
-(`**.md`, `docs/**`) is reported at low severity.
+(`**.md`, `docs/**`) and a first branch filter naming the default branch are reported at low
+severity; a first `push` branch filter in a workflow that also runs on pull requests is not
+reported (branch work is tested through its pull request).
 
 ## Why is this bad?
 A required workflow skipped by a filter stays *pending* (never passing) only when it is required;
@@ -49,6 +51,7 @@ _EXCLUDE = ("branches-ignore", "tags-ignore", "paths-ignore")
 DEFAULT_PR_TYPES = frozenset({"opened", "synchronize", "reopened"})
 _DOCS = re.compile(r"(\.md|\.rst|\.txt|\.adoc)$|(^|/)(docs?|documentation)/|(^|/)(LICENSE|CHANGELOG|README)", re.I)
 _EVERYTHING = frozenset({"*", "**", "**/*"})
+_DEFAULT_BRANCHES = frozenset({"main", "master", "develop", "trunk"})
 
 
 def _items(value: Any) -> set[str] | None:
@@ -61,16 +64,23 @@ def _items(value: Any) -> set[str] | None:
     return set()
 
 
-def narrowed(event: str, before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """(filter, description, docs-only) for each way ``after`` lets fewer runs through."""
+def narrowed(
+    event: str, before: dict[str, Any], after: dict[str, Any], has_pr: bool = False
+) -> list[tuple[str, str, bool]]:
+    """(filter, description, minor) for each way ``after`` lets fewer runs through; ``minor``
+    marks low-severity narrowing (documentation ignored, a first branch filter naming the default
+    branch)."""
     out: list[tuple[str, str, bool]] = []
     for key in _INCLUDE:
         b, a = _items(before.get(key)), _items(after.get(key))
         if a is None or a & _EVERYTHING:
             continue
         if b is None:
-            if before.get(key + "-ignore") is None:
-                out.append((key, f"{key} filter added: {sorted(a)}", False))
+            if before.get(key + "-ignore") is not None:
+                continue
+            if key == "branches" and event == "push" and has_pr:
+                continue  # branch work is still tested through its pull request
+            out.append((key, f"{key} filter added: {sorted(a)}", key == "branches" and bool(a & _DEFAULT_BRANCHES)))
             continue
         if b & _EVERYTHING or b - a:
             out.append((key, f"{key} {sorted(b)} → {sorted(a)}", False))
@@ -101,7 +111,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         if event not in before.triggers or event not in after.triggers:
             continue
         b, a = dict(before.triggers[event].filters), dict(after.triggers[event].filters)
-        for key, desc, docs in narrowed(event, b, a):
+        has_pr = any(e in after.triggers for e in ("pull_request", "pull_request_target"))
+        for key, desc, docs in narrowed(event, b, a, has_pr):
             yield Hit(
                 message=f"workflow {after.id} runs on fewer {event} events: {desc}",
                 attr=f"on.{event}.{key}",
