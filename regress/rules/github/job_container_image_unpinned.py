@@ -84,7 +84,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
 
 RULE = Rule(
     code="GHA028",
-    name="container-image-unpinned",
+    name="job-container-image-unpinned",
     category=Category.SECURITY,
     severity=Severity.MEDIUM,
     kinds=KINDS,
