@@ -163,8 +163,8 @@ class _Run:
         self.config = config
         self.rules = rules
         self.ctx = {
-            Side.BASE: LoadContext(base, Side.BASE, cache, config.max_file_bytes, config),
-            Side.HEAD: LoadContext(head, Side.HEAD, cache, config.max_file_bytes, config),
+            Side.BASE: LoadContext(base, Side.BASE, cache, config.max_file_bytes, config, other=head),
+            Side.HEAD: LoadContext(head, Side.HEAD, cache, config.max_file_bytes, config, other=base),
         }
         self.notices: list[Notice] = []
         self.findings: list[Finding] = []
@@ -365,6 +365,15 @@ class _Run:
             related.append(obj.locate(route, Side(side)))
         identity = hit.identity or ident_obj.identity
         severity = hit.severity or rule.severity
+        extra: dict[str, Any] = {}
+        if hit.yields_to:
+            extra["yields_to"] = frozenset(hit.yields_to)
+        unit = ident_obj.origin.unit
+        if unit and unit in identity:
+            # The same finding in several render roots of one chart or kustomization (a change
+            # to the chart's values.yaml shows in every environment) is reported once.
+            extra["render_root"] = unit
+            extra["group"] = (rule.code, hit.attr, location, identity.replace(unit, "\0"))
         return self._finding(
             rule,
             identity,
@@ -377,6 +386,7 @@ class _Run:
             ident_obj.origin.kind,
             severity,
             category=hit.category,
+            extra=extra,
         )
 
     def _surviving_parent(self, base_obj: ModelObject) -> Location:
@@ -443,6 +453,7 @@ class _Run:
         by_code = {r.code: r for r in self.rules}
         out: list[Finding] = []
         seen: set[str] = set()
+        findings = _collapse_render_roots(_drop_yielding(findings))
         for finding in findings:
             if finding.fingerprint in seen:
                 continue
@@ -455,6 +466,41 @@ class _Run:
                 continue
             out.append(replace(finding, severity=Severity(final)) if final else finding)
         return out
+
+
+def _drop_yielding(findings: list[Finding]) -> list[Finding]:
+    """Drops heuristic findings that another finding of the same category already covers."""
+    covered: set[tuple[str, str]] = {(str(f.category), f.identity) for f in findings if "yields_to" not in f.extra}
+    return [
+        f for f in findings if not any((str(f.category), ident) in covered for ident in f.extra.get("yields_to", ()))
+    ]
+
+
+def _collapse_render_roots(findings: list[Finding]) -> list[Finding]:
+    """One finding per (rule, attribute, location, object) across render roots, kept from the
+    root with the shortest name (a chart's default values, before its environments)."""
+    from dataclasses import replace
+
+    groups: dict[Any, list[Finding]] = {}
+    for f in findings:
+        if "group" in f.extra:
+            groups.setdefault(f.extra["group"], []).append(f)
+    out: list[Finding] = []
+    for f in findings:
+        group = groups.get(f.extra.get("group")) if "group" in f.extra else None
+        if group is None:
+            out.append(f)
+            continue
+        keep = min(group, key=lambda g: (len(g.extra["render_root"]), g.extra["render_root"], g.fingerprint))
+        if f is not keep:
+            continue
+        others = sorted({g.extra["render_root"] for g in group} - {keep.extra["render_root"]})
+        if others:
+            shown = ", ".join(others) if len(others) <= 3 else f"{len(others)} more"
+            out.append(replace(f, message=f"{f.message} (also in render roots: {shown})"))
+        else:
+            out.append(f)
+    return out
 
 
 def _count_statuses(changes: list[Change]) -> dict[str, int]:

@@ -85,6 +85,10 @@ class LoadContext:
     cache: ParseCache
     max_file_bytes: int = 10 * 1024 * 1024
     settings: Any = None
+    #: The other side's snapshot, for handlers whose unit spans files that may exist on one side
+    #: only (a chart's environment values files, a kustomization's overlays): read-only, and only
+    #: to decide what to load, never to load objects from it.
+    other: Snapshot | None = None
 
     def exists(self, path: str) -> bool:
         return self.snapshot.blob_id(path) is not None

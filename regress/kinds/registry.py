@@ -8,6 +8,7 @@ from regress.kinds.base import Handler
 from regress.kinds.ci import model as ci_model
 from regress.kinds.depupdates.handler import DependencyUpdatesHandler
 from regress.kinds.github.handler import GitHubActionsHandler
+from regress.kinds.helm import model as helm_values
 from regress.kinds.helm.handler import HelmHandler
 from regress.kinds.kubernetes import identity as k8s_identity
 from regress.kinds.kubernetes.handler import KubernetesHandler
@@ -15,6 +16,8 @@ from regress.kinds.kubernetes.handler import KubernetesHandler
 HANDLERS: tuple[Handler, ...] = (
     GitHubActionsHandler(),
     DependencyUpdatesHandler(),
+    # Charts and kustomizations claim their files before the plain manifest handler sees them:
+    # a template is no manifest, and a kustomization's resources are analysed as rendered.
     HelmHandler(),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
@@ -23,4 +26,5 @@ HANDLERS: tuple[Handler, ...] = (
 FAMILIES: dict[str, FamilyDiff] = {
     ci_model.FAMILY: ci_model.DIFF,
     k8s_identity.FAMILY: k8s_identity.DIFF,
+    helm_values.FAMILY: helm_values.DIFF,
 }

@@ -52,6 +52,10 @@ class Hit:
     #: The category of this hit when it is not the rule's own: a T/S rule (CATALOGUE.md §0.1)
     #: reports a scanner's weakening under security and a test's under tests.
     category: Category | None = None
+    #: Identities of objects whose findings make this one redundant: the engine drops this hit's
+    #: finding when a finding of the same category exists for any of them (a values-level
+    #: heuristic yields to what the rendered objects show).
+    yields_to: tuple[str, ...] = ()
 
 
 class Index:
@@ -102,7 +106,11 @@ class RuleContext:
         index = self.head if side == "head" else self.base
         found = {id(o): o for o in (self.nearby(side, obj) if self.nearby else [])}
         for o in index.family(obj.family):
-            if o.origin.unit == obj.origin.unit and _folder(o.origin.path) == _folder(obj.origin.path):
+            # Objects of one render root (a chart with its values, an overlay) are one context
+            # wherever their templates live; plain manifests share their folder.
+            if o.origin.unit == obj.origin.unit and (
+                obj.origin.unit or _folder(o.origin.path) == _folder(obj.origin.path)
+            ):
                 found.setdefault(id(o), o)
         return list(found.values())
 
