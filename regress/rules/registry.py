@@ -50,6 +50,15 @@ from regress.rules.github import (
     trigger_filters_narrowed,
     untrusted_checkout,
 )
+from regress.rules.helm import (
+    values_autoscaling_weakened,
+    values_monitoring_disabled,
+    values_network_policy_disabled,
+    values_pdb_disabled,
+    values_replicas_reduced,
+    values_resources_removed,
+    values_security_context_weakened,
+)
 from regress.rules.kubernetes import (
     alert_rules_removed,
     api_server_audit_weakened,
@@ -186,6 +195,14 @@ RULES: tuple[Rule, ...] = (
     alert_rules_removed.RULE,
     log_shipping_removed.RULE,
     api_server_audit_weakened.RULE,
+    # Helm values conventions (rendered charts go through the Kubernetes rules above)
+    values_replicas_reduced.RULE,
+    values_autoscaling_weakened.RULE,
+    values_pdb_disabled.RULE,
+    values_resources_removed.RULE,
+    values_monitoring_disabled.RULE,
+    values_security_context_weakened.RULE,
+    values_network_policy_disabled.RULE,
 )
 
 
