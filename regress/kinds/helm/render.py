@@ -149,7 +149,8 @@ def _run_worker(jobs: list[RenderJob], limits: Limits, results: dict[str, Render
         done = 0
         try:
             for job in jobs:
-                line, why = reader.readline(limits.seconds + (2.0 if done == 0 else 0.0))
+                # The first reply also waits for the worker to start and load the library.
+                line, why = reader.readline(limits.seconds + (2.0 if done == 0 else 0.0), limits.seconds)
                 if line is None:
                     _kill(proc)
                     if why == "eof":
@@ -188,7 +189,8 @@ def _death_reason(proc: subprocess.Popen[bytes], err: object) -> str:
         pass
     if b"out of memory" in stderr or b"cannot allocate memory" in stderr or b"MemoryError" in stderr:
         return "rendering needed more memory than the limit allows"
-    return f"the renderer stopped unexpectedly (exit status {proc.returncode})"
+    fatal = next((ln for ln in stderr.decode("utf-8", "replace").splitlines() if "fatal" in ln.lower()), "")
+    return f"the renderer stopped unexpectedly (exit status {proc.returncode}{': ' + fatal[:200] if fatal else ''})"
 
 
 class _LineReader:
@@ -199,7 +201,7 @@ class _LineReader:
         self.max_line = max_line
         self.buf = bytearray()
 
-    def readline(self, timeout: float) -> tuple[str | None, str]:
+    def readline(self, timeout: float, shown: float) -> tuple[str | None, str]:
         deadline = time.monotonic() + timeout
         while True:
             nl = self.buf.find(b"\n")
@@ -211,7 +213,7 @@ class _LineReader:
                 return None, "rendered output is over the size limit"
             left = deadline - time.monotonic()
             if left <= 0:
-                return None, f"rendering took longer than {timeout:.0f} s"
+                return None, f"rendering took longer than {shown:.0f} s"
             ready, _, _ = select.select([self.fd], [], [], left)
             if not ready:
                 continue
