@@ -60,11 +60,13 @@ class YamlSourceMap:
         node = self.root
         line = _own_line(node)
         for step in route:
+            # A negative line is unknown (a value merged in from another file): keep the parent's.
             if isinstance(node, YMap) and step in node:
-                line = node.key_lines.get(step, line)
+                known = node.key_lines.get(step, -1)
+                line = known if known >= 0 else line
                 node = node[step]
             elif isinstance(node, YList) and isinstance(step, int) and 0 <= step < len(node):
-                if step < len(node.item_lines):
+                if step < len(node.item_lines) and node.item_lines[step] >= 0:
                     line = node.item_lines[step]
                 node = node[step]
             else:

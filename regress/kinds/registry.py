@@ -12,6 +12,7 @@ from regress.kinds.helm import model as helm_values
 from regress.kinds.helm.handler import HelmHandler
 from regress.kinds.kubernetes import identity as k8s_identity
 from regress.kinds.kubernetes.handler import KubernetesHandler
+from regress.kinds.kustomize.handler import KustomizeHandler
 
 HANDLERS: tuple[Handler, ...] = (
     GitHubActionsHandler(),
@@ -19,6 +20,7 @@ HANDLERS: tuple[Handler, ...] = (
     # Charts and kustomizations claim their files before the plain manifest handler sees them:
     # a template is no manifest, and a kustomization's resources are analysed as rendered.
     HelmHandler(),
+    KustomizeHandler(),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
 )

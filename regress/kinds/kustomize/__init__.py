@@ -1,0 +1,1 @@
+"""Kustomize overlays: the graph of kustomizations, a built-in renderer, and the handler."""
