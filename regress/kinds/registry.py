@@ -13,6 +13,7 @@ from regress.kinds.helm.handler import HelmHandler
 from regress.kinds.kubernetes import identity as k8s_identity
 from regress.kinds.kubernetes.handler import KubernetesHandler
 from regress.kinds.kustomize.handler import KustomizeHandler
+from regress.kinds.openshift.template import OpenShiftTemplateHandler
 
 HANDLERS: tuple[Handler, ...] = (
     GitHubActionsHandler(),
@@ -21,6 +22,7 @@ HANDLERS: tuple[Handler, ...] = (
     # a template is no manifest, and a kustomization's resources are analysed as rendered.
     HelmHandler(),
     KustomizeHandler(),
+    OpenShiftTemplateHandler(),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
 )

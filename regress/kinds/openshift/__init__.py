@@ -1,0 +1,1 @@
+"""OpenShift-specific file kinds (Templates)."""
