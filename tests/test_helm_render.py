@@ -198,7 +198,7 @@ data:
     ("template", "limits", "reason"),
     [
         (LOOP, Limits(seconds=2), "rendering took longer than 2 s"),
-        (MEMORY_BOMB, Limits(memory=1536 * 1024 * 1024), "more memory"),
+        (MEMORY_BOMB, Limits(memory=2 * 1024 * 1024 * 1024), "more memory"),
         (OUTPUT_BOMB, Limits(output=1024 * 1024), "limit"),
     ],
     ids=["loop", "memory", "output"],

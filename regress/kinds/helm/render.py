@@ -40,7 +40,7 @@ RELEASE_NAMESPACE = "default"
 @dataclass(frozen=True, slots=True)
 class Limits:
     seconds: float = 30.0
-    memory: int = 2 * 1024 * 1024 * 1024
+    memory: int = 3 * 1024 * 1024 * 1024
     output: int = 64 * 1024 * 1024
 
 
@@ -106,12 +106,28 @@ def _child_env() -> dict[str, str]:
 def _render_sdk(jobs: Sequence[RenderJob], limits: Limits) -> list[RenderResult]:
     results: dict[str, RenderResult] = {}
     pending = list(jobs)
+    retried: set[str] = set()
     while pending:
         done, fatal = _run_worker(pending, limits, results)
         if fatal is not None:
             raise BackendUnavailable(fatal)
+        last = pending[done - 1]
+        outcome = results[last.id]
+        if outcome.error == _DIED and last.id not in retried:
+            # Go reserves its heap's address space at start-up, and under an address-space limit
+            # that occasionally fails before any template runs: a worker that died is given one
+            # more chance on the same job before the job counts as over the limit.
+            retried.add(last.id)
+            del results[last.id]
+            pending = pending[done - 1 :]
+            continue
+        if outcome.error == _DIED:
+            results[last.id] = RenderResult(last.id, None, "rendering needed more memory than the limit allows", True)
         pending = pending[done:]
     return [results[j.id] for j in jobs]
+
+
+_DIED = "rendering needed more memory than the limit allows (worker died)"
 
 
 def _run_worker(jobs: list[RenderJob], limits: Limits, results: dict[str, RenderResult]) -> tuple[int, str | None]:
@@ -187,8 +203,8 @@ def _death_reason(proc: subprocess.Popen[bytes], err: object) -> str:
         stderr = err.read(4096)  # type: ignore[attr-defined]
     except OSError:
         pass
-    if b"out of memory" in stderr or b"cannot allocate memory" in stderr or b"MemoryError" in stderr:
-        return "rendering needed more memory than the limit allows"
+    if b"memory" in stderr or b"MemoryError" in stderr:
+        return _DIED
     fatal = next((ln for ln in stderr.decode("utf-8", "replace").splitlines() if "fatal" in ln.lower()), "")
     return f"the renderer stopped unexpectedly (exit status {proc.returncode}{': ' + fatal[:200] if fatal else ''})"
 
