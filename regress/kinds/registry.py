@@ -8,6 +8,7 @@ from regress.kinds.base import Handler
 from regress.kinds.ci import model as ci_model
 from regress.kinds.depupdates.handler import DependencyUpdatesHandler
 from regress.kinds.github.handler import GitHubActionsHandler
+from regress.kinds.gitlab.handler import GitLabHandler
 from regress.kinds.helm import model as helm_values
 from regress.kinds.helm.handler import HelmHandler
 from regress.kinds.kubernetes import identity as k8s_identity
@@ -18,6 +19,8 @@ from regress.kinds.openshift.template import OpenShiftTemplateHandler
 HANDLERS: tuple[Handler, ...] = (
     GitHubActionsHandler(),
     DependencyUpdatesHandler(),
+    # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files.
+    GitLabHandler(),
     # Charts and kustomizations claim their files before the plain manifest handler sees them:
     # a template is no manifest, and a kustomization's resources are analysed as rendered.
     HelmHandler(),

@@ -50,6 +50,7 @@ from regress.rules.github import (
     trigger_filters_narrowed,
     untrusted_checkout,
 )
+from regress.rules.gitlab import test_job_pipelines_narrowed
 from regress.rules.helm import (
     values_autoscaling_weakened,
     values_monitoring_disabled,
@@ -151,6 +152,8 @@ RULES: tuple[Rule, ...] = (
     test_retries_added.RULE,
     deploy_cancel_in_progress.RULE,
     dependency_updates_removed.RULE,
+    # GitLab CI
+    test_job_pipelines_narrowed.RULE,
     # Kubernetes
     privileged_container.RULE,
     replicas_reduced.RULE,

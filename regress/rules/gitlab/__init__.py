@@ -1,0 +1,3 @@
+"""Rules for GitLab-only concepts (``rules``/``only``/``except``, workflow, includes, templates)."""
+
+KINDS = ("gitlab-ci",)
