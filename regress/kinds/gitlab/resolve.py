@@ -92,6 +92,8 @@ class _Resolver:
         self.opaque = opaque
         self.out = Effective(globals=config)
         self.extended: dict[str, GMap | None] = {}
+        #: Levels of each extended job: 1 for a job without parents.
+        self.levels: dict[str, int] = {}
 
     # -- extends -------------------------------------------------------------------------------
     def extend(self, name: str, chain: tuple[str, ...] = ()) -> GMap | None:
@@ -105,9 +107,9 @@ class _Resolver:
             self.error(path, f"extends cycle: {' → '.join((*chain, name))}", line)
             self.extended[name] = None
             return None
-        if len(chain) >= MAX_EXTENDS_DEPTH:
-            self.error(path, f"extends nests deeper than {MAX_EXTENDS_DEPTH} levels at {name!r}", line)
-            self.extended[name] = None
+        if len(chain) > MAX_EXTENDS_DEPTH:
+            # Deep enough to be invalid whatever lies below; not memoized, since from a shorter
+            # chain this name may be fine.
             return None
         parents = value.get("extends")
         names = (
@@ -118,8 +120,10 @@ class _Resolver:
             else []
         )
         merged = GMap(value.path, value.line)
+        levels = 1
         for parent in names:
             base = self.extend(parent, (*chain, name))
+            levels = max(levels, self.levels.get(parent, 0) + 1)
             if base is None:
                 if parent not in self.config or not isinstance(self.config.get(parent), GMap):
                     self.unknown(
@@ -127,6 +131,11 @@ class _Resolver:
                     )
                 continue
             merged = _drop_nulls(deep_merge(merged, base))
+        self.levels[name] = levels
+        if levels > MAX_EXTENDS_DEPTH:
+            self.error(path, f"extends nests deeper than {MAX_EXTENDS_DEPTH} levels at {name!r}", line)
+            self.extended[name] = None
+            return None
         own = value.copy_map()
         result = _drop_nulls(deep_merge(merged, own)) if names else own
         result.pop("extends", None)
