@@ -56,9 +56,8 @@ def job(draw: Any, name: str) -> str:
     if kind in ("rules", "both"):
         lines.append("  rules: [" + ", ".join(draw(st.lists(rule(), max_size=3))) + "]")
     if kind in ("only", "both"):
-        lines.append(
-            f"  only: {draw(st.sampled_from(['[schedules]', '[branches, /^rel/]', '{refs: [tags]}', '{changes: [a]}', 'x']))}"
-        )
+        only = draw(st.sampled_from(["[schedules]", "[branches, /^rel/]", "{refs: [tags]}", "{changes: [a]}", "x"]))
+        lines.append(f"  only: {only}")
     if kind == "except":
         lines.append("  except: {variables: ['$X == \"1\"']}")
     for key in ("allow_failure", "when", "needs", "parallel", "environment", "trigger", "stage"):

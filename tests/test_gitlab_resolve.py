@@ -153,7 +153,9 @@ def test_unknown_extends_is_an_error_unless_an_include_could_define_it() -> None
     ]
     opaque = load(
         {
-            ".gitlab-ci.yml": "include: {remote: 'https://x.test/ci.yml'}\nunit:\n  extends: .nowhere\n  script: [pytest]\n"
+            ".gitlab-ci.yml": (
+                "include: {remote: 'https://x.test/ci.yml'}\nunit:\n  extends: .nowhere\n  script: [pytest]\n"
+            )
         }
     )
     assert opaque.errors == []
@@ -169,7 +171,9 @@ def test_reference_splices_items_from_other_files_with_their_positions() -> None
                 "unit:\n  script:\n    - !reference [.setup, script]\n    - pytest\n"
                 "  rules:\n    - !reference [.rules, rules]\n    - if: $CI_COMMIT_TAG\n"
             ),
-            "setup.yml": ".setup:\n  script: [pip install -e ., pip check]\n.rules:\n  rules:\n    - if: $CI_MERGE_REQUEST_IID\n",
+            "setup.yml": (
+                ".setup:\n  script: [pip install -e ., pip check]\n.rules:\n  rules:\n    - if: $CI_MERGE_REQUEST_IID\n"
+            ),
         }
     )
     unit = jobs(result)["unit"]
