@@ -5,6 +5,7 @@ from __future__ import annotations
 from regress.rules.base import Rule
 from regress.rules.ci import (
     coverage_gate_lowered,
+    deploy_approval_removed,
     deploy_check_removed,
     deploy_no_longer_waits_for_tests,
     deploy_runs_despite_failures,
@@ -20,12 +21,14 @@ from regress.rules.ci import (
     test_failure_ignored,
     test_failure_swallowed,
     test_job_events_narrowed,
+    test_job_made_manual,
     test_job_removed,
     test_matrix_shrunk,
     test_reporting_removed,
     test_retries_added,
     test_step_removed,
 )
+from regress.rules.ci import deploy_environment_removed as ci_deploy_environment_removed
 from regress.rules.github import (
     action_pin_weakened,
     callee_input_default_weakened,
@@ -50,7 +53,18 @@ from regress.rules.github import (
     trigger_filters_narrowed,
     untrusted_checkout,
 )
-from regress.rules.gitlab import test_job_pipelines_narrowed
+from regress.rules.gitlab import (
+    child_pipeline_not_awaited,
+    deploy_made_interruptible,
+    deploy_resource_group_removed,
+    include_pin_weakened,
+    job_image_unpinned,
+    merge_request_pipelines_dropped,
+    security_template_disabled,
+    test_job_pipelines_narrowed,
+    test_job_retry_added,
+    test_report_removed,
+)
 from regress.rules.helm import (
     values_autoscaling_weakened,
     values_monitoring_disabled,
@@ -152,8 +166,21 @@ RULES: tuple[Rule, ...] = (
     test_retries_added.RULE,
     deploy_cancel_in_progress.RULE,
     dependency_updates_removed.RULE,
+    # CI model, platforms with manual jobs and deploy gates (GitLab, CircleCI, Azure, Bitbucket)
+    test_job_made_manual.RULE,
+    deploy_approval_removed.RULE,
+    ci_deploy_environment_removed.RULE,
     # GitLab CI
     test_job_pipelines_narrowed.RULE,
+    merge_request_pipelines_dropped.RULE,
+    test_report_removed.RULE,
+    child_pipeline_not_awaited.RULE,
+    security_template_disabled.RULE,
+    include_pin_weakened.RULE,
+    deploy_resource_group_removed.RULE,
+    deploy_made_interruptible.RULE,
+    test_job_retry_added.RULE,
+    job_image_unpinned.RULE,
     # Kubernetes
     privileged_container.RULE,
     replicas_reduced.RULE,

@@ -4,6 +4,15 @@ GitHub Actions, GitLab CI, CircleCI, Azure Pipelines and Bitbucket map into thes
 rule such as "a test step's failure is now ignored" is written once. Platform-only concepts live in
 ``Pipeline.extra``/``Job.extra`` and get platform rules.
 
+``extra`` keys that several platforms share (read by shared rules):
+- ``Pipeline.extra["unresolved"]``: labels of what could define jobs but was not read (a remote
+  include): a job missing from such a pipeline is unknown, not removed;
+- ``Pipeline.extra["hidden"]``: names of hidden jobs (GitLab ``.name`` templates that never run);
+- ``Job.extra["manual_blocking"]``: for a manual job, True when merging waits for it, False when the
+  pipeline succeeds without it, absent or None when unknown;
+- ``Job.extra["approval"]``/``["approval_route"]``: for a job gated by a person, what gates it
+  (``when: manual``, an approval job) and the route of that gate in the job body.
+
 Model objects of the ``ci`` family:
 - type ``pipeline``: key (platform, pipeline id), facts ``Pipeline``;
 - type ``job``: key (platform, pipeline id, job id), facts ``Job``.

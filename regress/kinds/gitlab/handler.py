@@ -225,13 +225,13 @@ class _Builder:
                     "job",
                     (PLATFORM, path, name),
                     body,
-                    Origin(KIND, jpath, GitLabSourceMap(body, (jpath, jline + 1)), unit=ROOT),
+                    Origin(KIND, jpath, GitLabSourceMap(body, (jpath, jline + 1 if jline >= 0 else None)), unit=ROOT),
                     f"{job.label} in {path}",
                     job,
                     name_hint=name,
                 )
             )
-        self.pipeline_object(path, config, resolved, scans, overrides, workflow, global_vars, stages, child)
+        self.pipeline_object(path, config, resolved, scans, overrides, workflow, global_vars, stages, child, eff)
         return frozenset(built)
 
     def pipeline_object(
@@ -245,6 +245,7 @@ class _Builder:
         global_vars: dict[str, str],
         stages: tuple[str, ...],
         child: bool,
+        eff: Effective,
     ) -> None:
         body = GMap(config.path, config.line)
         for key in (
@@ -288,11 +289,13 @@ class _Builder:
             None,
             {
                 "includes": tuple(resolved.includes),
+                "unresolved": tuple(ref.label for ref in resolved.unresolved if _known_include(ref) is None),
                 "scans": states,
                 "workflow": workflow,
                 "variables": global_vars,
                 "stages": stages,
                 "child": child,
+                "hidden": frozenset(eff.hidden),
             },
         )
         self.result.objects.append(
@@ -370,6 +373,9 @@ class _Builder:
                 "image": image,
                 "child": child,
                 "strategy": trigger.get("strategy") if isinstance(trigger, Mapping) else None,
+                "manual_blocking": jb.manual_blocking(summary),
+                "approval": "when: manual" if jb.is_manual(summary) else None,
+                "approval_route": ("when",) if "when" in body else ("rules",) if "rules" in body else (),
             },
         )
         return job, jpath, jline
@@ -435,18 +441,21 @@ class _Builder:
     ) -> ScanState:
         scan = tpl.SCANS[key]
         routes: dict[str, tuple[Any, ...]] = {}
+        for aspect, var in (
+            ("disabled", scan.disabled_var),
+            ("excluded_analyzers", scan.excluded_analyzers_var),
+            ("excluded_paths", scan.excluded_paths_var),
+        ):
+            if var and var in global_vars:
+                routes[aspect] = ("variables", var)
         disabled = tpl.disabled(global_vars.get(scan.disabled_var))
-        if scan.disabled_var in global_vars:
-            routes["disabled"] = ("variables", scan.disabled_var)
         excluded_analyzers: frozenset[str] = frozenset()
         if scan.excluded_analyzers_var:
             excluded_analyzers = tpl.names(global_vars.get(scan.excluded_analyzers_var))
-            routes["excluded_analyzers"] = ("variables", scan.excluded_analyzers_var)
         excluded_paths: frozenset[str] = frozenset()
         if scan.excluded_paths_var:
             value = global_vars.get(scan.excluded_paths_var, scan.default_excluded_paths)
             excluded_paths = tpl.names(value)
-            routes["excluded_paths"] = ("variables", scan.excluded_paths_var)
         off: set[str] = set()
         blocking: set[str] = set()
         for name, body in overrides.items():

@@ -204,3 +204,13 @@ def allow_failure_of(policy: RunPolicy, summary: Mapping[str, list[Outcome]]) ->
 def is_manual(summary: Mapping[str, list[Outcome]]) -> bool:
     outcomes = [o for outs in summary.values() for o in outs]
     return bool(outcomes) and all(o.when == "manual" for o in outcomes)
+
+
+def manual_blocking(summary: Mapping[str, list[Outcome]]) -> bool | None:
+    """For a manual job: True when merging waits for it (``when: manual`` inside ``rules``),
+    False when the pipeline succeeds without it, None when it differs between pipelines."""
+    manual = [o for outs in summary.values() for o in outs if o.when == "manual"]
+    if not manual:
+        return None
+    blocking = {o.allow_failure is False for o in manual}
+    return blocking.pop() if len(blocking) == 1 else None

@@ -104,8 +104,9 @@ class GitLabSourceMap:
 
     def locate(self, route: Route) -> tuple[str, int | None]:
         node = self.root
+        # The fallback is where the object is named (a job's key); its body may start elsewhere.
         path, line = self.fallback
-        if isinstance(node, (GMap, GList)):
+        if line is None and isinstance(node, (GMap, GList)):
             path = node.path
             line = node.line + 1 if node.line >= 0 else line
         for step in route:

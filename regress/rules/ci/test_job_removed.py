@@ -4,7 +4,10 @@
 Reports a CI job classified as a test job (it runs a test runner, publishes test results, or is
 named like one: `test`, `unit`, `integration`, `e2e`, …) that exists in the base and not in the
 head, after jobs moved to another file or renamed have been paired with their new selves. A job
-commented out counts as removed.
+commented out counts as removed, and so does a GitLab job renamed to `.name` (a hidden job is a
+template and never runs). When the head pipeline includes files that cannot be fetched offline (a
+GitLab `remote:` include), a job missing from the files read may be defined there: it is reported
+at low severity as no longer visible, not as removed.
 
 ## Why is this bad?
 The tests it ran no longer gate the change — and nothing in the pull request's checks says so: a
@@ -33,10 +36,11 @@ None.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.model import FAMILY, Job
+from regress.kinds.ci.model import FAMILY, Job, Pipeline
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -57,6 +61,24 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return  # its test steps moved verbatim into other jobs or workflow files
     pipeline = ctx.head.get(FAMILY, (job.platform, job.pipeline))
     where = f"{job.pipeline}" + ("" if pipeline is not None else " (file removed)")
+    unresolved = pipeline.facts.extra.get("unresolved") if pipeline is not None else None
+    if unresolved:
+        # Unknown stays unknown: it may be defined in what could not be read (CATALOGUE.md §0.2.7).
+        yield Hit(
+            message=f"test {job.label} is no longer defined in the files read for {where}; it may come from "
+            f"{', '.join(unresolved[:3])}, which cannot be fetched offline",
+            attr="job",
+            head_obj=pipeline,
+            head_route=("include",),
+            base_route=(),
+            before=job.id,
+            after=None,
+            severity=Severity.LOW,
+        )
+        return
+    hidden = _hidden_as(pipeline.facts if pipeline is not None else None, job)
+    if hidden:
+        where += f" (hidden as {hidden!r}: hidden jobs are templates and never run)"
     yield Hit(
         message=f"test {job.label} was removed from {where}",
         attr="job",
@@ -66,6 +88,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         before=job.id,
         after=None,
     )
+
+
+def _hidden_as(pipeline: Any, job: Job) -> str | None:
+    """GitLab: a job renamed to ``.name`` is a template and never runs (docs "Hide a job")."""
+    hidden = pipeline.extra.get("hidden", ()) if isinstance(pipeline, Pipeline) else ()
+    return "." + job.id if "." + job.id in hidden else None
 
 
 def _runs_tests(job: Job) -> bool:
