@@ -7,6 +7,7 @@ from regress.rules.ci import (
     coverage_gate_lowered,
     deploy_approval_removed,
     deploy_check_removed,
+    deploy_environment_protection_lost,
     deploy_no_longer_waits_for_tests,
     deploy_runs_despite_failures,
     failure_notification_removed,
@@ -28,7 +29,6 @@ from regress.rules.ci import (
     test_retries_added,
     test_step_removed,
 )
-from regress.rules.ci import deploy_environment_removed as ci_deploy_environment_removed
 from regress.rules.github import (
     action_pin_weakened,
     callee_input_default_weakened,
@@ -169,7 +169,8 @@ RULES: tuple[Rule, ...] = (
     # CI model, platforms with manual jobs and deploy gates (GitLab, CircleCI, Azure, Bitbucket)
     test_job_made_manual.RULE,
     deploy_approval_removed.RULE,
-    ci_deploy_environment_removed.RULE,
+    deploy_environment_protection_lost.RULE,
+    deploy_environment_protection_lost.RULE,
     # GitLab CI
     test_job_pipelines_narrowed.RULE,
     merge_request_pipelines_dropped.RULE,

@@ -21,7 +21,7 @@ from regress.kinds.gitlab.expr import Sym, Value
 
 
 class Source(enum.StrEnum):
-    """Pipeline kinds; the values are the event names jobs list in ``Job.events``."""
+    """Pipeline kinds; the values name them in ``Job.extra["runs"]``."""
 
     MERGE_REQUEST = "merge_request"
     BRANCH = "push"

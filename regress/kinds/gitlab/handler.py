@@ -364,7 +364,9 @@ class _Builder:
             uses=uses,
             ref_kind=ref_kind,
             classes=frozenset(classes),
-            events=frozenset(summary),
+            # Where a GitLab job runs depends on unknowns per pipeline kind; that analysis lives in
+            # extra["policy"]/["runs"] (GL003). A flat event set would lose it, so it stays unknown.
+            events=None,
             extra={
                 "policy": policy,
                 "runs": summary,

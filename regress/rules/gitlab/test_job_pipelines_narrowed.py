@@ -79,8 +79,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         attr="job.runs",
         head_route=(key,) if key else (),
         base_route=(base_key,) if base_key else (),
-        before=sorted(before.events or ()),
-        after=sorted(after.events or ()),
+        before=sorted(before.extra.get("runs", {})),
+        after=sorted(after.extra.get("runs", {})),
         severity=_severity(losses),
         category=Category.TESTS if what == "test" else Category.SECURITY,
     )

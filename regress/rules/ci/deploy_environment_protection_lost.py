@@ -73,7 +73,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
 
 RULE = Rule(
     code="CI052",
-    name="deploy-environment-removed",
+    name="deploy-environment-protection-lost",
     category=Category.SECURITY,
     severity=Severity.HIGH,
     kinds=KINDS,
