@@ -29,6 +29,7 @@ from regress.rules.ci import (
     test_retries_added,
     test_step_removed,
 )
+from regress.rules.circleci import branch_filters_narrowed, orb_pin_weakened
 from regress.rules.github import (
     action_pin_weakened,
     callee_input_default_weakened,
@@ -170,7 +171,6 @@ RULES: tuple[Rule, ...] = (
     test_job_made_manual.RULE,
     deploy_approval_removed.RULE,
     deploy_environment_protection_lost.RULE,
-    deploy_environment_protection_lost.RULE,
     # GitLab CI
     test_job_pipelines_narrowed.RULE,
     merge_request_pipelines_dropped.RULE,
@@ -182,6 +182,9 @@ RULES: tuple[Rule, ...] = (
     deploy_made_interruptible.RULE,
     test_job_retry_added.RULE,
     job_image_unpinned.RULE,
+    # CircleCI
+    branch_filters_narrowed.RULE,
+    orb_pin_weakened.RULE,
     # Kubernetes
     privileged_container.RULE,
     replicas_reduced.RULE,

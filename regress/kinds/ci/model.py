@@ -7,6 +7,8 @@ rule such as "a test step's failure is now ignored" is written once. Platform-on
 ``extra`` keys that several platforms share (read by shared rules):
 - ``Pipeline.extra["unresolved"]``: labels of what could define jobs but was not read (a remote
   include): a job missing from such a pipeline is unknown, not removed;
+- ``Pipeline.extra["unscheduled"]``: job name → why a job still defined runs in no workflow
+  (CircleCI: no workflow lists it, or its workflow is switched off by a parameter);
 - ``Pipeline.extra["hidden"]``: names of hidden jobs (GitLab ``.name`` templates that never run);
 - ``Job.extra["manual_blocking"]``: for a manual job, True when merging waits for it, False when the
   pipeline succeeds without it, absent or None when unknown;

@@ -5,7 +5,9 @@ Reports a CI job classified as a test job (it runs a test runner, publishes test
 named like one: `test`, `unit`, `integration`, `e2e`, …) that exists in the base and not in the
 head, after jobs moved to another file or renamed have been paired with their new selves. A job
 commented out counts as removed, and so does a GitLab job renamed to `.name` (a hidden job is a
-template and never runs). When the head pipeline includes files that cannot be fetched offline (a
+template and never runs), and so does a CircleCI job still defined under `jobs:` that no running
+workflow schedules any more (`jobs:` is only a library; a workflow switched off by a pipeline
+parameter's default schedules nothing). When the head pipeline includes files that cannot be fetched offline (a
 GitLab `remote:` include), a job missing from the files read may be defined there: it is reported
 at low severity as no longer visible, not as removed.
 
@@ -79,6 +81,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     hidden = _hidden_as(pipeline.facts if pipeline is not None else None, job)
     if hidden:
         where += f" (hidden as {hidden!r}: hidden jobs are templates and never run)"
+    why = _unscheduled(pipeline.facts if pipeline is not None else None, job)
+    if why:
+        where += f" (still defined, but {why})"
     yield Hit(
         message=f"test {job.label} was removed from {where}",
         attr="job",
@@ -94,6 +99,13 @@ def _hidden_as(pipeline: Any, job: Job) -> str | None:
     """GitLab: a job renamed to ``.name`` is a template and never runs (docs "Hide a job")."""
     hidden = pipeline.extra.get("hidden", ()) if isinstance(pipeline, Pipeline) else ()
     return "." + job.id if "." + job.id in hidden else None
+
+
+def _unscheduled(pipeline: Any, job: Job) -> str | None:
+    """CircleCI: why a job that is still defined is no longer scheduled by a workflow."""
+    reasons = pipeline.extra.get("unscheduled", {}) if isinstance(pipeline, Pipeline) else {}
+    name = job.extra.get("job", job.id)
+    return reasons.get(name) if isinstance(reasons, dict) else None
 
 
 def _runs_tests(job: Job) -> bool:

@@ -1,0 +1,3 @@
+"""Rules for CircleCI-only concepts: workflow filters and orbs."""
+
+KINDS = ("circleci",)
