@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from regress.diff import FamilyDiff
 from regress.kinds.base import Handler
+from regress.kinds.bitbucket.handler import BitbucketHandler
 from regress.kinds.ci import model as ci_model
 from regress.kinds.circleci.handler import CircleCIHandler
 from regress.kinds.depupdates.handler import DependencyUpdatesHandler
@@ -23,6 +24,7 @@ HANDLERS: tuple[Handler, ...] = (
     # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files.
     GitLabHandler(),
     CircleCIHandler(),
+    BitbucketHandler(),
     # Charts and kustomizations claim their files before the plain manifest handler sees them:
     # a template is no manifest, and a kustomization's resources are analysed as rendered.
     HelmHandler(),

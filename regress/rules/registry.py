@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from regress.rules.base import Rule
+from regress.rules.bitbucket import pipe_pin_weakened, pull_request_pipeline_removed, step_limited_by_changeset
 from regress.rules.ci import (
     coverage_gate_lowered,
     deploy_approval_removed,
@@ -185,6 +186,10 @@ RULES: tuple[Rule, ...] = (
     # CircleCI
     branch_filters_narrowed.RULE,
     orb_pin_weakened.RULE,
+    # Bitbucket Pipelines
+    pull_request_pipeline_removed.RULE,
+    step_limited_by_changeset.RULE,
+    pipe_pin_weakened.RULE,
     # Kubernetes
     privileged_container.RULE,
     replicas_reduced.RULE,

@@ -58,11 +58,13 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         how, severity = "the pipeline now succeeds without it", Severity.HIGH
     else:
         how, severity = "it no longer runs by itself", Severity.HIGH
+    gate = after.extra.get("approval_route")
     key = next((k for k in _KEYS if k in change.after.body), None)
+    route = tuple(gate) if gate else (key,) if key else ()
     yield Hit(
         message=f"{what} {after.label} in {after.pipeline} now runs only when started by hand: {how}",
         attr="job.manual",
-        head_route=(key,) if key else (),
+        head_route=route,
         base_route=(),
         before="automatic",
         after="manual",

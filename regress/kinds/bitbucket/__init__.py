@@ -1,0 +1,1 @@
+"""Bitbucket Pipelines: ``bitbucket-pipelines.yml`` — pipelines per trigger, made of steps."""

@@ -1,0 +1,3 @@
+"""Rules for Bitbucket-only concepts: pipeline selectors, changeset conditions, pipes."""
+
+KINDS = ("bitbucket-pipelines",)
