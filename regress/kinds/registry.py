@@ -4,6 +4,7 @@ model families their objects join."""
 from __future__ import annotations
 
 from regress.diff import FamilyDiff
+from regress.kinds.azure.handler import AzureHandler
 from regress.kinds.base import Handler
 from regress.kinds.bitbucket.handler import BitbucketHandler
 from regress.kinds.ci import model as ci_model
@@ -25,6 +26,7 @@ HANDLERS: tuple[Handler, ...] = (
     GitLabHandler(),
     CircleCIHandler(),
     BitbucketHandler(),
+    AzureHandler(),
     # Charts and kustomizations claim their files before the plain manifest handler sees them:
     # a template is no manifest, and a kustomization's resources are analysed as rendered.
     HelmHandler(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from regress.rules.azure import deploy_condition_loosened, pr_trigger_narrowed, required_template_removed, step_disabled
 from regress.rules.base import Rule
 from regress.rules.bitbucket import pipe_pin_weakened, pull_request_pipeline_removed, step_limited_by_changeset
 from regress.rules.ci import (
@@ -190,6 +191,11 @@ RULES: tuple[Rule, ...] = (
     pull_request_pipeline_removed.RULE,
     step_limited_by_changeset.RULE,
     pipe_pin_weakened.RULE,
+    # Azure Pipelines
+    step_disabled.RULE,
+    deploy_condition_loosened.RULE,
+    pr_trigger_narrowed.RULE,
+    required_template_removed.RULE,
     # Kubernetes
     privileged_container.RULE,
     replicas_reduced.RULE,

@@ -179,7 +179,15 @@ class _Builder:
                 route = (*route, job_name)
             job = self.job(wf_name, job_name, alias, params, requires[alias], gate, route, scheduled_only)
             definition = self.defs.get(job_name)
-            body = {"invocation": params, "definition": definition if isinstance(definition, dict) else job_name}
+            # With the expanded steps, a change to a command in ``commands:`` changes the jobs using it.
+            body = {
+                "invocation": params,
+                "definition": definition if isinstance(definition, dict) else job_name,
+                "(effective steps)": [
+                    {"key": s.key, "run": s.run, "uses": s.uses, "inputs": dict(s.inputs), "shell": s.shell}
+                    for s in job.steps
+                ],
+            }
             self.result.objects.append(
                 ModelObject(
                     FAMILY,

@@ -51,7 +51,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     gate = before.extra.get("approval") or "when: manual"
     yield Hit(
-        message=f"deploy {after.label} in {after.pipeline} no longer waits for a person: {gate} removed",
+        message=f"deploy {after.label} in {after.pipeline} no longer waits for a person: {gate} no longer gates it",
         attr="job.approval",
         head_route=(),
         base_route=tuple(before.extra.get("approval_route") or ()),

@@ -40,7 +40,7 @@ from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import kept, matrix_context
 
-_FLAG_KEYS = {"github": "continue-on-error", "gitlab": "allow_failure"}
+_FLAG_KEYS = {"github": "continue-on-error", "gitlab": "allow_failure", "azure": "continueOnError"}
 
 
 def _on(value: Any) -> bool:

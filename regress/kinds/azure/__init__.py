@@ -1,0 +1,1 @@
+"""Azure Pipelines: ``azure-pipelines.yml`` with its local templates."""

@@ -1,0 +1,3 @@
+"""Rules for Azure Pipelines-only concepts: conditions, ``enabled``, triggers, required templates."""
+
+KINDS = ("azure-pipelines",)
