@@ -10,6 +10,12 @@ from regress.kinds.bitbucket.handler import BitbucketHandler
 from regress.kinds.ci import model as ci_model
 from regress.kinds.circleci.handler import CircleCIHandler
 from regress.kinds.depupdates.handler import DependencyUpdatesHandler
+from regress.kinds.gates import model as gates_model
+from regress.kinds.gates.codecov import CodecovHandler
+from regress.kinds.gates.codeowners import CodeownersHandler
+from regress.kinds.gates.js_tests import JsTestsHandler
+from regress.kinds.gates.python_tools import PythonToolsHandler
+from regress.kinds.gates.scanners import ScannerConfigHandler
 from regress.kinds.github.handler import GitHubActionsHandler
 from regress.kinds.gitlab.handler import GitLabHandler
 from regress.kinds.helm import model as helm_values
@@ -22,6 +28,13 @@ from regress.kinds.openshift.template import OpenShiftTemplateHandler
 HANDLERS: tuple[Handler, ...] = (
     GitHubActionsHandler(),
     DependencyUpdatesHandler(),
+    # Files that gate tests and scans outside the pipeline (several are YAML or JSON, so they
+    # come before the manifest handler).
+    CodecovHandler(),
+    PythonToolsHandler(),
+    JsTestsHandler(),
+    ScannerConfigHandler(),
+    CodeownersHandler(),
     # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files.
     GitLabHandler(),
     CircleCIHandler(),
@@ -40,4 +53,5 @@ FAMILIES: dict[str, FamilyDiff] = {
     ci_model.FAMILY: ci_model.DIFF,
     k8s_identity.FAMILY: k8s_identity.DIFF,
     helm_values.FAMILY: helm_values.DIFF,
+    gates_model.FAMILY: gates_model.DIFF,
 }

@@ -32,6 +32,17 @@ from regress.rules.ci import (
     test_step_removed,
 )
 from regress.rules.circleci import branch_filters_narrowed, orb_pin_weakened
+from regress.rules.gates import (
+    codecov_ci_coupling_loosened,
+    codecov_status_weakened,
+    codeowners_protection_removed,
+    coverage_fail_under_lowered,
+    js_coverage_threshold_lowered,
+    scanner_config_weakened,
+    scanner_suppression_added,
+    test_script_emptied,
+    tests_excluded_by_config,
+)
 from regress.rules.github import (
     action_pin_weakened,
     callee_input_default_weakened,
@@ -196,6 +207,16 @@ RULES: tuple[Rule, ...] = (
     deploy_condition_loosened.RULE,
     pr_trigger_narrowed.RULE,
     required_template_removed.RULE,
+    # Files outside the pipeline that gate tests and scans
+    codecov_status_weakened.RULE,
+    codecov_ci_coupling_loosened.RULE,
+    coverage_fail_under_lowered.RULE,
+    js_coverage_threshold_lowered.RULE,
+    test_script_emptied.RULE,
+    tests_excluded_by_config.RULE,
+    scanner_suppression_added.RULE,
+    scanner_config_weakened.RULE,
+    codeowners_protection_removed.RULE,
     # Kubernetes
     privileged_container.RULE,
     replicas_reduced.RULE,
