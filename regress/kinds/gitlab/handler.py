@@ -354,7 +354,9 @@ class _Builder:
             name=None,
             steps=job_steps,
             needs=jb.explicit_needs(body) or frozenset(),
-            condition=None,
+            # when: always runs the job whatever happened before it (docs "when"): the shared
+            # "runs despite failures" rule reads it as the condition ``always``.
+            condition="always" if jb.always(summary) else None,
             allow_failure=jb.allow_failure_of(policy, summary),
             manual=jb.is_manual(summary),
             environment=jb.environment_name(body),

@@ -214,3 +214,9 @@ def manual_blocking(summary: Mapping[str, list[Outcome]]) -> bool | None:
         return None
     blocking = {o.allow_failure is False for o in manual}
     return blocking.pop() if len(blocking) == 1 else None
+
+
+def always(summary: Mapping[str, list[Outcome]]) -> bool:
+    """The job runs with ``when: always`` wherever it runs by itself."""
+    auto = [o for outs in summary.values() for o in outs if o.automatic]
+    return bool(auto) and all(o.when == "always" for o in auto)
