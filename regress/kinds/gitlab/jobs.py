@@ -188,9 +188,11 @@ def run_summary(policy: RunPolicy) -> dict[str, list[Outcome]]:
 def allow_failure_of(policy: RunPolicy, summary: Mapping[str, list[Outcome]]) -> bool | str:
     """True when the job may fail wherever it runs by itself, a description when only somewhere,
     False otherwise (a manual job's own default does not count: see the made-manual rule)."""
+    del policy
     auto = [(src, o) for src, outs in summary.items() for o in outs if o.automatic]
     if not auto:
-        return policy.allow_failure if policy.allow_failure is not None else False
+        # A job that never runs by itself: whether it may fail is the made-manual rule's concern.
+        return False
     allowed = [(src, o) for src, o in auto if o.allow_failure is not False]
     if not allowed:
         return False

@@ -5,7 +5,8 @@ Reports a test or scan job that ran by itself and now runs only manually: GitLab
 Bitbucket `trigger: manual`. In GitLab a manual job outside `rules` is *optional* — the pipeline
 succeeds without it ("a pipeline can succeed even if all of its manual jobs fail", docs "Types of
 manual jobs") — and is reported at high severity; `when: manual` inside `rules` is *blocking*
-(merging waits for someone to run it) and is reported at medium severity.
+(merging waits for someone to run it) and is reported at medium severity, as is a blocking manual
+test job that becomes optional.
 
 ## Why is this bad?
 A manual test job is a test nobody runs: the pipeline turns green (or waits) without it, and the
@@ -48,10 +49,25 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before, after = change.before.facts, change.after.facts
     if not isinstance(before, Job) or not isinstance(after, Job):
         return
-    if before.manual or not after.manual or not (before.classes & {TEST, SECURITY}):
+    if not after.manual or not (before.classes & {TEST, SECURITY}):
         return
     what = "test" if TEST in before.classes else "scan"
     blocking = after.extra.get("manual_blocking")
+    if before.manual:
+        # Already manual: only a blocking manual job (merging waits for it) turned optional.
+        if before.extra.get("manual_blocking") is True and blocking is False:
+            yield Hit(
+                message=f"manual {what} {after.label} in {after.pipeline} no longer blocks merging: the pipeline "
+                "now succeeds without it",
+                attr="job.manual.blocking",
+                head_route=tuple(after.extra.get("approval_route") or ()),
+                base_route=tuple(before.extra.get("approval_route") or ()),
+                before="blocking",
+                after="optional",
+                severity=Severity.MEDIUM,
+                category=Category.TESTS if what == "test" else Category.SECURITY,
+            )
+        return
     if blocking is True:
         how, severity = "merging now waits for someone to start it", Severity.MEDIUM
     elif blocking is False:
