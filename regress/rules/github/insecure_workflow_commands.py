@@ -50,7 +50,10 @@ def _routes(body: Any) -> dict[Route, bool]:
     for route in candidates:
         node: Any = body
         for step in route:
-            node = node[step] if isinstance(node, (dict, list)) and (isinstance(node, list) or step in node) else None
+            found = (isinstance(node, dict) and step in node) or (
+                isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+            )
+            node = node[step] if found else None
             if node is None:
                 break
         if isinstance(node, dict) and VAR in node:
