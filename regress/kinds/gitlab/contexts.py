@@ -47,9 +47,13 @@ _LABELS = {
     Source.SCHEDULE: "scheduled pipelines",
 }
 
+#: Names a default branch conventionally has: a pushed feature branch (or a merge request's source
+#: branch) is taken not to be one of them, so `$CI_COMMIT_BRANCH == "main"` and
+#: `$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH` agree outside the default branch.
+DEFAULT_NAMES = frozenset({"main", "master"})
 DEFAULT = Sym("default-branch", group="ref")
-BRANCH = Sym("branch", group="ref")
-MR_SOURCE = Sym("mr-source-branch", group="ref")
+BRANCH = Sym("branch", group="ref", never=DEFAULT_NAMES)
+MR_SOURCE = Sym("mr-source-branch", group="ref", never=DEFAULT_NAMES)
 TAG = Sym("tag", group="ref")
 
 _COMMON: dict[str, Value] = {

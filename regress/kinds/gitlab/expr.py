@@ -34,6 +34,9 @@ class Sym:
     maybe_unset: bool = False
     #: Symbols in the same group are known to differ from each other (two different branches).
     group: str = ""
+    #: Literals this value is known not to equal (a feature branch is not named like the default
+    #: branch conventionally is).
+    never: frozenset[str] = frozenset()
 
 
 Value = str | None | Sym
@@ -237,6 +240,8 @@ class Evaluator:
             if b is None:
                 return not self.is_set(a)
             assert not isinstance(b, Sym)
+            if b in a.never:
+                return False
             return self.oracle(("eq", a.name, b))
         return a == b
 

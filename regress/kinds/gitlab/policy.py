@@ -206,8 +206,12 @@ def _condition(
     return all(results)
 
 
+#: Patterns any change matches: a push or a merge request always changes some file.
+_ANY_FILE = frozenset({"**/*", "**", "**/**", "/**/*"})
+
+
 def _changes(patterns: tuple[str, ...], source: Source, oracle: Oracle, eager: bool = False) -> bool:
-    if source in (Source.TAG, Source.SCHEDULE):
+    if source in (Source.TAG, Source.SCHEDULE) or any(p in _ANY_FILE for p in patterns):
         return True
     hits = [oracle(("changes", p)) for p in patterns]
     return any(hits)
@@ -259,7 +263,9 @@ def _ref(pattern: str, source: Source, oracle: Oracle) -> bool:
         return source in _REF_KEYWORDS[pattern]
     ref = ref_symbol(source)
     if len(pattern) >= 2 and pattern.startswith("/") and pattern.endswith("/"):
-        return oracle(("match", ref.name, pattern + ""))
+        return oracle(("match", ref.name, pattern))
+    if pattern in ref.never:
+        return False
     return oracle(("eq", ref.name, pattern))
 
 
