@@ -29,6 +29,7 @@ from regress.kinds.gitlab import includes as inc
 from regress.kinds.gitlab import jobs as jb
 from regress.kinds.gitlab import policy as pol
 from regress.kinds.gitlab import templates as tpl
+from regress.kinds.gitlab.contexts import Source
 from regress.kinds.gitlab.resolve import Effective, resolve_jobs
 from regress.kinds.gitlab.tree import GitLabSourceMap, GList, GMap, tag
 from regress.model import ModelObject, Notice, NoticeKind, Origin
@@ -157,7 +158,8 @@ class _Builder:
         self.result = result
         settings = ctx.settings
         self.patterns: cls.Patterns = getattr(settings, "patterns", None) or cls.DEFAULT_PATTERNS
-        self.policies: dict[Any, tuple[dict[str, list[pol.Outcome]]]] = {}
+        #: Run tables by policy: jobs stamped from one template share them.
+        self.policies: dict[Any, dict[str, list[pol.Outcome]]] = {}
 
     def reader(self) -> inc.Reader:
         ctx = self.ctx
@@ -314,11 +316,11 @@ class _Builder:
         self, workflow: tuple[pol.RuleSpec, ...] | None, variables: dict[str, str], child: bool
     ) -> list[str]:
         if workflow is None:
-            return [s.value for s in _sources()]
+            return [s.value for s in Source]
         probe = pol.RunPolicy(
             rules=None, only=(), workflow=workflow, variables=tuple(sorted(variables.items())), child=child
         )
-        return [s.value for s in _sources() if any(o is not None for _, o in probe.table(s))]
+        return [s.value for s in Source if any(o is not None for _, o in probe.table(s))]
 
     # -- one job -------------------------------------------------------------------------------
     def job(
@@ -388,9 +390,9 @@ class _Builder:
         key = policy.key
         cached = self.policies.get(key)
         if cached is None:
-            cached = (jb.run_summary(policy),)
+            cached = jb.run_summary(policy)
             self.policies[key] = cached
-        return cached[0]
+        return cached
 
     def trigger(self, trigger: Any, depth: int) -> tuple[str | None, RefKind | None, frozenset[str]]:
         """What a trigger job starts, and the classes of a local child pipeline's jobs."""
@@ -498,12 +500,6 @@ def _known_include(ref: inc.IncludeRef) -> str | None:
         return None
     labels = ", ".join(tpl.SCANS[k].label for k in keys)
     return f"known by name ({labels}): its switches and job overrides are checked, its jobs are not read"
-
-
-def _sources() -> list[Any]:
-    from regress.kinds.gitlab.contexts import Source
-
-    return list(Source)
 
 
 def variables_of(raw: Any) -> dict[str, str]:

@@ -19,6 +19,7 @@ from typing import Any
 from regress.kinds.ci import classify as cls
 from regress.kinds.ci.model import Matrix, Step
 from regress.kinds.ci.refs import split_image
+from regress.kinds.gitlab.contexts import Source
 from regress.kinds.gitlab.policy import Outcome, RunPolicy
 from regress.yamlload import YFloat
 
@@ -175,8 +176,6 @@ def image_ref(job: Mapping[str, Any]) -> tuple[str, str | None, Any] | None:
 
 def run_summary(policy: RunPolicy) -> dict[str, list[Outcome]]:
     """Every outcome a job can have, per pipeline kind (absent kinds: the job never runs there)."""
-    from regress.kinds.gitlab.contexts import Source
-
     out: dict[str, list[Outcome]] = {}
     for source in Source:
         found = [o for _, o in policy.table(source) if o is not None]
