@@ -53,6 +53,9 @@ class FamilyDiff:
     #: unique among the removed and among the added ones pair as renames (a CI job moved to another
     #: workflow file keeps its job id while its content changes). None: not used.
     secondary_key: Callable[[ModelObject], Any] | None = None
+    #: Declared refactors: re-key base objects from what the head side says (Terraform ``moved``
+    #: blocks) before pairing. Gets (base, head), returns the base objects to pair.
+    align: Callable[[Sequence[ModelObject], Sequence[ModelObject]], list[ModelObject]] | None = None
 
 
 def canon(value: Any) -> Any:
@@ -212,6 +215,8 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def diff_objects(base: Iterable[ModelObject], head: Iterable[ModelObject], fam: FamilyDiff) -> list[Change]:
     """Changes between two sides of one family: unchanged pairs are left out."""
+    if fam.align is not None:
+        base = fam.align(list(base), list(head))
     b_map = {(o.type, o.key): o for o in base}
     h_map = {(o.type, o.key): o for o in head}
     changes: list[Change] = []

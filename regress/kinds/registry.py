@@ -24,6 +24,8 @@ from regress.kinds.kubernetes import identity as k8s_identity
 from regress.kinds.kubernetes.handler import KubernetesHandler
 from regress.kinds.kustomize.handler import KustomizeHandler
 from regress.kinds.openshift.template import OpenShiftTemplateHandler
+from regress.kinds.terraform import identity as tf_identity
+from regress.kinds.terraform.handler import TerraformHandler
 
 HANDLERS: tuple[Handler, ...] = (
     GitHubActionsHandler(),
@@ -45,6 +47,8 @@ HANDLERS: tuple[Handler, ...] = (
     HelmHandler(),
     KustomizeHandler(),
     OpenShiftTemplateHandler(),
+    # Terraform (.tf.json would otherwise be claimed as a manifest)
+    TerraformHandler(),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
 )
@@ -54,4 +58,5 @@ FAMILIES: dict[str, FamilyDiff] = {
     k8s_identity.FAMILY: k8s_identity.DIFF,
     helm_values.FAMILY: helm_values.DIFF,
     gates_model.FAMILY: gates_model.DIFF,
+    tf_identity.FAMILY: tf_identity.DIFF,
 }

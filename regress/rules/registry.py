@@ -131,6 +131,11 @@ from regress.rules.kubernetes import (
     volume_retention_weakened,
 )
 from regress.rules.meta import CONFIG_CHANGED, RULE_ERROR, UNVERIFIABLE
+from regress.rules.terraform import (
+    db_encryption_disabled,
+    deletion_protection_disabled,
+    final_snapshot_skipped,
+)
 
 RULES: tuple[Rule, ...] = (
     UNVERIFIABLE,
@@ -269,6 +274,10 @@ RULES: tuple[Rule, ...] = (
     values_monitoring_disabled.RULE,
     values_security_context_weakened.RULE,
     values_network_policy_disabled.RULE,
+    # Terraform
+    db_encryption_disabled.RULE,
+    final_snapshot_skipped.RULE,
+    deletion_protection_disabled.RULE,
 )
 
 

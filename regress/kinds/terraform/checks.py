@@ -1,0 +1,355 @@
+"""Shared machinery for Terraform attribute rules: how an attribute's effective value is read,
+which direction is weaker, and how module arguments are judged like the attribute they reach.
+
+A rule declares ``Attr`` specs (resource types, attribute route, a ``Judge`` saying which change
+is a weakening, the provider default when the attribute is absent) and gets a check function from
+``attr_check``. The check handles, once for every rule:
+
+- modified and renamed resources, with every branch of an environment conditional judged and
+  named in the message;
+- module calls whose argument reaches the attribute (local modules traced, public modules from a
+  table), with an argument left out meaning the module's default;
+- added resources, for exposure specs (``on_add``): an added world-open rule is a finding;
+- where a value came from: a resource attribute that reads a variable whose default flipped is
+  reported at the attribute, with the variable's default as a related location.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from regress.findings import Severity
+from regress.kinds.terraform.identity import FAMILY
+from regress.kinds.terraform.modules import Target
+from regress.kinds.terraform.objects import ModuleCallFacts, ResourceFacts
+from regress.kinds.terraform.values import Choice, Unknown, as_bool, as_number, as_str, branches, show
+from regress.model import Change, ModelObject, Route, Status
+from regress.rules.base import Hit, RuleContext
+
+#: The value is not set and its default is not known: nothing can be concluded.
+NOT_KNOWN: Any = Unknown("provider default")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A weakening found by a judge: what to say about it, and an optional severity."""
+
+    detail: str = ""
+    severity: Severity | None = None
+
+
+#: (before, after) effective values → a Verdict when after is weaker, else None.
+Judge = Callable[[Any, Any], Verdict | None]
+
+
+@dataclass(frozen=True)
+class Attr:
+    types: tuple[str, ...]
+    route: tuple[str, ...]
+    judge: Judge
+    #: Effective value when the attribute is absent (the provider default); NOT_KNOWN when unknown.
+    absent: Any = NOT_KNOWN
+    #: An added resource with a weak value is a finding (exposure: §0.2.5 of the catalogue).
+    on_add: bool = False
+    #: How the attribute is named in messages (defaults to the route).
+    what: str = ""
+    severity: Severity | None = None
+    #: Only when this holds for the head body (e.g. only ``GreaterThan`` alarms).
+    when: Callable[[dict[str, Any]], bool] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.what or ".".join(self.route)
+
+
+# -- judges -----------------------------------------------------------------------------------------
+
+
+def turned_off(before: Any, after: Any) -> Verdict | None:
+    """true → false (encryption, logging, deletion protection)."""
+    b, a = as_bool(before), as_bool(after)
+    if b is True and a is False:
+        return Verdict()
+    return None
+
+
+def turned_on(before: Any, after: Any) -> Verdict | None:
+    """false (or not known) → true, for settings where true is the weak side (publicly
+    accessible, skip final snapshot). A variable replaced by the weak literal counts (§0.2.6)."""
+    a = as_bool(after)
+    if a is not True:
+        return None
+    b = as_bool(before)
+    if b is True:
+        return None
+    return Verdict()
+
+
+def lowered(before: Any, after: Any, *, zero_is_unlimited: bool = False) -> Verdict | None:
+    """A number moved down (retention, capacity); with ``zero_is_unlimited`` 0 means never expire."""
+    b, a = as_number(before), as_number(after)
+    if b is None or a is None:
+        return None
+    if zero_is_unlimited:
+        b = math.inf if b == 0 else b
+        a = math.inf if a == 0 else a
+    return Verdict() if a < b else None
+
+
+def lowered_unlimited_zero(before: Any, after: Any) -> Verdict | None:
+    return lowered(before, after, zero_is_unlimited=True)
+
+
+def raised(before: Any, after: Any) -> Verdict | None:
+    """A number moved up where lower is stronger (evaluation periods, hop limit)."""
+    b, a = as_number(before), as_number(after)
+    if b is None or a is None:
+        return None
+    return Verdict() if a > b else None
+
+
+def ranked(order: Sequence[str], case: bool = False) -> Judge:
+    """An enum lattice, strongest first; values outside it are not judged."""
+    ranks = {(v if case else v.lower()): i for i, v in enumerate(order)}
+
+    def judge(before: Any, after: Any) -> Verdict | None:
+        b, a = as_str(before), as_str(after)
+        if b is None or a is None:
+            return None
+        rb = ranks.get(b if case else b.lower())
+        ra = ranks.get(a if case else a.lower())
+        if rb is None or ra is None:
+            return None
+        return Verdict() if ra > rb else None
+
+    return judge
+
+
+def became(*weak: str) -> Judge:
+    """Any value → one of ``weak`` (``authorization = "NONE"``)."""
+    weak_set = {w.lower() for w in weak}
+
+    def judge(before: Any, after: Any) -> Verdict | None:
+        a = as_str(after)
+        b = as_str(before)
+        if a is None or a.lower() not in weak_set:
+            return None
+        if b is not None and b.lower() in weak_set:
+            return None
+        return Verdict()
+
+    return judge
+
+
+def lost_items(before: Any, after: Any) -> Verdict | None:
+    """A set that must keep its members (log types, exported logs)."""
+    if not isinstance(before, list) or not isinstance(after, list):
+        if isinstance(before, list) and before and after is None:
+            return Verdict("removed: " + ", ".join(show(v) for v in before))
+        return None
+    gone = [v for v in before if not isinstance(v, (Unknown, Choice)) and v not in after]
+    if gone:
+        return Verdict("removed: " + ", ".join(show(v) for v in gone))
+    return None
+
+
+def removed_value(before: Any, after: Any) -> Verdict | None:
+    """Something set → absent or empty (a KMS key, a log group ARN)."""
+    if before in (None, "", []) or isinstance(before, Choice):
+        return None
+    if after in (None, "", []):
+        return Verdict()
+    return None
+
+
+# -- reading values ---------------------------------------------------------------------------------
+
+
+def read(body: Any, route: Sequence[str]) -> tuple[Any, Route, bool]:
+    """The value at ``route`` (nested blocks: the first one), the route with block indexes, and
+    whether it is present."""
+    node = body
+    actual: list[Any] = []
+    for step in route:
+        if isinstance(node, list):
+            if not node or not isinstance(node[0], dict):
+                return None, tuple(actual), False
+            actual.append(0)
+            node = node[0]
+        if not isinstance(node, dict) or step not in node:
+            return None, (*actual, step), False
+        actual.append(step)
+        node = node[step]
+    return node, tuple(actual), True
+
+
+def effective(body: Any, spec: Attr) -> tuple[Any, Route, bool]:
+    value, route, present = read(body, spec.route)
+    if not present or value is None:
+        return spec.absent, route, False
+    return value, route, True
+
+
+# -- the check --------------------------------------------------------------------------------------
+
+
+def attr_check(specs: Sequence[Attr]) -> Callable[[Change, RuleContext], Iterator[Hit]]:
+    def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+        obj = change.obj
+        if obj.type == "module":
+            yield from _module_hits(change, ctx, specs)
+            return
+        for spec in specs:
+            if obj.type not in spec.types:
+                continue
+            yield from _resource_hits(change, ctx, spec)
+
+    return check
+
+
+def watches(specs: Sequence[Attr], modules: bool = True) -> tuple[tuple[str, str], ...]:
+    types = sorted({t for s in specs for t in s.types} | ({"module"} if modules else set()))
+    return tuple((FAMILY, t) for t in types)
+
+
+def _resource_hits(change: Change, ctx: RuleContext, spec: Attr) -> Iterator[Hit]:
+    after_obj = change.after
+    if after_obj is None:
+        return
+    if spec.when is not None and not spec.when(after_obj.body):
+        return
+    after, head_route, present = effective(after_obj.body, spec)
+    if change.before is None:
+        if change.status is not Status.ADDED or not spec.on_add or not present:
+            return
+        before, base_route = spec.absent, None
+        before_present = False
+    else:
+        before, base_route_, before_present = effective(change.before.body, spec)
+        base_route = base_route_
+    related = _variable_source(change, ctx, spec.route)
+    for label, b, a, verdict in judge_branches(spec.judge, before, after):
+        if change.before is None:
+            message = f"{after_obj.label} added with {spec.label} = {show(a)}"
+        else:
+            message = f"{after_obj.label}: {spec.label} {_shown(b, before_present)} → {_shown(a, present)}"
+        if verdict.detail:
+            message += f" ({verdict.detail})"
+        if label:
+            message += f" ({label})"
+        if related is not None:
+            message += f" (default of variable {related[1]})"
+        yield Hit(
+            message=message,
+            attr=".".join(spec.route),
+            head_route=head_route,
+            base_route=base_route,
+            before=b,
+            after=a,
+            severity=verdict.severity or spec.severity,
+            related=((related[0], ("default",), "head"),) if related is not None else (),
+        )
+
+
+def _shown(value: Any, present: bool) -> str:
+    if present:
+        return show(value)
+    if value is NOT_KNOWN or value is None:
+        return "absent"
+    return f"absent ({show(value)})"
+
+
+def judge_branches(judge: Judge, before: Any, after: Any) -> Iterator[tuple[str, Any, Any, Verdict]]:
+    """Judge every branch of ``after`` against the matching branch of ``before`` (the same
+    condition), or against every branch of ``before`` when the conditions differ. Yields
+    (branch label, before, after, verdict); the label is "" when ``after`` has one value."""
+    after_branches = list(branches(after))
+    before_branches = dict(branches(before))
+    for label, a in after_branches:
+        candidates = [before_branches[label]] if label in before_branches else list(before_branches.values())
+        for b in candidates:
+            verdict = judge(b, a)
+            if verdict is not None:
+                shown = label if label in before_branches or not label else f"partial weakening {label}"
+                yield shown, b, a, verdict
+                break
+
+
+def _plain(route: Route) -> tuple[str, ...]:
+    return tuple(s for s in route if isinstance(s, str))
+
+
+def _variable_source(change: Change, ctx: RuleContext, route: Sequence[str]) -> tuple[ModelObject, str] | None:
+    """The variable whose default gives the attribute its value, when the attribute reads the same
+    variable on both sides (so the change came from the variable, not from this line)."""
+    before, after = change.before, change.after
+    if before is None or after is None:
+        return None
+    fa, fb = after.facts, before.facts
+    if not isinstance(fa, ResourceFacts) or not isinstance(fb, ResourceFacts):
+        return None
+    want = tuple(route)
+    var_after = next((v for r, v in fa.var_routes.items() if _plain(r) == want), None)
+    var_before = next((v for r, v in fb.var_routes.items() if _plain(r) == want), None)
+    if var_after is None or var_after != var_before:
+        return None
+    obj = ctx.head.get(FAMILY, (after.key[0], f"var.{var_after}"))
+    return (obj, var_after) if obj is not None else None
+
+
+def _module_hits(change: Change, ctx: RuleContext, specs: Sequence[Attr]) -> Iterator[Hit]:
+    after_obj = change.after
+    if after_obj is None:
+        return
+    facts = after_obj.facts
+    if not isinstance(facts, ModuleCallFacts):
+        return
+    before_facts = change.before.facts if change.before is not None else None
+    for name, targets in sorted(facts.called.targets.items()):
+        spec, target = _match(specs, targets)
+        if spec is None or target is None:
+            continue
+        after, present = _input(after_obj.body, name, facts)
+        if change.before is None:
+            if not (spec.on_add and present and change.status is Status.ADDED):
+                continue
+            before: Any = spec.absent
+        else:
+            assert isinstance(before_facts, ModuleCallFacts)
+            before, _ = _input(change.before.body, name, before_facts)
+        if before is NOT_KNOWN and after is NOT_KNOWN:
+            continue
+        for label, b, a, verdict in judge_branches(spec.judge, before, after):
+            message = f"{after_obj.label}: {name} {show(b)} → {show(a)} (reaches {spec.label} of {target.where})"
+            if verdict.detail:
+                message += f" ({verdict.detail})"
+            if label:
+                message += f" ({label})"
+            yield Hit(
+                message=message,
+                attr=name,
+                head_route=(name,),
+                base_route=(name,),
+                before=b,
+                after=a,
+                severity=verdict.severity or spec.severity,
+            )
+
+
+def _match(specs: Sequence[Attr], targets: Sequence[Target]) -> tuple[Attr | None, Target | None]:
+    for target in targets:
+        for spec in specs:
+            if target.type in spec.types and tuple(target.route) == tuple(spec.route):
+                return spec, target
+    return None, None
+
+
+def _input(body: Any, name: str, facts: ModuleCallFacts) -> tuple[Any, bool]:
+    if isinstance(body, dict) and name in body and body[name] is not None:
+        return body[name], True
+    if name in facts.called.defaults:
+        return facts.called.defaults[name], False
+    return NOT_KNOWN, False

@@ -1,0 +1,40 @@
+"""Terraform module folders as units.
+
+A changed ``.tf``, ``.tf.json`` or ``.tfvars`` file makes its folder a unit: the whole module is
+read on both sides (its variables and locals decide the values of every resource in it), and the
+local modules it calls are read as far as needed to know where their inputs go.
+"""
+
+from __future__ import annotations
+
+from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
+from regress.kinds.terraform.identity import FAMILY
+from regress.kinds.terraform.module import is_config, is_terraform_path, load_module
+from regress.kinds.terraform.modules import ModuleTargets
+from regress.kinds.terraform.objects import build
+from regress.source.base import Snapshot
+
+KIND = "terraform"
+
+
+class TerraformHandler:
+    kind = KIND
+    family = FAMILY
+
+    def units(self, path: str, snapshot: Snapshot) -> list[Unit]:
+        del snapshot
+        if is_terraform_path(path):
+            return [Unit(KIND, path.rpartition("/")[0])]
+        return []
+
+    def load(self, unit: Unit, ctx: LoadContext) -> LoadResult:
+        result = LoadResult()
+        files = [p for p in ctx.snapshot.files_in(unit.root) if is_config(p.rpartition("/")[2])]
+        if not files:
+            return result
+        module = load_module(ctx, unit.root)
+        result.files.extend(f.path for f in module.files)
+        for path, line, message in module.errors:
+            result.errors.append(UnitError(path, message, line))
+        result.objects.extend(build(module, KIND, ModuleTargets(ctx)))
+        return result
