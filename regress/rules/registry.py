@@ -132,9 +132,15 @@ from regress.rules.kubernetes import (
 )
 from regress.rules.meta import CONFIG_CHANGED, RULE_ERROR, UNVERIFIABLE
 from regress.rules.terraform import (
+    alarm_less_sensitive,
+    alarm_removed,
+    alarm_rerouted,
+    alarm_silenced,
     db_encryption_disabled,
     deletion_protection_disabled,
     final_snapshot_skipped,
+    search_log_publishing_disabled,
+    versioning_suspended,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -278,6 +284,12 @@ RULES: tuple[Rule, ...] = (
     db_encryption_disabled.RULE,
     final_snapshot_skipped.RULE,
     deletion_protection_disabled.RULE,
+    alarm_removed.RULE,
+    alarm_silenced.RULE,
+    alarm_rerouted.RULE,
+    alarm_less_sensitive.RULE,
+    search_log_publishing_disabled.RULE,
+    versioning_suspended.RULE,
 )
 
 

@@ -240,6 +240,7 @@ def _resource_hits(change: Change, ctx: RuleContext, spec: Attr) -> Iterator[Hit
             message += f" ({verdict.detail})"
         if label:
             message += f" ({label})"
+        message += renamed_note(change)
         if related is not None:
             message += f" (default of variable {related[1]})"
         yield Hit(
@@ -252,6 +253,13 @@ def _resource_hits(change: Change, ctx: RuleContext, spec: Attr) -> Iterator[Hit
             severity=verdict.severity or spec.severity,
             related=((related[0], ("default",), "head"),) if related is not None else (),
         )
+
+
+def renamed_note(change: Change) -> str:
+    """`` (renamed from x)`` for a pair made by rename detection: the rename may hide the change."""
+    if change.status is Status.RENAMED and change.before is not None:
+        return f" (renamed from {change.before.label})"
+    return ""
 
 
 def _shown(value: Any, present: bool) -> str:
@@ -353,3 +361,106 @@ def _input(body: Any, name: str, facts: ModuleCallFacts) -> tuple[Any, bool]:
     if name in facts.called.defaults:
         return facts.called.defaults[name], False
     return NOT_KNOWN, False
+
+
+# -- protective objects removed ---------------------------------------------------------------------
+
+
+def owner_removed(obj: ModelObject, ctx: RuleContext) -> str | None:
+    """The address of an object this one refers to that is gone on the head side: a protective
+    object removed together with what it protects is part of that removal (owner-removal rule)."""
+    facts = obj.facts
+    refs: frozenset[str] = getattr(facts, "refers_to", frozenset())
+    folder = obj.key[0]
+    for address in sorted(refs):
+        key = (folder, address)
+        if ctx.base.get(FAMILY, key) is not None and ctx.head.get(FAMILY, key) is None:
+            return address
+    return None
+
+
+def count_of(body: Any) -> Any:
+    """How many instances a resource declares: ``count`` as a number (a bool counts as 0/1),
+    1 without count; None when unknown (``for_each``, an unresolved expression)."""
+    if not isinstance(body, dict):
+        return None
+    if "for_each" in body:
+        value = body["for_each"]
+        return len(value) if isinstance(value, (list, dict)) else None
+    if "count" not in body:
+        return 1
+    raw = body["count"]
+    if isinstance(raw, Choice):
+        return raw
+    b = raw if isinstance(raw, bool) else None
+    if b is not None:
+        return int(b)
+    n = as_number(raw)
+    return int(n) if n is not None else None
+
+
+#: Resources that only carry monitoring or protection (notification topics, roles, log groups,
+#: dashboards): a module made of these and alarms is a monitoring module, not an owner.
+PLUMBING = (
+    "aws_sns_",
+    "aws_iam_",
+    "aws_cloudwatch_",
+    "aws_kms_",
+    "newrelic_",
+    "datadog_",
+    "grafana_",
+    "pagerduty_",
+)
+
+
+def removal_check(types: Sequence[str], what: str) -> Callable[[Change, RuleContext], Iterator[Hit]]:
+    """Report a protective object of ``types`` that is removed (or whose count drops to 0), and a
+    removed call of a module that creates one, unless what it protects went with it."""
+    type_set = frozenset(types)
+
+    def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+        before = change.before
+        if before is None:
+            return
+        if change.status is Status.REMOVED:
+            if before.type == "module":
+                facts = before.facts
+                if not isinstance(facts, ModuleCallFacts):
+                    return
+                made = sorted(facts.called.resource_types & type_set)
+                if not made:
+                    return
+                # A module that also creates what is protected (a load balancer with its alarms)
+                # is an owner going away with its protection: silent, like the resource itself.
+                owned = {t for t in facts.called.resource_types - type_set if not t.startswith(PLUMBING)}
+                if owned or owner_removed(before, ctx) is not None:
+                    return
+                yield Hit(
+                    message=f"{before.label} removed: the module creates {what} ({', '.join(made)})",
+                    attr="",
+                    base_route=(),
+                )
+                return
+            if before.type not in type_set or owner_removed(before, ctx) is not None:
+                return
+            yield Hit(message=f"{before.label} removed ({what})", attr="", base_route=())
+            return
+        after = change.after
+        if after is None or after.type not in type_set:
+            return
+        nb, na = count_of(before.body), count_of(after.body)
+        for label, b, a, _ in judge_branches(_to_zero, nb, na):
+            message = f"{after.label}: count {show(b)} → {show(a)}, so {what} is no longer created"
+            if label:
+                message += f" ({label})"
+            route = ("for_each",) if "for_each" in after.body else ("count",)
+            yield Hit(message=message, attr="count", head_route=route, base_route=route, before=b, after=a)
+
+    return check
+
+
+def _to_zero(before: Any, after: Any) -> Verdict | None:
+    b, a = as_number(before), as_number(after)
+    if b is not None and a is not None and b > 0 and a == 0:
+        return Verdict()
+    return None
