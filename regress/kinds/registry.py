@@ -10,6 +10,8 @@ from regress.kinds.bitbucket.handler import BitbucketHandler
 from regress.kinds.ci import model as ci_model
 from regress.kinds.circleci.handler import CircleCIHandler
 from regress.kinds.depupdates.handler import DependencyUpdatesHandler
+from regress.kinds.dockerfile import model as docker_model
+from regress.kinds.dockerfile.handler import DockerfileHandler
 from regress.kinds.gates import model as gates_model
 from regress.kinds.gates.codecov import CodecovHandler
 from regress.kinds.gates.codeowners import CodeownersHandler
@@ -49,6 +51,7 @@ HANDLERS: tuple[Handler, ...] = (
     OpenShiftTemplateHandler(),
     # Terraform (.tf.json would otherwise be claimed as a manifest)
     TerraformHandler(),
+    DockerfileHandler(),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
 )
@@ -59,4 +62,5 @@ FAMILIES: dict[str, FamilyDiff] = {
     helm_values.FAMILY: helm_values.DIFF,
     gates_model.FAMILY: gates_model.DIFF,
     tf_identity.FAMILY: tf_identity.DIFF,
+    docker_model.FAMILY: docker_model.DIFF,
 }

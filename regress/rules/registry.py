@@ -32,6 +32,21 @@ from regress.rules.ci import (
     test_step_removed,
 )
 from regress.rules.circleci import branch_filters_narrowed, orb_pin_weakened
+from regress.rules.dockerfile import (
+    base_image_digest_dropped,
+    base_image_tag_loosened,
+    base_image_unpinned,
+    download_and_execute_added,
+    healthcheck_removed,
+    image_runs_as_root,
+    image_tests_removed,
+    insecure_build_step,
+    package_signatures_disabled,
+    remote_add_without_checksum,
+    secret_in_build_args,
+    ssh_port_exposed,
+    tls_verification_disabled,
+)
 from regress.rules.gates import (
     codecov_ci_coupling_loosened,
     codecov_status_weakened,
@@ -290,6 +305,20 @@ RULES: tuple[Rule, ...] = (
     alarm_less_sensitive.RULE,
     search_log_publishing_disabled.RULE,
     versioning_suspended.RULE,
+    # Dockerfile
+    image_runs_as_root.RULE,
+    base_image_unpinned.RULE,
+    base_image_digest_dropped.RULE,
+    base_image_tag_loosened.RULE,
+    healthcheck_removed.RULE,
+    tls_verification_disabled.RULE,
+    package_signatures_disabled.RULE,
+    download_and_execute_added.RULE,
+    remote_add_without_checksum.RULE,
+    secret_in_build_args.RULE,
+    ssh_port_exposed.RULE,
+    image_tests_removed.RULE,
+    insecure_build_step.RULE,
 )
 
 
