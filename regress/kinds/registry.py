@@ -9,6 +9,8 @@ from regress.kinds.base import Handler
 from regress.kinds.bitbucket.handler import BitbucketHandler
 from regress.kinds.ci import model as ci_model
 from regress.kinds.circleci.handler import CircleCIHandler
+from regress.kinds.compose import model as compose_model
+from regress.kinds.compose.handler import ComposeHandler
 from regress.kinds.depupdates.handler import DependencyUpdatesHandler
 from regress.kinds.dockerfile import model as docker_model
 from regress.kinds.dockerfile.handler import DockerfileHandler
@@ -52,6 +54,7 @@ HANDLERS: tuple[Handler, ...] = (
     # Terraform (.tf.json would otherwise be claimed as a manifest)
     TerraformHandler(),
     DockerfileHandler(),
+    ComposeHandler(),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
 )
@@ -63,4 +66,5 @@ FAMILIES: dict[str, FamilyDiff] = {
     gates_model.FAMILY: gates_model.DIFF,
     tf_identity.FAMILY: tf_identity.DIFF,
     docker_model.FAMILY: docker_model.DIFF,
+    compose_model.FAMILY: compose_model.DIFF,
 }

@@ -32,6 +32,24 @@ from regress.rules.ci import (
     test_step_removed,
 )
 from regress.rules.circleci import branch_filters_narrowed, orb_pin_weakened
+from regress.rules.compose import (
+    capabilities_added,
+    confinement_disabled,
+    dangerous_mount_added,
+    dependency_readiness_weakened,
+    host_namespace_shared,
+    port_bound_all_interfaces,
+    privileged_service,
+    protective_service_profiled,
+    read_only_rootfs_disabled,
+    restart_policy_weakened,
+    secret_inline_environment,
+    service_capacity_reduced,
+    service_healthcheck_removed,
+    service_image_unpinned,
+    service_logging_disabled,
+    service_runs_as_root,
+)
 from regress.rules.dockerfile import (
     base_image_digest_dropped,
     base_image_tag_loosened,
@@ -319,6 +337,23 @@ RULES: tuple[Rule, ...] = (
     ssh_port_exposed.RULE,
     image_tests_removed.RULE,
     insecure_build_step.RULE,
+    # Compose
+    privileged_service.RULE,
+    capabilities_added.RULE,
+    confinement_disabled.RULE,
+    host_namespace_shared.RULE,
+    service_runs_as_root.RULE,
+    dangerous_mount_added.RULE,
+    read_only_rootfs_disabled.RULE,
+    port_bound_all_interfaces.RULE,
+    service_image_unpinned.RULE,
+    service_healthcheck_removed.RULE,
+    dependency_readiness_weakened.RULE,
+    restart_policy_weakened.RULE,
+    service_capacity_reduced.RULE,
+    service_logging_disabled.RULE,
+    protective_service_profiled.RULE,
+    secret_inline_environment.RULE,
 )
 
 
