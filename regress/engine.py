@@ -294,7 +294,10 @@ class _Run:
                 changes.extend(diff_objects(base_objs, head_objs, fam_diff))
         self.stats["changes"] = _count_statuses(changes)
         for change in changes:
-            for rule in by_watch.get((change.family, change.type), ()):
+            # A watch on (family, "*") sees every type of the family (a lifecycle guard can sit on
+            # any Terraform resource).
+            watching = [*by_watch.get((change.family, change.type), ()), *by_watch.get((change.family, "*"), ())]
+            for rule in watching:
                 if change.status.value not in rule.statuses:
                     continue
                 if change.obj.origin.kind not in rule.kinds:

@@ -130,7 +130,7 @@ class Rule:
     severity: Severity
     #: File kinds the rule applies to (github-actions, kubernetes, helm, …).
     kinds: tuple[str, ...]
-    #: (family, object type) pairs whose changes the rule wants.
+    #: (family, object type) pairs whose changes the rule wants; type "*" means every type.
     watches: tuple[tuple[str, str], ...]
     check: Check
     doc: str

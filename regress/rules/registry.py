@@ -165,15 +165,8 @@ from regress.rules.kubernetes import (
 )
 from regress.rules.meta import CONFIG_CHANGED, RULE_ERROR, UNVERIFIABLE
 from regress.rules.terraform import (
-    alarm_less_sensitive,
-    alarm_removed,
-    alarm_rerouted,
-    alarm_silenced,
-    db_encryption_disabled,
-    deletion_protection_disabled,
-    final_snapshot_skipped,
-    search_log_publishing_disabled,
-    versioning_suspended,
+    egress_or_nacl_opened,
+    security_group_ingress_opened,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -313,16 +306,10 @@ RULES: tuple[Rule, ...] = (
     values_monitoring_disabled.RULE,
     values_security_context_weakened.RULE,
     values_network_policy_disabled.RULE,
-    # Terraform
-    db_encryption_disabled.RULE,
-    final_snapshot_skipped.RULE,
-    deletion_protection_disabled.RULE,
-    alarm_removed.RULE,
-    alarm_silenced.RULE,
-    alarm_rerouted.RULE,
-    alarm_less_sensitive.RULE,
-    search_log_publishing_disabled.RULE,
-    versioning_suspended.RULE,
+    # Terraform (AWS security TF0xx, monitoring TF1xx, reliability TF2xx; GCP TF3xx; Azure TF4xx;
+    # alerting providers TF5xx)
+    security_group_ingress_opened.RULE,
+    egress_or_nacl_opened.RULE,
     # Dockerfile
     image_runs_as_root.RULE,
     base_image_unpinned.RULE,

@@ -464,3 +464,47 @@ def _to_zero(before: Any, after: Any) -> Verdict | None:
     if b is not None and a is not None and b > 0 and a == 0:
         return Verdict()
     return None
+
+
+def ranks(order: dict[str, int]) -> Judge:
+    """An enum lattice with ties: rank 0 is strongest; values outside it are not judged."""
+    table = {k.lower(): v for k, v in order.items()}
+
+    def judge(before: Any, after: Any) -> Verdict | None:
+        b, a = as_str(before), as_str(after)
+        if b is None or a is None:
+            return None
+        rb, ra = table.get(b.lower()), table.get(a.lower())
+        if rb is None or ra is None:
+            return None
+        return Verdict() if ra > rb else None
+
+    return judge
+
+
+WORLD = frozenset({"0.0.0.0/0", "::/0", "*", "internet", "any", "0.0.0.0"})  # noqa: S104 - a CIDR, not a bind address
+
+
+def is_world(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in WORLD
+
+
+def gains_world(before: Any, after: Any) -> Verdict | None:
+    """A CIDR list (or one CIDR) now admits the whole internet."""
+
+    def world(v: Any) -> bool:
+        if isinstance(v, list):
+            return any(is_world(x) for x in v)
+        return is_world(v)
+
+    if world(after) and not world(before):
+        return Verdict()
+    return None
+
+
+def combine(*checks: Callable[[Change, RuleContext], Iterator[Hit]]) -> Callable[[Change, RuleContext], Iterator[Hit]]:
+    def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+        for c in checks:
+            yield from c(change, ctx)
+
+    return check

@@ -404,8 +404,19 @@ def _tostring(args: list[Any]) -> Any:
 
 def _jsonencode(args: list[Any]) -> Any:
     # Canonical form (sorted keys): a policy moved from a heredoc to jsonencode() compares by
-    # content in the rules, which parse the JSON again.
-    return json.dumps(args[0], sort_keys=True, separators=(",", ":"))
+    # content in the rules, which parse the JSON again. Unknown parts (another resource's ARN)
+    # are written as their "${expression}", so the rest of the document stays readable.
+    return json.dumps(_placeholders(args[0]), sort_keys=True, separators=(",", ":"))
+
+
+def _placeholders(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _placeholders(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_placeholders(v) for v in value]
+    if isinstance(value, (Unknown, Choice)):
+        return f"${{{value}}}"
+    return value
 
 
 def _jsondecode(args: list[Any]) -> Any:
@@ -499,5 +510,5 @@ FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "jsonencode": _jsonencode,
     "jsondecode": _jsondecode,
 }
-#: Functions whose arguments may be partly unknown (none yet beyond try/coalesce/can).
-_TOLERANT: frozenset[str] = frozenset()
+#: Functions whose arguments may be partly unknown (besides try/coalesce/can).
+_TOLERANT: frozenset[str] = frozenset({"jsonencode"})
