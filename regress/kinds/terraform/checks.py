@@ -100,7 +100,10 @@ def lowered(before: Any, after: Any, *, zero_is_unlimited: bool = False) -> Verd
 
 
 def lowered_unlimited_zero(before: Any, after: Any) -> Verdict | None:
-    return lowered(before, after, zero_is_unlimited=True)
+    verdict = lowered(before, after, zero_is_unlimited=True)
+    if verdict is not None and as_number(before) == 0:
+        return Verdict("0 meant never expire")
+    return verdict
 
 
 def raised(before: Any, after: Any) -> Verdict | None:

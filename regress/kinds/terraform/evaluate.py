@@ -153,8 +153,8 @@ def _index(value: Any, step: Any) -> tuple[bool, Any]:
 
 
 def selects_environment(pred: Any) -> bool:
-    """A condition that picks a deployment: a comparison with a string literal, or any use of
-    ``terraform.workspace``."""
+    """A condition that picks a deployment: a comparison with a non-empty string literal
+    (``var.env == "production"``), or any use of ``terraform.workspace``."""
     for ref in hcl.references(pred):
         if ref.root == "terraform" and ref.steps[:1] == ("workspace",):
             return True
@@ -163,7 +163,7 @@ def selects_environment(pred: Any) -> bool:
         e = stack.pop()
         if isinstance(e, hcl.Binary):
             if e.op in ("==", "!=") and any(
-                isinstance(side, hcl.Lit) and isinstance(side.value, str) for side in (e.left, e.right)
+                isinstance(side, hcl.Lit) and isinstance(side.value, str) and side.value for side in (e.left, e.right)
             ):
                 return True
             stack.extend((e.left, e.right))
@@ -213,6 +213,10 @@ def _binary(expr: hcl.Binary, scope: Scope, depth: int) -> Any:
         if lb is True or rb is True:
             return True
         return False if lb is False and rb is False else unknown
+    if op in ("==", "!=") and selects_environment(expr):
+        # `enabled = var.env == "production"`: true in one deployment, false in others; both
+        # stay in play, like a conditional on the environment.
+        return Choice(hcl.render(expr), True, False)
     if not (is_known(left) and is_known(right)):
         return unknown
     if op in ("==", "!="):

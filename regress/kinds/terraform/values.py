@@ -134,8 +134,17 @@ def first_block(body: Any, name: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+#: Values longer than this are cut in messages (a whole block or policy says little inline).
+SHOW_MAX = 80
+
+
 def show(value: Any) -> str:
-    """A value as a reviewer reads it in a message."""
+    """A value as a reviewer reads it in a message (long values are cut)."""
+    text = _show(value)
+    return text if len(text) <= SHOW_MAX else text[: SHOW_MAX - 1] + "…"
+
+
+def _show(value: Any) -> str:
     if value is None:
         return "absent"
     if isinstance(value, bool):
@@ -145,7 +154,7 @@ def show(value: Any) -> str:
     if isinstance(value, (Unknown, Choice)):
         return str(value)
     if isinstance(value, list):
-        return "[" + ", ".join(show(v) for v in value) + "]"
+        return "[" + ", ".join(_show(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + "}"
     return str(value)

@@ -33,7 +33,7 @@ REPLICATION = {"GZRS": 0, "RAGZRS": 0, "GRS": 1, "RAGRS": 1, "ZRS": 2, "LRS": 3}
 SPECS = (
     Attr(SA, ("account_replication_type",), ranks(REPLICATION)),
     Attr(SA, ("blob_properties", "delete_retention_policy"), removed_value, absent=None),
-    Attr(SA, ("blob_properties", "delete_retention_policy", "days"), lowered, absent=7),
+    Attr(SA, ("blob_properties", "delete_retention_policy", "days"), lowered),
 )
 
 RULE = Rule(
