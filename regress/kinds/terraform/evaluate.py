@@ -162,9 +162,9 @@ def selects_environment(pred: Any) -> bool:
     while stack:
         e = stack.pop()
         if isinstance(e, hcl.Binary):
-            if e.op in ("==", "!=") and any(
-                isinstance(side, hcl.Lit) and isinstance(side.value, str) and side.value for side in (e.left, e.right)
-            ):
+            sides = (e.left, e.right)
+            literal = any(isinstance(s, hcl.Lit) and isinstance(s.value, str) and s.value for s in sides)
+            if e.op in ("==", "!=") and literal and any(isinstance(s, hcl.Ref) for s in sides):
                 return True
             stack.extend((e.left, e.right))
         elif isinstance(e, hcl.Unary):
@@ -244,11 +244,14 @@ def _binary(expr: hcl.Binary, scope: Scope, depth: int) -> Any:
 
 
 def _equal(a: Any, b: Any) -> bool:
+    """Terraform's ``==``: values of different types are unequal (Terraform docs, "Equality
+    Operators"); numbers compare by value (1 == 1.0)."""
     if isinstance(a, bool) or isinstance(b, bool):
-        return as_bool(a) == as_bool(b) and type(as_bool(a)) is bool
-    na, nb = as_number(a), as_number(b)
-    if isinstance(a, (int, float)) or isinstance(b, (int, float)):
-        return na is not None and na == nb
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return bool(a == b)
+    if type(a) is not type(b):
+        return False
     return bool(a == b)
 
 

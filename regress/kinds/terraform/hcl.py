@@ -146,6 +146,8 @@ class HclFile:
     errors: tuple[ParseError, ...] = ()
 
 
+_INT_EXPONENT = re.compile(rb"(?<![\w.\"])([0-9]+)([eE][+-]?[0-9]+)(?![\w.])")
+
 #: Nesting beyond this is refused (an expression nested this deep is no configuration); it keeps
 #: the recursive conversion well inside Python's recursion limit.
 MAX_DEPTH = 120
@@ -161,6 +163,14 @@ def parse(text: str) -> HclFile:
     data = text.encode("utf-8", "surrogateescape")
     tree = Parser(_LANGUAGE).parse(data)
     root = tree.root_node
+    if root.has_error and _INT_EXPONENT.search(data):
+        # tree-sitter-hcl 1.2 rejects an integer with an exponent (`1e3`) although HCL allows it
+        # (hashicorp/hcl hclsyntax spec: NumericLit); found by the python-hcl2 cross-check.
+        # Retry with `1.0e3`, which changes no line and no value.
+        retried = _INT_EXPONENT.sub(rb"\1.0\2", data)
+        tree2 = Parser(_LANGUAGE).parse(retried)
+        if not tree2.root_node.has_error:
+            data, tree, root = retried, tree2, tree2.root_node
     errors = _errors(root) if root.has_error else []
     conv = _Converter(data)
     try:

@@ -1,0 +1,129 @@
+"""Fuzzing the HCL and Dockerfile paths: broken syntax, heredocs, deep nesting and non-UTF-8
+input are returned as errors; no exception escapes the handlers or the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from regress.kinds.dockerfile.model import build as build_dockerfile
+from regress.kinds.dockerfile.parser import parse as parse_dockerfile
+from regress.kinds.terraform import hcl
+from regress.kinds.terraform.evaluate import Scope, evaluate
+from regress.source.folder import FolderSnapshot, diff_folders
+from regress.engine import analyze
+
+HCL_PIECES = st.sampled_from(
+    [
+        'resource "aws_s3_bucket" "b" {',
+        "}",
+        "{",
+        "[",
+        "]",
+        " = ",
+        "x",
+        "var.a",
+        '"${var.x}"',
+        '"unterminated',
+        "<<EOF\nbody ${x}\nEOF\n",
+        "<<-EOT\n  a\n  EOT\n",
+        "<<EOF\nnever closed",
+        'dynamic "d" { for_each = x content {} }',
+        "a ? b : c",
+        "f(1, 2...)",
+        "[for a in b : a]",
+        "1e3",
+        "-",
+        "\n",
+        "# c\n",
+        "/* c",
+        "%{ if a }x%{ endif }",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(HCL_PIECES, max_size=40))
+def test_hcl_pieces_never_raise(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    parsed = hcl.parse(text)
+    for block in parsed.body.blocks:
+        for a in block.body.attributes:
+            evaluate(a.expr, Scope())
+    for a in parsed.body.attributes:
+        hcl.render(a.expr)
+        evaluate(a.expr, Scope())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_hcl_random_text_never_raises(text: str) -> None:
+    parsed = hcl.parse(text)
+    for a in parsed.body.attributes:
+        evaluate(a.expr, Scope())
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(min_value=1, max_value=3000))
+def test_hcl_deep_nesting_is_refused_not_crashed(depth: int) -> None:
+    text = "x = " + "[" * depth + "1" + "]" * depth + "\n" + "a {" * depth + "}" * depth
+    parsed = hcl.parse(text)
+    for a in parsed.body.attributes:
+        evaluate(a.expr, Scope())
+
+
+DOCKER_PIECES = st.sampled_from(
+    [
+        "FROM alpine:3.20.3 AS b\n",
+        "FROM b\n",
+        "FROM ${X}\n",
+        "ARG X=y\n",
+        "USER ${U}\n",
+        "RUN a \\\n",
+        "RUN <<EOF\n",
+        "EOF\n",
+        "RUN curl x | sh\n",
+        "HEALTHCHECK NONE\n",
+        "HEALTHCHECK CMD x\n",
+        "ENV A=1 B\n",
+        "ENV A\n",
+        "ADD https://x /y\n",
+        "EXPOSE 22/tcp\n",
+        "# escape=`\n",
+        "\\\n",
+        "COPY --from=b . .\n",
+        'CMD ["a", \n',
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DOCKER_PIECES, max_size=40))
+def test_dockerfile_pieces_never_raise(pieces: list[str]) -> None:
+    df = parse_dockerfile("".join(pieces))
+    build_dockerfile(df, "Dockerfile", "dockerfile")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_dockerfile_random_text_never_raises(text: str) -> None:
+    build_dockerfile(parse_dockerfile(text), "Dockerfile", "dockerfile")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=200), st.binary(max_size=200))
+def test_engine_turns_undecodable_files_into_findings(tmp_path: Path, tf_bytes: bytes, docker_bytes: bytes) -> None:
+    base, head = tmp_path / "base", tmp_path / "head"
+    for root in (base, head):
+        root.mkdir(exist_ok=True)
+    (base / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    (base / "Dockerfile").write_text("FROM alpine:3.20.3\n")
+    (head / "main.tf").write_bytes(b"\xff\xfe\x00" + tf_bytes)
+    (head / "Dockerfile").write_bytes(b"\xc3\x28" + docker_bytes)
+    b, h = FolderSnapshot(base), FolderSnapshot(head)
+    report = analyze(b, h, diff_folders(b, h))
+    assert any(f.name == "unverifiable-file" for f in report.findings)
+    assert not any(f.name == "rule-failed" for f in report.findings)
