@@ -8,12 +8,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from regress.engine import analyze
 from regress.kinds.dockerfile.model import build as build_dockerfile
 from regress.kinds.dockerfile.parser import parse as parse_dockerfile
 from regress.kinds.terraform import hcl
 from regress.kinds.terraform.evaluate import Scope, evaluate
 from regress.source.folder import FolderSnapshot, diff_folders
-from regress.engine import analyze
 
 HCL_PIECES = st.sampled_from(
     [
