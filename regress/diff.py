@@ -56,6 +56,9 @@ class FamilyDiff:
     #: Declared refactors: re-key base objects from what the head side says (Terraform ``moved``
     #: blocks) before pairing. Gets (base, head), returns the base objects to pair.
     align: Callable[[Sequence[ModelObject], Sequence[ModelObject]], list[ModelObject]] | None = None
+    #: A cheap equality shortcut: two objects with the same non-None fingerprint are equal and
+    #: are not compared leaf by leaf (a hash of the source block and what it depends on).
+    fingerprint: Callable[[ModelObject], Any] | None = None
 
 
 def canon(value: Any) -> Any:
@@ -144,6 +147,14 @@ def _diff(a: Any, b: Any, fam: FamilyDiff, route: Route, out: list[AttrChange]) 
         out.append(AttrChange(route, a, b, "changed"))
 
 
+def _same(a: ModelObject, b: ModelObject, fam: FamilyDiff) -> bool:
+    if fam.fingerprint is not None:
+        fa = fam.fingerprint(a)
+        if fa is not None and fa == fam.fingerprint(b):
+            return True
+    return bool(_comparable(a, fam) == _comparable(b, fam))
+
+
 def _comparable(obj: ModelObject, fam: FamilyDiff) -> Any:
     cached = obj.extra.get("_canon")
     if cached is None:
@@ -222,7 +233,7 @@ def diff_objects(base: Iterable[ModelObject], head: Iterable[ModelObject], fam: 
     changes: list[Change] = []
     for k in b_map.keys() & h_map.keys():
         before, after = b_map[k], h_map[k]
-        if _comparable(before, fam) == _comparable(after, fam):
+        if _same(before, after, fam):
             if before.origin.path != after.origin.path:
                 changes.append(Change(Status.MOVED, before, after))
             continue

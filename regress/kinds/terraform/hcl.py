@@ -15,12 +15,13 @@ tree-sitter's ``template_literal`` nodes, which leave out the spaces next to an 
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import tree_sitter_hcl
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node, Parser, Tree
 
 _LANGUAGE = Language(tree_sitter_hcl.language())
 
@@ -112,6 +113,11 @@ class Block:
     labels: tuple[str, ...]
     body: Body
     line: int
+    #: A hash of the block's source with whitespace collapsed ("" when unknown): equal hashes
+    #: mean an equal block, whatever file or line it is on.
+    source_hash: str = ""
+    #: The ``var.x`` and ``local.y`` names the block's source mentions.
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +152,7 @@ class HclFile:
     errors: tuple[ParseError, ...] = ()
 
 
+_READS = re.compile(rb"\b(?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*")
 _INT_EXPONENT = re.compile(rb"(?<![\w.\"])([0-9]+)([eE][+-]?[0-9]+)(?![\w.])")
 
 #: Nesting beyond this is refused (an expression nested this deep is no configuration); it keeps
@@ -157,11 +164,29 @@ class _TooDeep(Exception):
     pass
 
 
-def parse(text: str) -> HclFile:
+@dataclass
+class Reuse:
+    """Work one side of a change can hand to the other (one per run, both sides).
+
+    - The tree-sitter tree of each path: the other side's version of the file is parsed
+      incrementally (tree-sitter re-parses only around the edited region).
+    - Converted top-level blocks by (source hash, line): a block the change did not touch is
+      converted once.
+    """
+
+    trees: dict[str, tuple[bytes, Tree]] = field(default_factory=dict)
+    blocks: dict[tuple[str, int], Block] = field(default_factory=dict)
+
+
+def parse(text: str, reuse: Reuse | None = None, path: str = "") -> HclFile:
     """Parse HCL native syntax. Never raises: syntax errors are returned with the tree that
     tree-sitter recovered around them."""
     data = text.encode("utf-8", "surrogateescape")
-    tree = Parser(_LANGUAGE).parse(data)
+    previous = reuse.trees.pop(path, None) if reuse is not None and path else None
+    tree = _incremental(previous, data) if previous is not None else Parser(_LANGUAGE).parse(data)
+    if reuse is not None and path and previous is None:
+        # Kept for the other side's version of the file, which takes it (sides load in turn).
+        reuse.trees[path] = (data, tree)
     root = tree.root_node
     if root.has_error and _INT_EXPONENT.search(data):
         # tree-sitter-hcl 1.2 rejects an integer with an exponent (`1e3`) although HCL allows it
@@ -172,12 +197,55 @@ def parse(text: str) -> HclFile:
         if not tree2.root_node.has_error:
             data, tree, root = retried, tree2, tree2.root_node
     errors = _errors(root) if root.has_error else []
-    conv = _Converter(data)
+    conv = _Converter(data, reuse.blocks if reuse is not None else None)
     try:
         body = conv.config(root)
     except (_TooDeep, RecursionError):
         return HclFile(Body(()), (ParseError(1, f"nesting deeper than {MAX_DEPTH} levels"),))
     return HclFile(body, tuple(errors))
+
+
+def _incremental(previous: tuple[bytes, Tree], data: bytes) -> Tree:
+    """Parse ``data`` reusing the tree of an earlier version of the same file: the differing
+    middle (after the common prefix, before the common suffix) is declared as one edit."""
+    old_data, old_tree = previous
+    start, old_end, new_end = _edit_span(old_data, data)
+    tree = old_tree.copy()
+    tree.edit(
+        start_byte=start,
+        old_end_byte=old_end,
+        new_end_byte=new_end,
+        start_point=_point(old_data, start),
+        old_end_point=_point(old_data, old_end),
+        new_end_point=_point(data, new_end),
+    )
+    return Parser(_LANGUAGE).parse(data, tree)
+
+
+def _edit_span(old: bytes, new: bytes) -> tuple[int, int, int]:
+    a, b = memoryview(old), memoryview(new)
+    limit = min(len(a), len(b))
+    lo, hi = 0, limit  # the longest common prefix, by bisection on slice comparisons (memcmp)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    prefix = lo
+    lo, hi = 0, limit - prefix
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[len(a) - mid :] == b[len(b) - mid :]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return prefix, len(a) - lo, len(b) - lo
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    row = data.count(b"\n", 0, offset)
+    return row, offset - (data.rfind(b"\n", 0, offset) + 1)
 
 
 def parse_expression(text: str) -> Expr:
@@ -235,8 +303,9 @@ def unescape(raw: str) -> str:
 
 
 class _Converter:
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, memo: dict[tuple[str, int], Block] | None = None) -> None:
         self.data = data
+        self.memo = memo
 
     def text(self, node: Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "surrogateescape")
@@ -280,6 +349,19 @@ class _Converter:
         return Attribute(name, expr if expr is not None else Opaque(""), node.start_point[0] + 1)
 
     def block(self, node: Node, depth: int) -> Block | None:
+        if depth == 0:
+            source = self.data[node.start_byte : node.end_byte]
+            digest = hashlib.blake2b(b" ".join(source.split()), digest_size=16).hexdigest()
+            key = (digest, node.start_point[0] + 1)
+            if self.memo is not None and key in self.memo:
+                return self.memo[key]
+            found = self._block(node, depth, digest, source)
+            if self.memo is not None and found is not None:
+                self.memo[key] = found
+            return found
+        return self._block(node, depth, "", b"")
+
+    def _block(self, node: Node, depth: int, digest: str, source: bytes) -> Block | None:
         btype: str | None = None
         labels: list[str] = []
         body = Body(())
@@ -296,7 +378,8 @@ class _Converter:
                 body = self.body(child, depth + 1)
         if btype is None:
             return None
-        return Block(btype, tuple(labels), body, node.start_point[0] + 1)
+        reads = tuple(sorted({m.decode("utf-8", "replace") for m in _READS.findall(source)})) if digest else ()
+        return Block(btype, tuple(labels), body, node.start_point[0] + 1, digest, reads)
 
     # -- expressions ----------------------------------------------------------------------------
     def expr(self, node: Node, depth: int) -> Expr:

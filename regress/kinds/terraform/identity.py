@@ -34,6 +34,8 @@ def list_key(route: Route, items: list[Any]) -> Callable[[Any], Any] | None:
             values = [i.get(field) for i in items]
             if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
                 return _field_key(field)
+        if len(items) == 1:
+            return _first  # a single block (versioning, metadata_options): nothing to match
         keys = [_content_key(i) for i in items]
         if len(set(keys)) == len(keys):
             return _content_key
@@ -50,6 +52,11 @@ def _field_key(field: str) -> Callable[[Any], Any]:
         return item[field]
 
     return key
+
+
+def _first(item: Any) -> str:
+    del item
+    return "0"
 
 
 def _content_key(item: Any) -> str:
@@ -110,4 +117,9 @@ def rename_key(obj: ModelObject) -> Any:
     return (obj.key[0], watched, repr(canon(body.get("metric_query"))))
 
 
-DIFF = FamilyDiff(list_key=list_key, ignore=ignore, align=align, secondary_key=rename_key)
+def fingerprint(obj: ModelObject) -> Any:
+    """Same block source in the same scope: the same object (see module.py, objects.py)."""
+    return obj.extra.get("fingerprint")
+
+
+DIFF = FamilyDiff(list_key=list_key, ignore=ignore, align=align, secondary_key=rename_key, fingerprint=fingerprint)

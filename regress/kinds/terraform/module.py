@@ -9,6 +9,7 @@ order; ``-var-file`` files are not) over the declared defaults.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,8 @@ class Module:
     scope: Scope = field(default_factory=Scope)
     #: Variable values set by automatically loaded tfvars files, with where they are set.
     tfvars: dict[str, tuple[Any, str, int]] = field(default_factory=dict)
+    #: A hash of the variable values and locals (see ``_scope_hash``).
+    scope_hash: str = ""
 
     def of_type(self, btype: str) -> list[BlockAt]:
         return [b for b in self.blocks if b.block.type == btype]
@@ -78,8 +81,14 @@ def parse_file(ctx: LoadContext, path: str) -> hcl.HclFile:
         text = ctx.text(path)
     except LoadError as exc:
         return hcl.HclFile(hcl.Body(()), (hcl.ParseError(exc.line or 1, exc.message),))
-    is_json = path.endswith(".json")
-    parsed = jsonsyntax.parse(text, tfvars=path.endswith(".tfvars.json")) if is_json else hcl.parse(text)
+    if path.endswith(".json"):
+        parsed = jsonsyntax.parse(text, tfvars=path.endswith(".tfvars.json"))
+    else:
+        reuse = ctx.cache.get("terraform-reuse", "")
+        if not isinstance(reuse, hcl.Reuse):
+            reuse = hcl.Reuse()
+            ctx.cache.put("terraform-reuse", "", reuse)
+        parsed = hcl.parse(text, reuse, path)
     if blob is not None:
         ctx.cache.put(key, blob, parsed)
     return parsed
@@ -130,7 +139,17 @@ def load_module(ctx: LoadContext, folder: str) -> Module:
         default = b.block.body.attr("default")
         variables[name] = evaluate(default.expr, literal_scope) if default else Unknown(f"var.{name}")
     module.scope = Scope(variables, locals_)
+    module.scope_hash = _scope_hash(variables, locals_)
     return module
+
+
+def _scope_hash(variables: dict[str, Any], locals_: dict[str, hcl.Expr]) -> str:
+    """What every block of the module may read: equal hashes (and equal block sources) mean
+    equal evaluated bodies."""
+    text = repr(sorted((k, repr(v)) for k, v in variables.items())) + repr(
+        sorted((k, hcl.render(v)) for k, v in locals_.items())
+    )
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 @dataclass
@@ -161,9 +180,9 @@ def _convert(
 ) -> None:
     counts: dict[str, int] = {}
     for item in body.items:
+        if not route and (item.name if isinstance(item, hcl.Attribute) else item.type) in skip:
+            continue
         if isinstance(item, hcl.Attribute):
-            if not route and item.name in skip:
-                continue
             sub = (*route, item.name)
             target[item.name] = evaluate(item.expr, scope)
             out.lines[sub] = item.line

@@ -1,5 +1,6 @@
-"""Model objects of one Terraform module folder: resources, data sources, module calls, variables,
-outputs and ``removed`` blocks, keyed by (folder, address).
+"""Model objects of one Terraform module folder: resources, data sources, module calls, variables
+and ``removed`` blocks, keyed by (folder, address). Outputs are not modelled: no rule judges them,
+and reordering or rewriting them is never a weakening.
 
 ``moved`` blocks are recorded on the module's objects (``extra["moved"]``) and applied to the base
 side's addresses by ``identity.align`` before pairing, as Terraform applies them to the state.
@@ -7,6 +8,7 @@ side's addresses by ``identity.align`` before pairing, as Terraform applies them
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,26 +24,35 @@ from regress.model import ModelObject, Origin
 META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ResourceFacts:
     mode: str  # "managed" | "data"
     type: str
     name: str
-    #: References made anywhere in the body (``aws_elb.x``, ``module.y``), by address.
-    refers_to: frozenset[str]
     #: Route → expression as written (for rules that need to know where a value came from).
     exprs: dict[Any, hcl.Expr]
-    #: Variables whose values reach this resource's attributes, by route (``var.x`` directly).
-    var_routes: dict[Any, str]
+
+    @functools.cached_property
+    def refers_to(self) -> frozenset[str]:
+        """References made anywhere in the body (``aws_elb.x``, ``module.y``), by address."""
+        return _refs(self.exprs)
+
+    @functools.cached_property
+    def var_routes(self) -> dict[Any, str]:
+        """Variables whose values reach this resource's attributes, by route (``var.x`` directly)."""
+        return _var_routes(self.exprs)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ModuleCallFacts:
     source: str
     version: str
     called: CalledModule
-    refers_to: frozenset[str]
     exprs: dict[Any, hcl.Expr]
+
+    @functools.cached_property
+    def refers_to(self) -> frozenset[str]:
+        return _refs(self.exprs)
 
 
 def build(module: Module, kind: str, targets_for: ModuleTargets) -> list[ModelObject]:
@@ -58,14 +69,24 @@ def build(module: Module, kind: str, targets_for: ModuleTargets) -> list[ModelOb
             obj = _module_call(module, at, kind, targets_for)
         elif block.type == "variable" and len(block.labels) == 1:
             obj = _simple(module, at, kind, "variable", f"var.{block.labels[0]}")
-        elif block.type == "output" and len(block.labels) == 1:
-            obj = _simple(module, at, kind, "output", f"output.{block.labels[0]}")
         elif block.type == "removed":
             obj = _removed(module, at, kind)
         if obj is not None:
             obj.extra["moved"] = moved
+            if block.source_hash:
+                obj.extra["fingerprint"] = (block.source_hash, _reads(module, block.reads))
             out.append(obj)
     return out
+
+
+def _reads(module: Module, names: tuple[str, ...]) -> str:
+    """The values of the variables and locals a block mentions, as one comparable text."""
+    parts = []
+    for name in names:
+        kind, _, short = name.partition(".")
+        value = module.scope.variables.get(short) if kind == "var" else module.scope.local(short)
+        parts.append(f"{name}={value!r}")
+    return "\n".join(parts)
 
 
 def _origin(module: Module, at: BlockAt, kind: str, lines: dict[Any, int]) -> Origin:
@@ -106,7 +127,7 @@ def _resource(module: Module, at: BlockAt, kind: str, mode: str) -> ModelObject:
     rtype, name = at.block.labels
     conv = convert(at.block.body, module.scope)
     address = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
-    facts = ResourceFacts(mode, rtype, name, _refs(conv.exprs), conv.exprs, _var_routes(conv.exprs))
+    facts = ResourceFacts(mode, rtype, name, conv.exprs)
     return ModelObject(
         family=FAMILY,
         type=rtype if mode == "managed" else f"data.{rtype}",
@@ -125,7 +146,7 @@ def _module_call(module: Module, at: BlockAt, kind: str, targets_for: ModuleTarg
     source = as_str(conv.body.get("source")) or ""
     version = as_str(conv.body.get("version")) or ""
     called = targets_for.for_call(module.folder, source)
-    facts = ModuleCallFacts(source, version, called, _refs(conv.exprs), conv.exprs)
+    facts = ModuleCallFacts(source, version, called, conv.exprs)
     return ModelObject(
         family=FAMILY,
         type="module",
@@ -139,7 +160,8 @@ def _module_call(module: Module, at: BlockAt, kind: str, targets_for: ModuleTarg
 
 
 def _simple(module: Module, at: BlockAt, kind: str, otype: str, address: str) -> ModelObject:
-    conv = convert(at.block.body, module.scope)
+    # A variable's default and type are what matter; its description and validation do not.
+    conv = convert(at.block.body, module.scope, frozenset({"description", "validation"}))
     if otype == "variable":
         _normalise_type(conv.body)
     return ModelObject(
