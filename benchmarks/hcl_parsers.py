@@ -19,9 +19,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import tfgen  # noqa: E402
+import tfgen
 
-from regress.kinds.terraform import hcl  # noqa: E402
+from regress.kinds.terraform import hcl
 
 
 def measure(name: str, texts: list[str], fn: Callable[[str], Any], repeat: int = 3) -> None:

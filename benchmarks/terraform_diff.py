@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import tfgen  # noqa: E402
+import tfgen
 
-from regress.engine import analyze  # noqa: E402
-from regress.source.folder import FolderSnapshot, diff_folders  # noqa: E402
+from regress.engine import analyze
+from regress.source.folder import FolderSnapshot, diff_folders
 
 #: Module folders per size: 23 × 4 files ≈ 92 files, about 0.5 MB per side.
 SIZES = {"eks-sized": 23, "10x": 230}
