@@ -154,7 +154,7 @@ VERSIONS = """terraform {{
 
 
 def module_files(rng: random.Random, idx: int, edit: bool, per_file: int) -> dict[str, str]:
-    main_parts: list[str] = ['locals {\n  enabled = var.create && var.enable\n  name    = "m%d"\n}\n' % idx]
+    main_parts: list[str] = [f'locals {{\n  enabled = var.create && var.enable\n  name    = "m{idx}"\n}}\n']
     role = "role_0"
     for j in range(per_file):
         template = RESOURCE_TEMPLATES[j % len(RESOURCE_TEMPLATES)]
