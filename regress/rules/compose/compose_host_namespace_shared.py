@@ -46,7 +46,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
 
 RULE = Rule(
     code="DC004",
-    name="host-namespace-shared",
+    name="compose-host-namespace-shared",
     category=Category.SECURITY,
     severity=Severity.HIGH,
     kinds=KINDS,

@@ -56,7 +56,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
 
 RULE = Rule(
     code="DC002",
-    name="capabilities-added",
+    name="compose-capabilities-added",
     category=Category.SECURITY,
     severity=Severity.MEDIUM,
     kinds=KINDS,
