@@ -54,6 +54,7 @@ from regress.rules.dockerfile import (
     base_image_digest_dropped,
     base_image_tag_loosened,
     base_image_unpinned,
+    dockerignore_loosened,
     download_and_execute_added,
     healthcheck_removed,
     image_runs_as_root,
@@ -469,6 +470,7 @@ RULES: tuple[Rule, ...] = (
     secret_in_build_args.RULE,
     ssh_port_exposed.RULE,
     image_tests_removed.RULE,
+    dockerignore_loosened.RULE,
     insecure_build_step.RULE,
     # Compose
     privileged_service.RULE,
