@@ -10,8 +10,9 @@ from __future__ import annotations
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.terraform.identity import FAMILY
 from regress.kinds.terraform.module import is_config, is_terraform_path, load_module
-from regress.kinds.terraform.modules import ModuleTargets
-from regress.kinds.terraform.objects import build
+from regress.kinds.terraform.modules import ModuleTargets, public_module
+from regress.kinds.terraform.objects import ModuleCallFacts, build
+from regress.model import ModelObject, Notice, NoticeKind
 from regress.source.base import Snapshot
 
 KIND = "terraform"
@@ -36,5 +37,31 @@ class TerraformHandler:
         result.files.extend(f.path for f in module.files)
         for path, line, message in module.errors:
             result.errors.append(UnitError(path, message, line))
-        result.objects.extend(build(module, KIND, ModuleTargets(ctx)))
+        objects = build(module, KIND, ModuleTargets(ctx))
+        result.objects.extend(objects)
+        if ctx.side.value == "head":
+            result.notices.extend(_opaque_modules(objects))
         return result
+
+
+def _opaque_modules(objects: list[ModelObject]) -> list[Notice]:
+    """Module calls whose code is not in the repository: their arguments are compared (and the
+    well-known public modules' arguments judged), but what they create is not analysed."""
+    out: list[Notice] = []
+    for obj in objects:
+        facts = obj.facts
+        if not isinstance(facts, ModuleCallFacts) or facts.called.folder is not None:
+            continue
+        if public_module(facts.source) is not None:
+            continue
+        path, line = obj.origin.smap.locate(("source",))
+        out.append(
+            Notice(
+                NoticeKind.UNRESOLVED,
+                f"{obj.label}: source {facts.source or '(unknown)'} is not in the repository; its resources "
+                "are not analysed, only the arguments passed to it",
+                path,
+                line,
+            )
+        )
+    return out
