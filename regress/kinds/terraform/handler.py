@@ -37,7 +37,11 @@ class TerraformHandler:
         result.files.extend(f.path for f in module.files)
         for path, line, message in module.errors:
             result.errors.append(UnitError(path, message, line))
-        objects = build(module, KIND, ModuleTargets(ctx))
+        memo = ctx.cache.get("terraform-bodies", "")
+        if not isinstance(memo, dict):
+            memo = {}
+            ctx.cache.put("terraform-bodies", "", memo)
+        objects = build(module, KIND, ModuleTargets(ctx), memo)
         result.objects.extend(objects)
         if ctx.side.value == "head":
             result.notices.extend(_opaque_modules(objects))

@@ -14,7 +14,7 @@ from typing import Any
 
 from regress.kinds.terraform import hcl
 from regress.kinds.terraform.identity import FAMILY
-from regress.kinds.terraform.module import BlockAt, Module, TfSourceMap, convert
+from regress.kinds.terraform.module import BlockAt, Converted, Module, TfSourceMap, convert
 from regress.kinds.terraform.modules import CalledModule, ModuleTargets
 from regress.kinds.terraform.values import Unknown, as_str
 from regress.model import ModelObject, Origin
@@ -55,16 +55,25 @@ class ModuleCallFacts:
         return _refs(self.exprs)
 
 
-def build(module: Module, kind: str, targets_for: ModuleTargets) -> list[ModelObject]:
+def build(
+    module: Module, kind: str, targets_for: ModuleTargets, memo: dict[Any, Converted] | None = None
+) -> list[ModelObject]:
+    """The module's objects. ``memo`` holds evaluated resource bodies by (block source, line,
+    values read): a resource the change did not touch is evaluated once for both sides."""
     out: list[ModelObject] = []
     moved = _moved(module)
     for at in module.blocks:
         block = at.block
         obj: ModelObject | None = None
-        if block.type == "resource" and len(block.labels) == 2:
-            obj = _resource(module, at, kind, "managed")
-        elif block.type == "data" and len(block.labels) == 2:
-            obj = _resource(module, at, kind, "data")
+        reads = _reads(module, block.reads) if block.source_hash else ""
+        if block.type in ("resource", "data") and len(block.labels) == 2:
+            key = (block.source_hash, block.line, reads) if block.source_hash else None
+            conv = memo.get(key) if memo is not None and key is not None else None
+            if conv is None:
+                conv = convert(block.body, module.scope)
+                if memo is not None and key is not None:
+                    memo[key] = conv
+            obj = _resource(module, at, kind, "managed" if block.type == "resource" else "data", conv)
         elif block.type == "module" and len(block.labels) == 1:
             obj = _module_call(module, at, kind, targets_for)
         elif block.type == "variable" and len(block.labels) == 1:
@@ -74,7 +83,7 @@ def build(module: Module, kind: str, targets_for: ModuleTargets) -> list[ModelOb
         if obj is not None:
             obj.extra["moved"] = moved
             if block.source_hash:
-                obj.extra["fingerprint"] = (block.source_hash, _reads(module, block.reads))
+                obj.extra["fingerprint"] = (block.source_hash, reads)
             out.append(obj)
     return out
 
@@ -123,9 +132,8 @@ def _var_routes(exprs: dict[Any, hcl.Expr]) -> dict[Any, str]:
     return out
 
 
-def _resource(module: Module, at: BlockAt, kind: str, mode: str) -> ModelObject:
+def _resource(module: Module, at: BlockAt, kind: str, mode: str, conv: Converted) -> ModelObject:
     rtype, name = at.block.labels
-    conv = convert(at.block.body, module.scope)
     address = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
     facts = ResourceFacts(mode, rtype, name, conv.exprs)
     return ModelObject(
