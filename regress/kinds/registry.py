@@ -14,6 +14,7 @@ from regress.kinds.compose.handler import ComposeHandler
 from regress.kinds.depupdates.handler import DependencyUpdatesHandler
 from regress.kinds.dockerfile import model as docker_model
 from regress.kinds.dockerfile.handler import DockerfileHandler
+from regress.kinds.dockerfile.ignorefile import DockerignoreHandler
 from regress.kinds.gates import model as gates_model
 from regress.kinds.gates.codecov import CodecovHandler
 from regress.kinds.gates.codeowners import CodeownersHandler
@@ -54,6 +55,7 @@ HANDLERS: tuple[Handler, ...] = (
     # Terraform (.tf.json would otherwise be claimed as a manifest)
     TerraformHandler(),
     DockerfileHandler(),
+    DockerignoreHandler(),
     ComposeHandler(),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
