@@ -1,8 +1,15 @@
 """Markdown: the body of the pull-request comment and of the check run summary.
 
-Grouped by category, unapproved first, each finding with its location, message and fingerprint,
-and the command that approves it. ``render(report, limit)`` keeps the body under GitHub's comment
-limit, ending with a pointer to the full list when it has to cut.
+A summary line, then one section per category (unapproved first, most severe first), each a table
+of location, rule, what changed, status and fingerprint; then how to approve, and what was not
+analysed. ``render(report, limit)`` keeps the body within GitHub's comment limit.
+
+GitHub refuses an issue or PR comment body over 65,536 characters. Its count is not the number of
+Python code points for every text (an emoji is one code point but two UTF-16 units, and the limit
+has been reported in bytes for some endpoints), so the limit is applied to the UTF-8 byte length,
+which is never smaller than either count: a body that fits in bytes fits however GitHub counts.
+When the findings do not fit, whole rows are dropped from the end (least severe, approved) and a
+line says how many were left out and where the full report is.
 """
 
 from __future__ import annotations
@@ -11,47 +18,100 @@ from regress.engine import Report
 from regress.findings import Category, Finding
 
 MARKER = "<!-- regress:report -->"
-#: GitHub refuses comment bodies over 65,536 characters; stay well below (multibyte text).
-COMMENT_LIMIT = 60_000
+#: GitHub's limit for a comment body (see the module docstring), measured in UTF-8 bytes here.
+COMMENT_LIMIT = 65_536
+#: One table cell never takes more than this many characters, so one huge value cannot crowd out
+#: every other finding.
+CELL_LIMIT = 600
 _ICON = {Category.TESTS: "🧪", Category.SECURITY: "🔒", Category.MONITORING: "📈", Category.RELIABILITY: "🛟"}
+_NOTICE_LIMIT = 50
 
 
-def _row(f: Finding) -> str:
-    loc = f"`{f.location}`" if f.location.side.value == "head" else f"`{f.location}` (removed)"
-    msg = f.message.replace("|", "\\|").replace("\n", " ")
-    status = (
-        f"approved by {f.approval.by or f.approval.source}: {f.approval.reason}" if f.approval else f.severity.value
+def size(text: str) -> int:
+    """The size the comment limit is checked against: UTF-8 bytes."""
+    return len(text.encode("utf-8"))
+
+
+def cell(text: str) -> str:
+    """Free text made safe for one table cell: one line, no table or HTML breakage, no @mentions."""
+    flat = " ".join(text.split())
+    if len(flat) > CELL_LIMIT:
+        flat = flat[: CELL_LIMIT - 1] + "…"
+    return (
+        flat.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        # An @ after a space would notify a user or team; the entity renders the same without it.
+        .replace("@", "&#64;")
     )
-    status = status.replace("|", "\\|").replace("\n", " ")
-    return f"| {loc} | **{f.name}** ({f.code}) | {msg} | {status} | `{f.fingerprint}` |"
 
 
-def render(report: Report, limit: int = COMMENT_LIMIT, details_url: str | None = None) -> str:
+def code(text: str) -> str:
+    """An inline code span that survives backticks and pipes inside ``text``."""
+    flat = " ".join(text.split()).replace("|", "\\|")
+    fence = "``" if "`" in flat else "`"
+    return f"{fence} {flat} {fence}" if fence == "``" else f"`{flat}`"
+
+
+def _where(f: Finding) -> str:
+    loc = code(str(f.location))
+    return loc if f.location.side.value == "head" else f"{loc} (base side; file removed)"
+
+
+def _status(f: Finding) -> str:
+    if f.approval is None:
+        return f"**{f.severity.value}**"
+    who = f.approval.by or f.approval.source
+    return f"✅ approved by {cell(who)}: {cell(f.approval.reason)}"
+
+
+def row(f: Finding) -> str:
+    return f"| {_where(f)} | **{f.name}** ({f.code}) | {cell(f.message)} | {_status(f)} | `{f.fingerprint}` |"
+
+
+def _summary(report: Report) -> list[str]:
     v = report.violations
-    approved = [f for f in report.findings if f.approved]
+    approved = len(report.findings) - len(v)
     head = [MARKER, "## regress"]
     if not report.findings:
         head.append("No weakening of tests, security, monitoring or reliability found.")
-    else:
-        head.append(
-            f"**{len(v)} unapproved violation{'s' if len(v) != 1 else ''}**"
-            + (f", {len(approved)} approved" if approved else "")
-            + f" in `{report.base.label}`..`{report.head.label}`."
-        )
-    body: list[str] = []
+        return head
+    counts = ", ".join(f"{_ICON[c]} {c.value} {n}" for c in Category if (n := sum(1 for f in v if f.category is c)))
+    head.append(
+        f"**{len(v)} unapproved violation{'s' if len(v) != 1 else ''}**"
+        + (f", {approved} approved" if approved else "")
+        + f" in {code(report.base.label)}..{code(report.head.label)}"
+        + (f" ({counts})" if counts else "")
+        + "."
+    )
+    return head
+
+
+def _sections(report: Report) -> list[tuple[str, list[str]]]:
+    """(section header lines, rows) per category with findings."""
+    out = []
     for cat in Category:
         group = [f for f in report.findings if f.category is cat]
         if not group:
             continue
         group.sort(key=lambda f: (f.approved, -f.severity.rank, f.sort_key()))
-        body.append("")
-        body.append(f"### {_ICON[cat]} {cat.value.capitalize()} ({len(group)})")
-        body.append("")
-        body.append("| where | rule | what changed | status | fingerprint |")
-        body.append("|---|---|---|---|---|")
-        body.extend(_row(f) for f in group)
+        header = "\n".join(
+            [
+                "",
+                f"### {_ICON[cat]} {cat.value.capitalize()} ({len(group)})",
+                "",
+                "| where | rule | what changed | status | fingerprint |",
+                "|---|---|---|---|---|",
+            ]
+        )
+        out.append((header, [row(f) for f in group]))
+    return out
+
+
+def _tail(report: Report) -> list[str]:
     tail: list[str] = []
-    if v:
+    if report.violations:
         tail += [
             "",
             "To approve, comment `/regress approve <fingerprint…|all> <reason>` (writers only), "
@@ -59,21 +119,47 @@ def render(report: Report, limit: int = COMMENT_LIMIT, details_url: str | None =
         ]
     if report.notices:
         tail += ["", "<details><summary>Not analysed</summary>", ""]
-        tail += [f"- {n.path + ': ' if n.path else ''}{n.message}" for n in report.notices[:50]]
-        if len(report.notices) > 50:
-            tail.append(f"- … and {len(report.notices) - 50} more")
+        for n in report.notices[:_NOTICE_LIMIT]:
+            where = f"{code(n.path + (f':{n.line}' if n.line else ''))}: " if n.path else ""
+            tail.append(f"- {where}{cell(n.message)}")
+        if len(report.notices) > _NOTICE_LIMIT:
+            tail.append(f"- … and {len(report.notices) - _NOTICE_LIMIT} more")
         tail += ["", "</details>"]
-    out = "\n".join(head + body + tail) + "\n"
-    if len(out) <= limit:
-        return out
-    more = (
-        f"\n\n… the list is too long for a comment; see the full report{f': {details_url}' if details_url else ''}.\n"
-    )
-    kept: list[str] = []
-    size = len("\n".join(head)) + len(more) + 1
-    for line in body:
-        if size + len(line) + 1 > limit:
+    return tail
+
+
+def render(report: Report, limit: int = COMMENT_LIMIT, details_url: str | None = None) -> str:
+    head = "\n".join(_summary(report))
+    sections = _sections(report)
+    tail = "\n".join(_tail(report))
+    full = "\n".join([head, *(h + "\n" + "\n".join(rows) for h, rows in sections), tail]) + "\n"
+    if size(full) <= limit:
+        return full
+    total = sum(len(rows) for _, rows in sections)
+    # Worst-case size of the line saying what was left out, reserved before any row is kept.
+    where = f" in the full report: {details_url}" if details_url else " in the full report (regress diff --format json)"
+    reserve = size(f"\n\n… {total} more findings are not shown{where}.\n")
+    budget = limit - size(head) - size(tail) - reserve - 2
+    parts = [head]
+    shown = 0
+    for header, rows in sections:
+        need = size(header) + 1
+        kept: list[str] = []
+        for r in rows:
+            if budget - need - size(r) - 1 < 0:
+                break
+            kept.append(r)
+            need += size(r) + 1
+        if not kept:
             break
-        kept.append(line)
-        size += len(line) + 1
-    return "\n".join(head + kept) + more
+        budget -= need
+        shown += len(kept)
+        parts.append(header + "\n" + "\n".join(kept))
+        if len(kept) < len(rows):
+            break
+    parts.append(f"\n… {total - shown} more findings are not shown{where}.")
+    out = "\n".join(parts) + ("\n" + tail if tail else "") + "\n"
+    if size(out) > limit:
+        # The tail alone is too large (only possible with a tiny limit): drop it.
+        out = "\n".join(parts) + "\n"
+    return out
