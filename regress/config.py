@@ -181,10 +181,18 @@ def _validate(doc: Any, source: str) -> None:
         return
     err = errors[0]
     route = list(err.absolute_path)
-    line = _line(doc, route)
+    line = _line(doc, [*route, *_offending_key(err)])
     where = f"{source}:{line}" if line else source
     at = ".".join(str(r) for r in route) or "(top level)"
     raise InputError(f"invalid config {where}: {at}: {_message(err)}")
+
+
+def _offending_key(err: Any) -> list[str]:
+    """For an unknown key, the key itself: its line is more useful than its parent's."""
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return extra[:1]
+    return []
 
 
 def _message(err: Any) -> str:

@@ -197,10 +197,15 @@ def _list_side(snap: GitSnapshot, folder: str, out: list[PathChange], deleted: b
 def resolve(repo: git.Repo, rev: str) -> git.Commit:
     try:
         obj: Any = repo.rev_parse(rev)
-        commit = obj if isinstance(obj, git.Commit) else obj.peel(git.Commit)  # tags
-        if not isinstance(commit, git.Commit):
-            raise InputError(f"{rev!r} does not name a commit")
-        return commit
+        # Annotated tags point at the commit through one or more tag objects.
+        while isinstance(obj, git.TagObject):
+            obj = obj.object
+        if not isinstance(obj, git.Commit):
+            raise InputError(f"{rev!r} does not name a commit (it is a {obj.type})")
+        # rev_parse builds commit objects lazily: in a shallow clone a parent it names may be
+        # absent from the object database. Read it now, so a missing commit is an input error.
+        repo.odb.info(obj.binsha)
+        return obj
     except (BadName, ValueError, IndexError, GitCommandError):
         pass
     hint = ""

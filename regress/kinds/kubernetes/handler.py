@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
+from regress.kinds.base import LoadContext, LoadResult, TooLarge, Unit, UnitError
 from regress.kinds.kubernetes.identity import FAMILY, label_of, object_key
 from regress.model import ModelObject, Notice, NoticeKind, Origin, YamlSourceMap
 from regress.source.base import Snapshot
@@ -83,6 +83,11 @@ class KubernetesHandler:
                 result.notices.append(
                     Notice(NoticeKind.INPUT, f"duplicate key {key!r}: the last value is used", path, line)
                 )
+        except TooLarge as exc:
+            # Whether an over-size file is a manifest cannot be known without reading it; padding
+            # a manifest past the limit must not be a way around every rule, so it is unverified.
+            result.errors.append(UnitError(path, exc.message, None))
+            return result
         except LoadError as exc:
             fallback = _json_fallback(ctx, path)
             if fallback is None:
