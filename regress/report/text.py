@@ -8,7 +8,8 @@ from regress.findings import Finding
 
 def _finding(f: Finding) -> list[str]:
     mark = "approved" if f.approved else f.severity.value
-    lines = [f"{f.location}: {f.code} {f.name} [{f.category.value}, {mark}]", f"    {f.message}"]
+    where = str(f.location) if f.location.side.value == "head" else f"{f.location} (base side; file removed)"
+    lines = [f"{where}: {f.code} {f.name} [{f.category.value}, {mark}]", f"    {f.message}"]
     for loc in f.related:
         lines.append(f"    {loc.side.value}: {loc}")
     if f.approval is not None:
