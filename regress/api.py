@@ -6,9 +6,11 @@ from pathlib import Path
 
 from regress.engine import Options, Report, analyze
 from regress.errors import InputError
-from regress.source import git as gitsrc
 from regress.source.folder import FolderSnapshot
 from regress.source.folder import diff_folders as _diff_folders
+
+# regress.source.git (and with it gitpython, the largest import of a run) is imported only by the
+# git entry points: comparing two folders does not pay for it.
 
 
 def diff_folders(base: Path, head: Path, options: Options | None = None) -> Report:
@@ -24,6 +26,8 @@ def diff_git(
     repo_path: Path, base_rev: str, head_rev: str, three_dot: bool = False, options: Options | None = None
 ) -> Report:
     """``base_rev..head_rev``, or with ``three_dot`` the merge base of the two against head."""
+    from regress.source import git as gitsrc
+
     repo = gitsrc.open_repo(repo_path)
     try:
         head = gitsrc.resolve(repo, head_rev)
@@ -38,6 +42,8 @@ def diff_git(
 
 
 def diff_worktree(repo_path: Path, base_rev: str = "HEAD", options: Options | None = None) -> Report:
+    from regress.source import git as gitsrc
+
     repo = gitsrc.open_repo(repo_path)
     try:
         if base_rev == "HEAD":

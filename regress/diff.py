@@ -147,20 +147,12 @@ def _diff(a: Any, b: Any, fam: FamilyDiff, route: Route, out: list[AttrChange]) 
         out.append(AttrChange(route, a, b, "changed"))
 
 
-def _same(a: ModelObject, b: ModelObject, fam: FamilyDiff) -> bool:
-    if fam.fingerprint is not None:
-        fa = fam.fingerprint(a)
-        if fa is not None and fa == fam.fingerprint(b):
-            return True
-    return bool(_comparable(a, fam) == _comparable(b, fam))
-
-
-def _comparable(obj: ModelObject, fam: FamilyDiff) -> Any:
-    cached = obj.extra.get("_canon")
-    if cached is None:
-        cached = canon(_strip(obj.body, fam, ()))
-        obj.extra["_canon"] = cached
-    return cached
+def _same_fingerprint(a: ModelObject, b: ModelObject, fam: FamilyDiff) -> bool:
+    """The family says the two are the same object whatever their bodies (see FamilyDiff.fingerprint)."""
+    if fam.fingerprint is None:
+        return False
+    fa = fam.fingerprint(a)
+    return fa is not None and fa == fam.fingerprint(b)
 
 
 def _strip(value: Any, fam: FamilyDiff, route: Route) -> Any:
@@ -233,11 +225,14 @@ def diff_objects(base: Iterable[ModelObject], head: Iterable[ModelObject], fam: 
     changes: list[Change] = []
     for k in b_map.keys() & h_map.keys():
         before, after = b_map[k], h_map[k]
-        if _same(before, after, fam):
+        # One walk over both bodies decides equality and yields the attribute changes; building
+        # canonical forms of both sides first cost more than the walk itself.
+        attrs = [] if _same_fingerprint(before, after, fam) else diff_values(before.body, after.body, fam)
+        if not attrs:
             if before.origin.path != after.origin.path:
                 changes.append(Change(Status.MOVED, before, after))
             continue
-        changes.append(Change(Status.MODIFIED, before, after, tuple(diff_values(before.body, after.body, fam))))
+        changes.append(Change(Status.MODIFIED, before, after, tuple(attrs)))
     removed = [b_map[k] for k in b_map.keys() - h_map.keys()]
     added = [h_map[k] for k in h_map.keys() - b_map.keys()]
     changes.extend(_pair_renames(removed, added, fam))

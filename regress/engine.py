@@ -199,6 +199,7 @@ class _Run:
                         for unit in found:
                             units.setdefault(unit, handler)
                         break
+        self._prefetch(changes)
         files_read: set[str] = set()
         for unit in sorted(units):
             handler = units[unit]
@@ -229,6 +230,17 @@ class _Run:
                 "objects": {"base": len(self.objects[Side.BASE]), "head": len(self.objects[Side.HEAD])},
             }
         )
+
+    def _prefetch(self, changes: Sequence[PathChange]) -> None:
+        """Let a snapshot that can read many files at once (git) read the changed ones ahead."""
+        for snap, side in ((self.base, "base_type"), (self.head, "head_type")):
+            prefetch = getattr(snap, "prefetch", None)
+            if prefetch is None:
+                continue
+            paths = [
+                c.path for c in changes if getattr(c, side) is EntryType.FILE and self.config.path_selected(c.path)
+            ]
+            prefetch(paths, self.config.max_file_bytes)
 
     def _load(self, handler: Handler, unit: Unit, side: Side) -> LoadResult:
         try:

@@ -1,9 +1,9 @@
 """YAML loading that keeps a line for every key and item.
 
 Why not ``YAML(typ="safe").load``: it resolves scalars with YAML 1.1 rules in places that matter
-here, drops positions, and expands aliases without a bound. We let ruamel's C parser (libyaml,
-shipped in ``ruamel.yaml.clib``) compose the node graph with *no* implicit resolution
-(``CBaseLoader``), then build plain Python values ourselves:
+here, drops positions, and expands aliases without a bound. We read the event stream of ruamel's
+C parser (libyaml, shipped in ``ruamel.yaml.clib``; ``CParser``), which does no resolution, and
+build plain Python values from it ourselves:
 
 - YAML 1.2 core-schema scalars: ``on``/``yes`` stay strings, ``010`` is 10, ``0o10`` is 8.
 - Floats keep their source text (``3.10`` is not ``3.1`` when it is a version): see ``YFloat``.
@@ -14,6 +14,7 @@ shipped in ``ruamel.yaml.clib``) compose the node graph with *no* implicit resol
   value underneath.
 - Alias expansion is bounded: a document that expands to far more nodes than it has is refused
   ("billion laughs"), and so is nesting deeper than ``MAX_DEPTH``.
+- An explicit ``!!str`` keeps its text (``!!str 10`` is ``"10"``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.cyaml import CBaseLoader
+# The C extension's parser (ruamel.yaml.cyaml re-exports it; without the extension that import fails).
+from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 
 #: Deeper nesting than this is refused; real configuration files stay far below it and the
 #: limit keeps the recursive builder clear of Python's recursion limit.
@@ -36,9 +49,9 @@ MIN_NODE_BUDGET = 200_000
 EXPANSION_PER_LINE = 20
 
 _STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
+#: Marks a mapping frame that waits for a key (None is a valid key: ``~: x``).
+_NO_KEY: Any = object()
 
 _INT_RE = re.compile(r"[-+]?[0-9]+\Z")
 _OCT_RE = re.compile(r"0o[0-7]+\Z")
@@ -164,128 +177,170 @@ def scalar(value: str, style: str | None) -> Any:
     return value
 
 
+@dataclass
+class _Frame:
+    """A collection being built: its value, line, anchor, expanded size and (mappings) the key
+    waiting for its value and the ``<<`` sources to merge at the end."""
+
+    value: YMap | YList
+    anchor: str | None
+    size: int = 1
+    key: Any = _NO_KEY
+    key_line: int = -1
+    merge_next: bool = False
+    merged: list[YMap] = field(default_factory=list)
+
+
 class _Builder:
+    """Builds plain values from libyaml's event stream.
+
+    Events rather than libyaml's composed node graph: the composer recurses in C (past ~30,000
+    levels it overflows the stack and the process dies), creates a node, a tag object and a
+    resolver call per value that are thrown away here, and expands every alias by rebuilding it.
+    Here nesting is an explicit stack, an alias reuses the value built for its anchor (values are
+    never mutated after loading), and the alias budget charges the anchor's expanded size, so a
+    billion-laughs document is refused long before anything walks its expansion.
+    """
+
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.duplicates: list[tuple[int, str]] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
 
-    def build(self, node: Node, depth: int = 0) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise LoadError("aliases expand to too many nodes (an alias bomb?)", node.start_mark.line + 1)
-        if depth > MAX_DEPTH:
-            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
-        if isinstance(node, ScalarNode):
-            tag = node.tag or _STR
-            if tag == _STR:
-                # The base resolver tags every untagged scalar as str: resolve plain ones here.
-                return scalar(node.value, node.style)
-            if tag.startswith("tag:yaml.org,2002:"):
-                return scalar(node.value, None)  # !!int, !!bool, …: resolved by their text
-            return node.value  # custom tags (!Ref, !Sub, …): the text underneath
-        if isinstance(node, SequenceNode):
-            out: YList = Reference(node.start_mark.line) if node.tag == "!reference" else YList(node.start_mark.line)
-            lines = out.item_lines
-            for item in node.value:
-                out.append(self.build(item, depth + 1))
-                lines.append(item.start_mark.line)
-            return out
-        if isinstance(node, MappingNode):
-            return self._mapping(node, depth)
-        raise LoadError(f"unknown YAML node {type(node).__name__}", node.start_mark.line + 1)
-
-    def _mapping(self, node: MappingNode, depth: int) -> YMap:
-        out = YMap(node.start_mark.line)
-        lines = out.key_lines
-        merged: list[YMap] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE or (
-                isinstance(key_node, ScalarNode) and key_node.value == "<<" and not key_node.style
-            ):
-                merged.extend(self._merge_sources(value_node, depth))
+    def document(self, parser: CParser) -> tuple[Any, int]:
+        """The next document's value and 1-based start line (the DocumentStartEvent is consumed)."""
+        stack: list[_Frame] = []
+        result: Any = None
+        start_line = -1
+        get_event = parser.get_event
+        while True:
+            event = get_event()
+            cls = type(event)
+            line = event.start_mark.line
+            if start_line < 0:
+                start_line = line
+            if cls is ScalarEvent:
+                value, size = self._scalar(event), 1
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+            elif cls is AliasEvent:
+                found = self.anchors.get(event.anchor)
+                if found is None:
+                    raise LoadError(f"invalid YAML: found undefined alias {event.anchor!r}", line + 1)
+                value, size = found
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", line + 1)
+                container: YMap | YList
+                if cls is MappingStartEvent:
+                    container = YMap(line)
+                elif event.tag == "!reference":
+                    container = Reference(line)
+                else:
+                    container = YList(line)
+                stack.append(_Frame(container, event.anchor))
+                self._spend(1, line)
                 continue
-            key = self.build(key_node, depth + 1)
-            if isinstance(key, (dict, list)):
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                if cls is MappingEndEvent:
+                    _apply_merges(frame)
+                value, size = frame.value, frame.size
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (value, size)
+                line = value.line
+            elif cls is DocumentEndEvent:
+                return result, start_line + 1
+            else:
+                continue  # comments and stream events carry no value
+            if cls is ScalarEvent or cls is AliasEvent:
+                self._spend(size, line)
+            if not stack:
+                result = value
+                continue
+            self._add(stack[-1], value, size, line, event)
+
+    def _spend(self, size: int, line: int) -> None:
+        self.budget -= size
+        if self.budget < 0:
+            raise LoadError("aliases expand to too many nodes (an alias bomb?)", line + 1)
+
+    @staticmethod
+    def _scalar(event: ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            return scalar(event.value, event.style)
+        if tag == _STR:
+            return event.value
+        if tag.startswith("tag:yaml.org,2002:"):
+            return scalar(event.value, None)  # !!int, !!bool, …: resolved by their text
+        return event.value  # custom tags (!Ref, !Sub, …): the text underneath
+
+    def _add(self, frame: _Frame, value: Any, size: int, line: int, event: Any) -> None:
+        frame.size += size
+        target = frame.value
+        if isinstance(target, YList):
+            target.append(value)
+            target.item_lines.append(line)
+            return
+        if frame.key is _NO_KEY:
+            # A key. ``<<`` (plain, or tagged !!merge) announces merge sources.
+            if type(event) is ScalarEvent and (
+                event.tag == _MERGE or (event.value == "<<" and not event.style and event.tag is None)
+            ):
+                frame.merge_next = True
+                frame.key = None
+            else:
                 # Complex keys are legal YAML but no configuration format here uses them; a stable
                 # text form keeps them comparable without crashing on unhashable values.
-                key = repr(key)
-            if key in out:
-                self.duplicates.append((key_node.start_mark.line + 1, str(key)))
-            out[key] = self.build(value_node, depth + 1)
-            lines[key] = key_node.start_mark.line
-        # Merge keys: explicit keys win, then earlier merge sources win over later ones.
-        for source in merged:
-            for key, value in source.items():
-                if key not in out:
-                    out[key] = value
-                    lines[key] = source.key_lines.get(key, source.line)
-        return out
-
-    def _merge_sources(self, node: Node, depth: int) -> list[YMap]:
-        value = self.build(node, depth + 1)
-        if isinstance(value, YMap):
-            return [value]
-        if isinstance(value, list) and all(isinstance(v, YMap) for v in value):
-            return list(value)
-        raise LoadError("a << merge key needs a mapping or a list of mappings", node.start_mark.line + 1)
+                frame.key = repr(value) if isinstance(value, (dict, list)) else value
+            frame.key_line = line
+            return
+        if frame.merge_next:
+            if isinstance(value, YMap):
+                frame.merged.append(value)
+            elif isinstance(value, list) and all(isinstance(v, YMap) for v in value):
+                frame.merged.extend(value)
+            else:
+                raise LoadError("a << merge key needs a mapping or a list of mappings", line + 1)
+            frame.merge_next = False
+        else:
+            key = frame.key
+            if key in target:
+                self.duplicates.append((frame.key_line + 1, str(key)))
+            target[key] = value
+            target.key_lines[key] = frame.key_line
+        frame.key = _NO_KEY
 
 
-#: Past roughly 30,000 levels libyaml's recursive composer overflows the C stack and the process
-#: dies (measured with ruamel.yaml.clib 0.2.15: 20,000 levels load, 40,000 crash). Text that
-#: could nest that deep is first measured with the parser's event stream, which is iterative.
-_SUSPECT_INDENT = re.compile(r"^[ \t]{2000}", re.M)
-_SUSPECT_COMPACT = re.compile(r"(?:[-?]\s+){1000}")
-
-
-def _could_nest_deeply(text: str) -> bool:
-    return (
-        text.count("[") + text.count("{") > 2000
-        or _SUSPECT_INDENT.search(text) is not None
-        or _SUSPECT_COMPACT.search(text) is not None
-    )
-
-
-def _check_depth(text: str) -> None:
-    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
-
-    loader = CBaseLoader(text)
-    depth = 0
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    finally:
-        loader.dispose()
+def _apply_merges(frame: _Frame) -> None:
+    """Merge keys: explicit keys win, then earlier merge sources win over later ones."""
+    target = frame.value
+    assert isinstance(target, YMap)
+    for source in frame.merged:
+        for key, value in source.items():
+            if key not in target:
+                target[key] = value
+                target.key_lines[key] = source.key_lines.get(key, source.line)
 
 
 def load_text(text: str) -> Loaded:
     """All documents of a YAML stream (an empty document is None)."""
-    if _could_nest_deeply(text):
-        try:
-            _check_depth(text)
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise LoadError(
-                f"invalid YAML: {exc.problem or exc.context or 'syntax error'}",
-                mark.line + 1 if mark is not None else None,
-            ) from None
-    loader = CBaseLoader(text)
+    parser = CParser(text)
     docs: list[Any] = []
     starts: list[int] = []
     dups: list[tuple[int, str]] = []
+    budget = max(MIN_NODE_BUDGET, EXPANSION_PER_LINE * (text.count("\n") + 1))
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
+        while parser.check_event(DocumentStartEvent, StreamStartEvent, StreamEndEvent):
+            event = parser.get_event()
+            if type(event) is not DocumentStartEvent:
                 continue
-            builder = _Builder(max(MIN_NODE_BUDGET, EXPANSION_PER_LINE * (text.count("\n") + 1)))
-            docs.append(builder.build(node))
-            starts.append(node.start_mark.line + 1)
+            # Anchors are local to a document; the expansion budget is per document too.
+            builder = _Builder(budget)
+            value, start = builder.document(parser)
+            docs.append(value)
+            starts.append(start)
             dups.extend(builder.duplicates)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -294,10 +349,8 @@ def load_text(text: str) -> Loaded:
         raise LoadError(f"invalid YAML: {problem}", line) from None
     except YAMLError as exc:
         raise LoadError(f"invalid YAML: {exc}") from None
-    except RecursionError:
-        raise LoadError(f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        parser.dispose()
     return Loaded(docs, starts, dups)
 
 

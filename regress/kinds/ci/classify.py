@@ -12,6 +12,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from regress.kinds.ci.shell import Command, split
 
@@ -350,6 +351,11 @@ class Patterns:
     )
     actions: Mapping[str, str] = field(default_factory=lambda: dict(ACTION_CLASSES))
 
+    @cached_property
+    def command_index(self) -> CommandIndex:
+        """The command patterns indexed by their first word (built once per Patterns)."""
+        return CommandIndex.build(self.commands)
+
     def extended(self, commands: Mapping[str, Sequence[str]], actions: Mapping[str, str]) -> Patterns:
         merged = {k: tuple(v) for k, v in self.commands.items()}
         for cls, pats in commands.items():
@@ -357,6 +363,41 @@ class Patterns:
         acts = dict(self.actions)
         acts.update({k.lower(): v for k, v in actions.items()})
         return Patterns(merged, acts)
+
+
+@dataclass(frozen=True)
+class CommandIndex:
+    """Which (class, pattern) pairs can match a command, looked up by its first word.
+
+    Matching every pattern against every command of every step dominated the cost of loading
+    workflows (hundreds of patterns times thousands of commands); almost every pattern starts with
+    a literal word, so only the few sharing the command's first word (or its base name) need the
+    full ``command_matches`` check. Patterns whose first word has wildcards are always checked.
+    """
+
+    literal: Mapping[str, tuple[tuple[str, str], ...]]
+    wild: tuple[tuple[str, str], ...]
+
+    @staticmethod
+    def build(commands: Mapping[str, Sequence[str]]) -> CommandIndex:
+        literal: dict[str, list[tuple[str, str]]] = {}
+        wild: list[tuple[str, str]] = []
+        for cls, pats in commands.items():
+            for pattern in pats:
+                first = pattern.split()[0] if pattern.split() else ""
+                if any(c in first for c in "*?[") or not first:
+                    wild.append((cls, pattern))
+                else:
+                    literal.setdefault(first, []).append((cls, pattern))
+        return CommandIndex({k: tuple(v) for k, v in literal.items()}, tuple(wild))
+
+    def candidates(self, first: str) -> tuple[tuple[str, str], ...]:
+        # command_matches compares the first word with and without "./" and by its base name.
+        keys = {first, first.removeprefix("./"), first.rsplit("/", 1)[-1]}
+        out: tuple[tuple[str, str], ...] = ()
+        for key in keys:
+            out += self.literal.get(key, ())
+        return out + self.wild
 
 
 DEFAULT_PATTERNS = Patterns()
@@ -438,8 +479,8 @@ def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS)
     goals = GOAL_RUNNERS.get(words[0].rsplit("/", 1)[-1])
     if goals and any(w.lower().rsplit(":", 1)[-1] in goals for w in words[1:] if not w.startswith("-")):
         out.add(TEST)
-    for cls, pats in patterns.commands.items():
-        if any(command_matches(words, p) for p in pats):
+    for cls, pattern in patterns.command_index.candidates(words[0]):
+        if cls not in out and command_matches(words, pattern):
             out.add(cls)
     if TEST in out and any(w.startswith("--cov-fail-under") or w == "--cov-fail-under" for w in words):
         out.add(COVERAGE)
