@@ -470,3 +470,31 @@ def test_invalid_approvals_file(tmp_path: Path, content: str, fragment: str) -> 
         {"web.yaml": deployment(3), ".regress/approvals.yml": content},
     )
     assert_input_error(run("diff", f"{base}..{head}", cwd=repo), ".regress/approvals.yml", fragment)
+
+
+def test_tree_parsing_matches_git(tmp_path: Path) -> None:
+    """The fast tree reader agrees with git's own listing, odd names and modes included."""
+    from regress.source.git import GitSnapshot, open_repo
+
+    repo = init(tmp_path / "repo")
+    files: dict[str, str | bytes | None] = {f"wide/f{i:03d}.yaml": f"i: {i}\n" for i in range(300)}
+    files.update({"sp ace/x y.yml": "a: 1\n", "ünï/cødé.yaml": "b: 2\n", "exe.sh": "#!/bin/sh\n"})
+    commit(repo, files, "tree")
+    (repo / "exe.sh").chmod(0o755)
+    (repo / "link").symlink_to("exe.sh")
+    sha = commit(repo, {}, "modes")
+    snap = GitSnapshot(open_repo(repo), open_repo(repo).commit(sha), sha)
+    listed = git(repo, "-c", "core.quotePath=false", "ls-tree", "-r", "-z", sha).split("\0")
+    want = {}
+    for line in filter(None, listed):
+        meta, path = line.split("\t", 1)
+        mode, _kind, blob = meta.split()
+        want[path] = (int(mode, 8), blob)
+    got = {}
+    for path in want:
+        folder, _, name = path.rpartition("/")
+        blob, mode = snap._dir(folder)[name]
+        got[path] = (mode, blob.hex())
+    assert got == want
+    assert snap.entry_type("link") is not None and snap.entry_type("link").value == "symlink"
+    assert snap.read("sp ace/x y.yml") == b"a: 1\n"

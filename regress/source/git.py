@@ -67,17 +67,15 @@ class GitSnapshot:
         if self.commit is None:
             return _EMPTY
         if folder == "":
-            tree = self.commit.tree
+            tree_id: bytes = self.commit.tree.binsha
         else:
             parent, _, name = folder.rpartition("/")
             entry = self._dir(parent).get(name)
             if entry is None or entry[1] != _TREE:
                 self._dirs[folder] = _EMPTY
                 return _EMPTY
-            tree = git.Tree(self.repo, entry[0], path=folder)
-        # Tree._cache is the parsed (binsha, mode, name) list; reading it avoids building one
-        # gitpython object per entry, which dominates the cost on wide folders.
-        entries = {name: (binsha, mode) for binsha, mode, name in _tree_entries(tree)}
+            tree_id = entry[0]
+        entries = parse_tree(self.repo.odb.stream(tree_id).read())
         self._dirs[folder] = entries
         return entries
 
@@ -195,9 +193,24 @@ def _cat_file(repo: git.Repo, mode: str, shas: list[bytes]) -> dict[bytes, tuple
     return out
 
 
-def _tree_entries(tree: git.Tree) -> list[tuple[bytes, int, str]]:
-    cache: list[tuple[bytes, int, str]] = tree._cache
-    return cache
+def parse_tree(data: bytes) -> dict[str, tuple[bytes, int]]:
+    """A raw git tree object as {name: (binary object id, mode)}.
+
+    The format is a sequence of ``<octal mode> <name>\\0<20-byte id>`` entries (git's
+    ``tree-walk.c``). gitpython parses the same bytes but validates every name through several
+    Python calls, which dominated reading wide folders (a workflows folder with hundreds of files).
+    Names that are not UTF-8 are decoded with replacement characters, as gitpython does.
+    """
+    out: dict[str, tuple[bytes, int]] = {}
+    pos, end = 0, len(data)
+    while pos < end:
+        space = data.index(b" ", pos)
+        nul = data.index(b"\0", space)
+        mode = int(data[pos:space], 8)
+        name = data[space + 1 : nul].decode("utf-8", "replace")
+        out[name] = (data[nul + 1 : nul + 21], mode)
+        pos = nul + 21
+    return out
 
 
 def diff_snapshots(base: GitSnapshot, head: GitSnapshot) -> list[PathChange]:
