@@ -37,10 +37,7 @@ _EXPECTED = re.compile(r"^(Silent|Flag \((?P<cats>[a-z, ]+)\)): \S.*$")
 
 #: Samples whose intended result (EXPECTED.md) the engine does not reach yet, and why. Each is a
 #: strict xfail: when the gap closes the test fails until the entry is removed.
-KNOWN_GAPS: dict[str, str] = {
-    "gha-refactor-rename-move": "test-job-removed does not yet look for a removed test job in other "
-    "workflow files when the moved job also changed (CATALOGUE GA-01)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
 
@@ -94,10 +91,14 @@ def test_samples_cover_every_category_and_silence() -> None:
     assert {n.split("-")[0] for n in silent} == {"gha", "k8s"}
 
 
-@pytest.mark.parametrize("name", SAMPLE_NAMES)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[n])) if n in KNOWN_GAPS else n
+        for n in SAMPLE_NAMES
+    ],
+)
 def test_sample_findings_match_expected(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if name in KNOWN_GAPS:
-        pytest.xfail(KNOWN_GAPS[name])
     m = _EXPECTED.match((SAMPLES / name / "EXPECTED.md").read_text(encoding="utf-8").strip())
     assert m is not None
     report = run_sample(name, monkeypatch)
