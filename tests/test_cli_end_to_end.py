@@ -498,3 +498,26 @@ def test_tree_parsing_matches_git(tmp_path: Path) -> None:
     assert got == want
     assert snap.entry_type("link") is not None and snap.entry_type("link").value == "symlink"
     assert snap.read("sp ace/x y.yml") == b"a: 1\n"
+
+
+def test_walk_lists_the_same_files_as_the_tree_walk(tmp_path: Path) -> None:
+    from regress.source.git import GitSnapshot, open_repo
+
+    repo = init(tmp_path / "repo")
+    files: dict[str, str | bytes | None] = {
+        "a/b/c.yaml": "1",
+        "a/b-c/d.yaml": "2",
+        "a/b.c/e.yaml": "3",
+        "a/z.yaml": "4",
+        "a/*weird*/f.yaml": "5",
+        "top.yaml": "6",
+        "ünï/x.yaml": "7",
+    }
+    sha = commit(repo, files, "tree")
+    (repo / "a" / "link").symlink_to("z.yaml")
+    sha = commit(repo, {}, "link")
+    r = open_repo(repo)
+    snap = GitSnapshot(r, r.commit(sha), sha)
+    for prefix in ("", "a", "a/b", "a/*weird*", "ünï", "missing", "top.yaml"):
+        assert list(snap.walk(prefix)) == list(snap._walk_trees(prefix) if snap.is_dir(prefix) else []), prefix
+    assert "a/link" not in list(snap.walk("a"))

@@ -10,7 +10,7 @@ import enum
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class EntryType(enum.StrEnum):
@@ -65,6 +65,14 @@ class Snapshot(Protocol):
     def files_in(self, folder: str) -> list[str]:
         """Paths of the regular files directly inside ``folder``."""
         ...
+
+
+def snapshot_memo(snapshot: Snapshot) -> dict[Any, Any]:
+    """A scratch dict that lives as long as ``snapshot``, for facts derived from the whole tree
+    (which kustomizations a folder holds, …) that handlers would otherwise recompute for every
+    changed path. Snapshots without a ``memo`` dict get a fresh, throw-away one: no caching."""
+    store = getattr(snapshot, "memo", None)
+    return store if isinstance(store, dict) else {}
 
 
 def git_blob_id(data: bytes) -> str:

@@ -6,6 +6,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from regress.source.base import ChangeType, EntryType, PathChange, git_blob_id, join
 
@@ -19,6 +20,8 @@ class FolderSnapshot:
         self.label = label or str(root)
         self.resolved = str(root)
         self._ids: dict[str, str] = {}
+        #: Facts derived from the whole tree, kept for this snapshot's lifetime (see snapshot_memo).
+        self.memo: dict[Any, Any] = {}
         #: When set (working-tree mode), the paths git knows about; others are not part of the tree.
         self._only = frozenset(only) if only is not None else None
 

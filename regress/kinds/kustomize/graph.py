@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from regress.source.base import Snapshot, join
+from regress.source.base import Snapshot, join, snapshot_memo
 from regress.yamlload import LoadError, load_text
 
 NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -102,18 +102,15 @@ def scan(path: str, snapshot: Snapshot) -> dict[str, Kustomization]:
     """Kustomizations that may reference ``path``: in its top-level folder (bounded), else in its
     folder's ancestors."""
     top = path.split("/", 1)[0] if "/" in path else ""
-    found: dict[str, Kustomization] = {}
-    complete = True
-    for count, p in enumerate(snapshot.walk(top), start=1):
-        if count > MAX_SCAN:
-            complete = False
-            break
-        if posixpath.basename(p) in NAMES:
-            folder = posixpath.dirname(p)
-            if folder not in found:
-                k = parse(folder, p, snapshot)
-                if k is not None:
-                    found[folder] = k
+    # The walk depends on the top-level folder only: done once per snapshot, not once per changed
+    # path (and per neighbouring file a rule asks about), which made a PR's cost grow with the
+    # size of the repository.
+    memo = snapshot_memo(snapshot)
+    cached = memo.get(("kustomize.scan", top))
+    if cached is None:
+        cached = _scan_top(top, snapshot)
+        memo[("kustomize.scan", top)] = cached
+    found, complete = dict(cached[0]), cached[1]
     if not complete:
         found = {}
         folder = posixpath.dirname(path)
@@ -127,6 +124,20 @@ def scan(path: str, snapshot: Snapshot) -> dict[str, Kustomization]:
                 break
             folder = posixpath.dirname(folder)
     return found
+
+
+def _scan_top(top: str, snapshot: Snapshot) -> tuple[dict[str, Kustomization], bool]:
+    found: dict[str, Kustomization] = {}
+    for count, p in enumerate(snapshot.walk(top), start=1):
+        if count > MAX_SCAN:
+            return {}, False
+        if posixpath.basename(p) in NAMES:
+            folder = posixpath.dirname(p)
+            if folder not in found:
+                k = parse(folder, p, snapshot)
+                if k is not None:
+                    found[folder] = k
+    return found, True
 
 
 def roots_reaching(path: str, kustomizations: dict[str, Kustomization]) -> list[str]:
