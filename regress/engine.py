@@ -173,6 +173,7 @@ class _Run:
         self.unit_errors: list[UnitError] = []
         self.loaded_units: dict[Side, set[Unit]] = {Side.BASE: set(), Side.HEAD: set()}
         self._nearby_cache: dict[tuple[Side, str, str], list[ModelObject]] = {}
+        self._by_folder: dict[Side, dict[tuple[str, str], list[ModelObject]]] = {}
 
     # -- loading ---------------------------------------------------------------------------------
     def collect(self, changes: Sequence[PathChange]) -> None:
@@ -340,11 +341,15 @@ class _Run:
         if cached is not None:
             return cached
         snap = self.base if side is Side.BASE else self.head
-        out = [
-            o
-            for o in self.objects[side]
-            if o.origin.path.rpartition("/")[0] == folder and o.origin.kind == obj.origin.kind
-        ]
+        by_folder = self._by_folder.get(side)
+        if by_folder is None:
+            # Grouped once per side: scanning every loaded object for each rule's question made a
+            # diff of many objects quadratic. The loaded objects do not change after collect().
+            by_folder = {}
+            for o in self.objects[side]:
+                by_folder.setdefault((o.origin.path.rpartition("/")[0], o.origin.kind), []).append(o)
+            self._by_folder[side] = by_folder
+        out = list(by_folder.get((folder, obj.origin.kind), ()))
         for path in snap.files_in(folder):
             if not self.config.path_selected(path):
                 continue

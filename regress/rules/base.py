@@ -8,7 +8,7 @@ with the fixed sections ``What it does``, ``Why is this bad?``, ``Example``, ``H
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,7 @@ class Index:
         for obj in objects:
             self.by_key[(obj.family, obj.key)] = obj
             self.by_type.setdefault((obj.family, obj.type), []).append(obj)
+        self._groups: dict[tuple[str, Callable[[ModelObject], Hashable]], dict[Hashable, list[ModelObject]]] = {}
 
     def get(self, family: str, key: tuple[str, ...]) -> ModelObject | None:
         return self.by_key.get((family, key))
@@ -79,6 +80,21 @@ class Index:
 
     def family(self, family: str) -> list[ModelObject]:
         return [o for (f, _), objs in self.by_type.items() if f == family for o in objs]
+
+    def grouped(self, family: str, by: Callable[[ModelObject], Hashable]) -> dict[Hashable, list[ModelObject]]:
+        """The family's objects grouped by ``by(obj)``, computed once per (family, function).
+
+        Rules ask "which objects share this one's folder, unit or render root?" for every changed
+        object; scanning the whole side each time made a diff of many objects quadratic. Pass a
+        module-level function (its identity is the cache key) and treat the result as read-only.
+        """
+        cached = self._groups.get((family, by))
+        if cached is None:
+            cached = {}
+            for o in self.family(family):
+                cached.setdefault(by(o), []).append(o)
+            self._groups[(family, by)] = cached
+        return cached
 
     def __iter__(self) -> Any:
         return iter(self.by_key.values())
@@ -105,18 +121,21 @@ class RuleContext:
     def around(self, side: str, obj: ModelObject) -> list[ModelObject]:
         index = self.head if side == "head" else self.base
         found = {id(o): o for o in (self.nearby(side, obj) if self.nearby else [])}
-        for o in index.family(obj.family):
-            # Objects of one render root (a chart with its values, an overlay) are one context
-            # wherever their templates live; plain manifests share their folder.
-            if o.origin.unit == obj.origin.unit and (
-                obj.origin.unit or _folder(o.origin.path) == _folder(obj.origin.path)
-            ):
-                found.setdefault(id(o), o)
+        # Objects of one render root (a chart with its values, an overlay) are one context
+        # wherever their templates live; plain manifests share their folder.
+        groups = index.grouped(obj.family, _context_of)
+        for o in groups.get(_context_of(obj), ()):
+            found.setdefault(id(o), o)
         return list(found.values())
 
 
 def _folder(path: str) -> str:
     return path.rpartition("/")[0]
+
+
+def _context_of(obj: ModelObject) -> tuple[str, str]:
+    """(unit, folder) for plain files, (unit, "") for objects of a render root."""
+    return (obj.origin.unit, "") if obj.origin.unit else ("", _folder(obj.origin.path))
 
 
 Check = Callable[[Change, RuleContext], Iterable[Hit]]

@@ -18,11 +18,12 @@ def partners(ctx: RuleContext, side: str, obj: ModelObject) -> list[ModelObject]
     files beside it (loaded on demand) and every object the change loaded on that side (a chart or
     overlay puts its whole render there, whatever the template folders)."""
     index = ctx.head if side == "head" else ctx.base
-    found: dict[int, ModelObject] = {id(o): o for o in ctx.around(side, obj)}
-    for o in index.family(FAMILY):
-        found.setdefault(id(o), o)
     want = root(obj)
-    return [o for o in found.values() if o.family == FAMILY and root(o) == want]
+    found: dict[int, ModelObject] = {id(o): o for o in ctx.around(side, obj) if o.family == FAMILY and root(o) == want}
+    # Grouped by render root once per side (Index.grouped), not filtered per call.
+    for o in index.grouped(FAMILY, root).get(want, ()):
+        found.setdefault(id(o), o)
+    return list(found.values())
 
 
 def removal_leaves_targets(ctx: RuleContext, removed: ModelObject, match: Match) -> bool:
