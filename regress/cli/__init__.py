@@ -25,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from regress.cli import diff, explain, rules
+    from regress.cli import approvals, diff, explain, rules, serve, worker
 
     parser = _Parser(
         prog="regress",
@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"regress {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in (diff, rules, explain):
+        module.register(sub)
+    # The GitHub App service (imports its dependencies only when run).
+    for module in (serve, worker, approvals):
         module.register(sub)
     for module in _optional_commands():
         module.register(sub)

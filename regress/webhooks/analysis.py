@@ -1,0 +1,153 @@
+"""Running one work item: fetch the two commits, analyse, apply stored approvals, publish.
+
+For a pull request the change is the merge base of the base branch's commit and the head against
+the head, as GitHub shows a PR (GET compare/{base}...{head}); the engine reads ``.regress.yml``
+and the approvals file from that base side, so a PR cannot switch off the rule that flags it. For
+a merge-queue commit it is ``merge_group.base_sha...head_sha``, with the approvals of the queued
+pull requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from regress import api
+from regress.engine import Options, Report, SideInfo
+from regress.errors import InputError
+from regress.webhooks import approving, events
+from regress.webhooks.github import RepoRef, RetryLater
+from regress.webhooks.mirror import FetchError
+from regress.webhooks.store import StoredApproval, Work
+
+if TYPE_CHECKING:
+    from regress.webhooks.service import Service
+
+log = logging.getLogger("regress.webhooks.analysis")
+
+
+def pr_key(repo_id: int, number: int) -> str:
+    return f"{repo_id}:pr:{number}"
+
+
+def group_key(repo_id: int, head_sha: str) -> str:
+    return f"{repo_id}:mg:{head_sha}"
+
+
+def approvals_for(svc: Service, work: Work) -> list[StoredApproval]:
+    if work.pr_number is not None:
+        return svc.store.approvals(repo_id=work.repo_id, pr_number=work.pr_number)
+    # A merge-queue commit carries the changes of the queued PRs: the one its ref names and any
+    # other open PR of the repository; their live approvals apply (each still binds fingerprint
+    # *and* value, so an approval cannot cover a different weakening).
+    numbers = {p.number for p in svc.store.open_pulls(work.repo_id)}
+    numbers.update(events.merge_group_prs(work.ref))
+    out: list[StoredApproval] = []
+    for n in sorted(numbers):
+        out.extend(svc.store.approvals(repo_id=work.repo_id, pr_number=n))
+    return out
+
+
+def analyse(svc: Service, work: Work) -> Report:
+    token = svc.github.installation_token(work.installation_id)
+    mirror = svc.mirrors.fetch(work.repo_id, work.clone_url, [work.base_sha, work.head_sha], token)
+    report = api.diff_git(mirror, work.base_sha, work.head_sha, three_dot=True, options=Options())
+    base_label = f"merge base {report.base.resolved[:12]}" if report.base.resolved else "merge base"
+    return replace(
+        report, base=SideInfo(base_label, report.base.resolved), head=SideInfo(work.head_sha[:12], work.head_sha)
+    )
+
+
+def run(svc: Service, key: str) -> None:
+    """Handle every pending request of one work item, newest head only; released on return."""
+    owner = svc.owner()
+    while True:
+        work = svc.store.claim_work(key, owner, svc.settings.lease_seconds)
+        if work is None:
+            return
+        generation = work.requested
+        with svc.heartbeat("work", key, owner):
+            try:
+                _run_once(svc, work)
+            except RetryLater as exc:
+                log.warning("work %s deferred %.0fs: %s", key, exc.delay, exc)
+                svc.store.retry_work_later(key, owner, exc.delay, str(exc))
+                return
+        if svc.store.finish_work(key, owner, generation):
+            return
+
+
+def _run_once(svc: Service, work: Work) -> None:
+    repo = RepoRef.parse(work.repo)
+    extra = {"repo": work.repo, "pr": work.pr_number, "head_sha": work.head_sha}
+    pull = svc.store.get_pull(work.repo_id, work.pr_number) if work.pr_number is not None else None
+    if pull is not None and (not pull.open or pull.head_sha != work.head_sha):
+        log.info("skipped: the pull request is closed or has a newer head", extra=extra)
+        return
+    if svc.store.installation_suspended(work.installation_id):
+        log.info("skipped: installation suspended", extra=extra)
+        return
+    svc.publisher.start(work.installation_id, work.repo_id, repo, work.head_sha)
+    started = time.perf_counter()
+    try:
+        report = analyse(svc, work)
+    except (FetchError, InputError) as exc:
+        reason = str(exc)
+        log.warning("analysis failed: %s", reason, extra=extra)
+        svc.store.add_analysis(
+            work.repo_id,
+            work.pr_number,
+            work.head_sha,
+            work.base_sha,
+            "failure",
+            time.perf_counter() - started,
+            None,
+            reason,
+        )
+        svc.publisher.fail(work.installation_id, work.repo_id, repo, work.head_sha, reason)
+        svc.metrics.analyses.labels(conclusion="failure").inc()
+        return
+    seconds = time.perf_counter() - started
+    svc.metrics.analysis_seconds.observe(seconds)
+    approvals = approvals_for(svc, work)
+    report = approving.apply(report, approvals)
+    details_url = pull.html_url if pull is not None and pull.html_url else None
+    svc.store.add_analysis(
+        work.repo_id,
+        work.pr_number,
+        work.head_sha,
+        work.base_sha,
+        "action_required" if report.violations else "success",
+        seconds,
+        report.to_json(),
+        None,
+    )
+    conclusion = svc.publisher.complete(
+        work.installation_id,
+        work.repo_id,
+        repo,
+        work.head_sha,
+        report,
+        approvals,
+        details_url,
+        offer_button=pull is not None,
+    )
+    svc.metrics.analyses.labels(conclusion=conclusion).inc()
+    for f in report.findings:
+        svc.metrics.findings.labels(category=f.category.value, approved=str(f.approved).lower()).inc()
+    log.info(
+        "published %s: %d findings, %d unapproved",
+        conclusion,
+        len(report.findings),
+        len(report.violations),
+        extra={**extra, "outcome": conclusion, "duration_ms": round(seconds * 1000)},
+    )
+    if pull is None:
+        return
+    current = svc.store.get_pull(work.repo_id, pull.number)
+    if current is None or current.head_sha != work.head_sha:
+        return  # a newer push arrived meanwhile: its own run will write the comment
+    row = svc.store.get_check_run(work.repo_id, work.head_sha)
+    svc.publisher.comment(current, report, row.html_url if row and row.html_url else None)

@@ -1,0 +1,311 @@
+"""GitHub's REST API for the App, on githubkit: installation tokens, check runs, comments,
+reactions and collaborator permissions, with the retry policy GitHub asks for.
+
+The rest of the service talks to the :class:`GitHubApi` protocol, so the library can be swapped.
+
+Retries ("Rate limits for the REST API", "About secondary rate limits", "Best practices for using
+the REST API"): on 403/429 obey ``retry-after``; when ``x-ratelimit-remaining`` is 0 wait until
+``x-ratelimit-reset``; a secondary limit without either waits at least a minute, doubling. 5xx
+answers and timeouts back off exponentially. A wait longer than ``max_retry_wait`` is not slept
+inside a job: :class:`RetryLater` tells the worker to reschedule the job instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+import httpx
+from githubkit import AppAuthStrategy, GitHub, TokenAuthStrategy
+from githubkit.exception import GitHubException, RateLimitExceeded, RequestFailed, RequestTimeout
+from githubkit.retry import RetryOption
+
+from regress.webhooks.settings import Settings
+
+#: Refresh an installation token this long before it expires (githubkit caches with a 1-minute
+#: margin too; "Authenticating as a GitHub App installation": tokens last one hour).
+TOKEN_MARGIN = dt.timedelta(minutes=5)
+USER_AGENT = "regress-app"
+
+
+class RetryLater(Exception):
+    """GitHub asked us to wait longer than a job should block; reschedule after ``delay`` seconds."""
+
+    def __init__(self, delay: float, reason: str) -> None:
+        super().__init__(reason)
+        self.delay = delay
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str
+    expires: dt.datetime
+
+
+@dataclass(frozen=True)
+class RepoRef:
+    owner: str
+    name: str
+
+    @classmethod
+    def parse(cls, full_name: str) -> RepoRef:
+        owner, _, name = full_name.partition("/")
+        return cls(owner, name)
+
+    def __str__(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+
+class GitHubApi(Protocol):
+    def installation_token(self, installation_id: int) -> str: ...
+    def create_check_run(self, installation_id: int, repo: RepoRef, body: Mapping[str, Any]) -> dict[str, Any]: ...
+    def update_check_run(
+        self, installation_id: int, repo: RepoRef, check_run_id: int, body: Mapping[str, Any]
+    ) -> dict[str, Any]: ...
+    def find_check_runs(
+        self, installation_id: int, repo: RepoRef, head_sha: str, name: str
+    ) -> list[dict[str, Any]]: ...
+    def list_comments(self, installation_id: int, repo: RepoRef, number: int) -> Iterator[dict[str, Any]]: ...
+    def create_comment(self, installation_id: int, repo: RepoRef, number: int, body: str) -> dict[str, Any]: ...
+    def update_comment(
+        self, installation_id: int, repo: RepoRef, comment_id: int, body: str
+    ) -> dict[str, Any] | None: ...
+    def react(self, installation_id: int, repo: RepoRef, comment_id: int, content: str) -> None: ...
+    def permission(self, installation_id: int, repo: RepoRef, login: str) -> Permission: ...
+    def get_pull(self, installation_id: int, repo: RepoRef, number: int) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Permission:
+    """What ``repos/get-collaborator-permission-level`` says about a user."""
+
+    #: Legacy level: admin, write, read or none (maintain reads as write, triage as read).
+    permission: str
+    #: The role: admin, maintain, write, triage, read, or a custom role's name.
+    role_name: str
+    #: ``user.permissions`` booleans, when GitHub returns them (admin, maintain, push, triage, pull).
+    flags: Mapping[str, bool]
+
+    def at_least(self, level: str) -> bool:
+        """Does the user hold ``level`` (write, maintain or admin)? Prefer the explicit booleans;
+        fall back to the role name, then to the legacy level."""
+        flag = {"write": "push", "maintain": "maintain", "admin": "admin"}[level]
+        if flag in self.flags:
+            return bool(self.flags[flag])
+        ranks = {"read": 1, "triage": 2, "write": 3, "maintain": 4, "admin": 5}
+        need = ranks[level]
+        if self.role_name in ranks:
+            return ranks[self.role_name] >= need
+        return ranks.get(self.permission, 0) >= need
+
+
+class RetryPolicy:
+    """githubkit ``auto_retry`` decision: which failures to retry, after how long."""
+
+    def __init__(self, max_retries: int, base: float, max_wait: float) -> None:
+        self.max_retries = max_retries
+        self.base = base
+        self.max_wait = max_wait
+
+    def __call__(self, exc: GitHubException, count: int) -> RetryOption:
+        if count >= self.max_retries:
+            return RetryOption(False)
+        wait = self.wait_for(exc, count)
+        if wait is None or wait > self.max_wait:
+            return RetryOption(False)
+        return RetryOption(True, dt.timedelta(seconds=wait))
+
+    def wait_for(self, exc: BaseException, count: int) -> float | None:
+        backoff = self.base * (1 << count)
+        if isinstance(exc, RateLimitExceeded):
+            # githubkit computed it from retry-after, else x-ratelimit-reset, else 60 s.
+            return max(exc.retry_after.total_seconds(), 0.0)
+        if isinstance(exc, RequestFailed):
+            status = exc.response.status_code
+            if status in (403, 429) and "secondary rate limit" in exc.response.text.lower():
+                return max(60.0 * (1 << count), backoff)
+            if status == 429:
+                return max(60.0, backoff)
+            if status >= 500:
+                return backoff
+            return None
+        if isinstance(exc, RequestTimeout | httpx.TransportError) or type(exc).__name__ == "RequestError":
+            return backoff
+        return None
+
+
+class GitHubClient:
+    """The App's client: one per process; tokens and permission answers cached per installation."""
+
+    def __init__(self, settings: Settings, on_response: Callable[[httpx.Response], None] | None = None) -> None:
+        self.settings = settings
+        self.retry = RetryPolicy(settings.max_retries, settings.retry_base, settings.max_retry_wait)
+        self._hooks = {"response": [on_response]} if on_response else None
+        self._app = GitHub(
+            AppAuthStrategy(settings.app_id, settings.private_key),
+            base_url=settings.api_url + "/",
+            user_agent=USER_AGENT,
+            timeout=30.0,
+            http_cache=False,
+            auto_retry=self.retry,
+            event_hooks=self._hooks,
+        )
+        self._lock = threading.Lock()
+        self._tokens: dict[int, Token] = {}
+        self._clients: dict[int, tuple[str, GitHub[TokenAuthStrategy]]] = {}
+        self._permissions: dict[tuple[int, str, str], tuple[float, Permission]] = {}
+
+    # -- authentication --------------------------------------------------------------------------
+    def installation_token(self, installation_id: int) -> str:
+        now = dt.datetime.now(dt.UTC)
+        with self._lock:
+            cached = self._tokens.get(installation_id)
+            if cached and cached.expires - TOKEN_MARGIN > now:
+                return cached.value
+        resp = self._call(lambda: self._app.rest.apps.create_installation_access_token(installation_id))
+        data = resp.json()
+        expires = dt.datetime.fromisoformat(str(data["expires_at"]).replace("Z", "+00:00"))
+        token = Token(str(data["token"]), expires)
+        with self._lock:
+            self._tokens[installation_id] = token
+        return token.value
+
+    def forget_installation(self, installation_id: int) -> None:
+        with self._lock:
+            self._tokens.pop(installation_id, None)
+            self._clients.pop(installation_id, None)
+
+    def _gh(self, installation_id: int) -> GitHub[TokenAuthStrategy]:
+        token = self.installation_token(installation_id)
+        with self._lock:
+            cached = self._clients.get(installation_id)
+            if cached and cached[0] == token:
+                return cached[1]
+            client = GitHub(
+                TokenAuthStrategy(token),
+                base_url=self.settings.api_url + "/",
+                user_agent=USER_AGENT,
+                timeout=30.0,
+                http_cache=False,
+                auto_retry=self.retry,
+                event_hooks=self._hooks,
+            )
+            self._clients[installation_id] = (token, client)
+            return client
+
+    def _call(self, fn: Callable[[], Any]) -> Any:
+        """Run one request (githubkit retries inside); turn a too-long wait into RetryLater."""
+        try:
+            return fn()
+        except GitHubException as exc:
+            wait = self.retry.wait_for(exc, 0)
+            if wait is not None and (wait > self.retry.max_wait or isinstance(exc, RateLimitExceeded)):
+                raise RetryLater(wait, f"GitHub asked to wait {wait:.0f}s: {type(exc).__name__}") from exc
+            if wait is not None:
+                raise RetryLater(max(wait, 5.0), f"GitHub kept failing: {describe(exc)}") from exc
+            raise
+
+    # -- check runs ------------------------------------------------------------------------------
+    def create_check_run(self, installation_id: int, repo: RepoRef, body: Mapping[str, Any]) -> dict[str, Any]:
+        gh = self._gh(installation_id)
+        resp = self._call(lambda: gh.rest.checks.create(repo.owner, repo.name, data=cast(Any, dict(body))))
+        return cast(dict[str, Any], resp.json())
+
+    def update_check_run(
+        self, installation_id: int, repo: RepoRef, check_run_id: int, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        gh = self._gh(installation_id)
+        resp = self._call(
+            lambda: gh.rest.checks.update(repo.owner, repo.name, check_run_id, data=cast(Any, dict(body)))
+        )
+        return cast(dict[str, Any], resp.json())
+
+    def find_check_runs(self, installation_id: int, repo: RepoRef, head_sha: str, name: str) -> list[dict[str, Any]]:
+        gh = self._gh(installation_id)
+        resp = self._call(
+            lambda: gh.rest.checks.list_for_ref(
+                repo.owner, repo.name, head_sha, check_name=name, app_id=int(self.settings.app_id), filter_="all"
+            )
+        )
+        return list(resp.json().get("check_runs", []))
+
+    # -- comments --------------------------------------------------------------------------------
+    def list_comments(self, installation_id: int, repo: RepoRef, number: int) -> Iterator[dict[str, Any]]:
+        gh = self._gh(installation_id)
+        page = 1
+        while True:
+
+            def fetch(p: int = page) -> Any:
+                return gh.rest.issues.list_comments(repo.owner, repo.name, number, per_page=100, page=p)
+
+            resp = self._call(fetch)
+            items = resp.json()
+            yield from items
+            if len(items) < 100:
+                return
+            page += 1
+
+    def create_comment(self, installation_id: int, repo: RepoRef, number: int, body: str) -> dict[str, Any]:
+        gh = self._gh(installation_id)
+        resp = self._call(lambda: gh.rest.issues.create_comment(repo.owner, repo.name, number, body=body))
+        return cast(dict[str, Any], resp.json())
+
+    def update_comment(self, installation_id: int, repo: RepoRef, comment_id: int, body: str) -> dict[str, Any] | None:
+        """Edit a comment; None when it is gone (deleted by someone)."""
+        gh = self._gh(installation_id)
+        try:
+            resp = self._call(lambda: gh.rest.issues.update_comment(repo.owner, repo.name, comment_id, body=body))
+        except RequestFailed as exc:
+            if exc.response.status_code in (404, 410):
+                return None
+            raise
+        return cast(dict[str, Any], resp.json())
+
+    def react(self, installation_id: int, repo: RepoRef, comment_id: int, content: str) -> None:
+        gh = self._gh(installation_id)
+        self._call(
+            lambda: gh.rest.reactions.create_for_issue_comment(
+                repo.owner, repo.name, comment_id, content=cast(Any, content)
+            )
+        )
+
+    # -- people and pull requests ----------------------------------------------------------------
+    def permission(self, installation_id: int, repo: RepoRef, login: str) -> Permission:
+        key = (installation_id, str(repo).lower(), login.lower())
+        now = time.monotonic()
+        with self._lock:
+            cached = self._permissions.get(key)
+            if cached and cached[0] > now:
+                return cached[1]
+        gh = self._gh(installation_id)
+        try:
+            resp = self._call(lambda: gh.rest.repos.get_collaborator_permission_level(repo.owner, repo.name, login))
+            data = resp.json()
+        except RequestFailed as exc:
+            if exc.response.status_code != 404:
+                raise
+            data = {"permission": "none", "role_name": "none", "user": None}  # not a collaborator
+        user = data.get("user") or {}
+        perm = Permission(
+            permission=str(data.get("permission") or "none"),
+            role_name=str(data.get("role_name") or data.get("permission") or "none"),
+            flags={k: bool(v) for k, v in (user.get("permissions") or {}).items()},
+        )
+        with self._lock:
+            self._permissions[key] = (now + self.settings.permission_cache_seconds, perm)
+        return perm
+
+    def get_pull(self, installation_id: int, repo: RepoRef, number: int) -> dict[str, Any]:
+        gh = self._gh(installation_id)
+        resp = self._call(lambda: gh.rest.pulls.get(repo.owner, repo.name, number))
+        return cast(dict[str, Any], resp.json())
+
+
+def describe(exc: BaseException) -> str:
+    if isinstance(exc, RequestFailed):
+        return f"HTTP {exc.response.status_code} from {exc.request.method} {exc.request.url.path}"
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,368 @@
+"""What each stored delivery does: record pull-request state, request analyses, take approvals.
+
+Handlers do little I/O themselves: an analysis is *requested* (a work row plus a queue message)
+and run by :mod:`regress.webhooks.analysis`, so a burst of pushes to one PR collapses into one run
+of its newest head.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from regress.config import Config
+from regress.engine import load_config
+from regress.errors import InputError
+from regress.source import git as gitsrc
+from regress.webhooks import approving, checkrun, commands, events
+from regress.webhooks.analysis import group_key, pr_key
+from regress.webhooks.commands import Command, Verb
+from regress.webhooks.events import RepoInfo, Sender
+from regress.webhooks.github import RepoRef
+from regress.webhooks.mirror import FetchError
+from regress.webhooks.store import ApprovalRow, Delivery, DeliveryState, Pull
+
+if TYPE_CHECKING:
+    from regress.webhooks.service import Service
+
+log = logging.getLogger("regress.webhooks.handlers")
+Outcome = tuple[DeliveryState, str]
+BUTTON_REASON = "no reason given (approved with the check run's button)"
+
+
+def handle(svc: Service, delivery: Delivery) -> Outcome:
+    try:
+        payload = json.loads(delivery.payload)
+    except ValueError:
+        return DeliveryState.FAILED, "payload is not JSON"
+    if not isinstance(payload, dict):
+        return DeliveryState.FAILED, "payload is not a JSON object"
+    event, action = delivery.event, events.action_of(payload)
+    if not events.handled(event, action):
+        return DeliveryState.IGNORED, f"{event}.{action} is not handled"
+    if event == "installation":
+        return _installation(svc, payload, action or "")
+    installation = events.installation_of(payload)
+    repo = events.repo_of(payload)
+    if installation is None or repo is None:
+        # Repository-webhook style deliveries carry no installation: nothing to act as.
+        return DeliveryState.FAILED, "the payload names no installation or repository"
+    if event == "installation_repositories":
+        return _installation_repositories(svc, payload, action or "")
+    if svc.store.installation_suspended(installation):
+        return DeliveryState.IGNORED, "installation suspended"
+    if event == "pull_request":
+        return _pull_request(svc, payload, action or "", installation, repo)
+    if event == "issue_comment":
+        return _issue_comment(svc, payload, installation, repo)
+    if event in ("check_run", "check_suite"):
+        return _check_event(svc, payload, event, action or "", installation, repo)
+    if event == "merge_group":
+        return _merge_group(svc, payload, installation, repo)
+    return DeliveryState.IGNORED, f"{event} is not handled"
+
+
+# -- installations -------------------------------------------------------------------------------
+def _installation(svc: Service, payload: dict[str, Any], action: str) -> Outcome:
+    iid = events.installation_of(payload)
+    if iid is None:
+        return DeliveryState.FAILED, "installation event without an installation id"
+    account = str(events.get(payload, "installation", "account", "login") or "")
+    if action == "deleted":
+        for repo_id in svc.store.purge_installation(iid):
+            svc.mirrors.remove(repo_id)
+        svc.forget_installation(iid)
+        return DeliveryState.DONE, "installation purged"
+    svc.store.set_installation(iid, account, suspended=action == "suspend")
+    return DeliveryState.DONE, f"installation {action}"
+
+
+def _installation_repositories(svc: Service, payload: dict[str, Any], action: str) -> Outcome:
+    if action != "removed":
+        return DeliveryState.DONE, "repositories added"
+    removed = payload.get("repositories_removed") or []
+    for repo in removed:
+        if isinstance(repo, dict) and isinstance(repo.get("id"), int):
+            svc.store.purge_repository(repo["id"])
+            svc.mirrors.remove(repo["id"])
+    return DeliveryState.DONE, f"{len(removed)} repositories purged"
+
+
+# -- pull requests -------------------------------------------------------------------------------
+def _pull_row(info: events.PullInfo, repo: RepoInfo, installation: int, open_: bool) -> Pull:
+    return Pull(
+        repo_id=repo.id,
+        number=info.number,
+        repo=repo.full_name,
+        installation_id=installation,
+        clone_url=repo.clone_url,
+        html_url=info.html_url,
+        head_sha=info.head_sha,
+        base_ref=info.base_ref,
+        base_sha=info.base_sha,
+        author=info.author,
+        open=open_,
+        updated_at=info.updated_at,
+        comment_id=None,
+    )
+
+
+def _pull_request(svc: Service, payload: dict[str, Any], action: str, installation: int, repo: RepoInfo) -> Outcome:
+    info = events.pull_of(payload.get("pull_request"))
+    if info is None:
+        return DeliveryState.FAILED, "pull_request payload without number, head or base"
+    if action == "edited" and not events.base_changed(payload):
+        return DeliveryState.IGNORED, "edited without a base change"
+    stored = svc.store.upsert_pull(_pull_row(info, repo, installation, action != "closed" and info.open))
+    if action == "closed" or not stored.open:
+        svc.store.drop_work(pr_key(repo.id, info.number))
+        return DeliveryState.DONE, "closed"
+    if stored.head_sha != info.head_sha:
+        return DeliveryState.DONE, "superseded by a newer payload"
+    request_pull(svc, stored)
+    return DeliveryState.DONE, f"analysis of {info.head_sha[:12]} requested"
+
+
+def request_pull(svc: Service, pull: Pull) -> None:
+    key = pr_key(pull.repo_id, pull.number)
+    svc.store.request_work(
+        key,
+        repo_id=pull.repo_id,
+        repo=pull.repo,
+        installation_id=pull.installation_id,
+        clone_url=pull.clone_url,
+        pr_number=pull.number,
+        head_sha=pull.head_sha,
+        base_sha=pull.base_sha,
+    )
+    svc.enqueue_work(key)
+
+
+def _merge_group(svc: Service, payload: dict[str, Any], installation: int, repo: RepoInfo) -> Outcome:
+    head = str(events.get(payload, "merge_group", "head_sha") or "")
+    base = str(events.get(payload, "merge_group", "base_sha") or "")
+    ref = str(events.get(payload, "merge_group", "head_ref") or "")
+    if not head or not base:
+        return DeliveryState.FAILED, "merge_group without head_sha or base_sha"
+    key = group_key(repo.id, head)
+    svc.store.request_work(
+        key,
+        repo_id=repo.id,
+        repo=repo.full_name,
+        installation_id=installation,
+        clone_url=repo.clone_url,
+        pr_number=None,
+        head_sha=head,
+        base_sha=base,
+        ref=ref,
+    )
+    svc.enqueue_work(key)
+    return DeliveryState.DONE, f"merge group {head[:12]} requested"
+
+
+def _pull(svc: Service, installation: int, repo: RepoInfo, number: int) -> Pull | None:
+    """The PR from the store, or from the API when no pull_request event was seen for it."""
+    pull = svc.store.get_pull(repo.id, number)
+    if pull is not None:
+        return pull
+    info = events.pull_of(svc.github.get_pull(installation, RepoRef.parse(repo.full_name), number))
+    if info is None:
+        return None
+    return svc.store.upsert_pull(_pull_row(info, repo, installation, info.open))
+
+
+def _pulls_for_check(svc: Service, payload: dict[str, Any], key: str, installation: int, repo: RepoInfo) -> list[Pull]:
+    """PRs of a check run or suite: from the payload, else (fork PRs: ``pull_requests`` is empty)
+    from the head → PR map the store keeps."""
+    head = str(events.get(payload, key, "head_sha") or "")
+    numbers = {
+        int(p["number"])
+        for p in (events.get(payload, key, "pull_requests") or [])
+        if isinstance(p, dict) and isinstance(p.get("number"), int)
+    }
+    pulls = [p for n in sorted(numbers) if (p := _pull(svc, installation, repo, n)) is not None]
+    known = {p.number for p in pulls}
+    pulls += [p for p in svc.store.pulls_for_head(repo.id, head) if p.number not in known]
+    return [p for p in pulls if p.open]
+
+
+def _check_event(
+    svc: Service, payload: dict[str, Any], event: str, action: str, installation: int, repo: RepoInfo
+) -> Outcome:
+    app_id = events.get(payload, event, "app", "id")
+    if app_id is not None and str(app_id) != svc.settings.app_id:
+        return DeliveryState.IGNORED, "another app's check"
+    head = str(events.get(payload, event, "head_sha") or "")
+    pulls = _pulls_for_check(svc, payload, event, installation, repo)
+    if event == "check_run" and action == "requested_action":
+        identifier = str(events.get(payload, "requested_action", "identifier") or "")
+        if identifier != checkrun.APPROVE_ALL:
+            return DeliveryState.IGNORED, f"unknown button {identifier!r}"
+        sender = events.sender_of(payload)
+        for pull in pulls:
+            if pull.head_sha == head:
+                _approve(
+                    svc,
+                    pull,
+                    sender,
+                    Command(Verb.APPROVE, (), True, BUTTON_REASON),
+                    "check-run button",
+                    str(events.get(payload, "check_run", "html_url") or ""),
+                    None,
+                    button=True,
+                )
+        return DeliveryState.DONE, f"button on {len(pulls)} pull request(s)"
+    for pull in pulls:
+        request_pull(svc, pull)
+    if not pulls:
+        work = svc.store.get_work(group_key(repo.id, head))
+        if work is None:
+            return DeliveryState.IGNORED, f"no pull request or merge group known for {head[:12]}"
+        svc.store.request_work(
+            work.key,
+            repo_id=work.repo_id,
+            repo=work.repo,
+            installation_id=work.installation_id,
+            clone_url=work.clone_url,
+            pr_number=None,
+            head_sha=work.head_sha,
+            base_sha=work.base_sha,
+            ref=work.ref,
+        )
+        svc.enqueue_work(work.key)
+    return DeliveryState.DONE, "re-run requested"
+
+
+# -- comments and approvals ----------------------------------------------------------------------
+def _issue_comment(svc: Service, payload: dict[str, Any], installation: int, repo: RepoInfo) -> Outcome:
+    if not events.get(payload, "issue", "pull_request"):
+        return DeliveryState.IGNORED, "comment on an issue, not a pull request"
+    sender = events.sender_of(payload)
+    if sender.bot:
+        return DeliveryState.IGNORED, "comment by a bot"
+    body = str(events.get(payload, "comment", "body") or "")
+    cmds = commands.parse(body)
+    if not cmds:
+        return DeliveryState.IGNORED, "no /regress command"
+    number = events.get(payload, "issue", "number")
+    if not isinstance(number, int):
+        return DeliveryState.FAILED, "comment without an issue number"
+    pull = _pull(svc, installation, repo, number)
+    if pull is None:
+        return DeliveryState.FAILED, f"pull request #{number} not found"
+    comment_id = events.get(payload, "comment", "id")
+    comment_url = str(events.get(payload, "comment", "html_url") or "")
+    body_hash = hashlib.sha256(body.encode()).hexdigest()
+    results = []
+    for cmd in cmds:
+        if cmd.verb is None:
+            svc.publisher.reply(pull, f"@{sender.login} {cmd.error}")
+            results.append("syntax error")
+        elif cmd.verb is Verb.RECHECK:
+            request_pull(svc, pull)
+            results.append("recheck")
+        elif cmd.verb is Verb.APPROVE:
+            results.append(_approve(svc, pull, sender, cmd, "comment", comment_url, body_hash))
+        else:
+            results.append(_revoke(svc, pull, sender, cmd))
+    if isinstance(comment_id, int) and any(r in ("approved", "revoked", "recheck") for r in results):
+        svc.github.react(installation, RepoRef.parse(repo.full_name), comment_id, "+1")
+    return DeliveryState.DONE, ", ".join(results)
+
+
+def base_config(svc: Service, pull: Pull) -> Config:
+    """The approval policy from the base branch (never from the PR's own head)."""
+    try:
+        token = svc.github.installation_token(pull.installation_id)
+        path = svc.mirrors.fetch(pull.repo_id, pull.clone_url, [pull.base_sha], token)
+        repo = gitsrc.open_repo(path)
+        try:
+            snapshot = gitsrc.GitSnapshot(repo, gitsrc.resolve(repo, pull.base_sha), pull.base_ref or "base")
+            return load_config(snapshot, None)
+        finally:
+            repo.close()
+    except (FetchError, InputError) as exc:
+        # An unreadable policy falls back to the strictest defaults (writers, author excluded).
+        log.warning("base config unreadable, using defaults: %s", exc)
+        return Config()
+
+
+def _approve(
+    svc: Service,
+    pull: Pull,
+    sender: Sender,
+    cmd: Command,
+    source: str,
+    source_ref: str,
+    body_hash: str | None,
+    button: bool = False,
+) -> str:
+    config = base_config(svc, pull)
+    permission = svc.github.permission(pull.installation_id, RepoRef.parse(pull.repo), sender.login)
+    why = approving.refusal(config, permission, sender.login, pull.author, approving=True)
+    if why is None and not cmd.reason and config.require_reason and not button:
+        why = "give a reason: `/regress approve <fingerprint…|all> <reason>`"
+    analysis = svc.store.latest_analysis(pull.repo_id, pull.head_sha)
+    if why is None and analysis is None:
+        why = f"the current head {pull.head_sha[:12]} has no finished analysis yet; try again when the check completes"
+    if why is None and analysis is not None:
+        report = json.loads(analysis.report or "{}")
+        found = approving.targets(cmd, report)
+        if found.unknown or found.ambiguous:
+            parts = []
+            if found.unknown:
+                parts.append("no unapproved finding has the fingerprint " + ", ".join(f"`{p}`" for p in found.unknown))
+            if found.ambiguous:
+                parts.append("more than one finding starts with " + ", ".join(f"`{p}`" for p in found.ambiguous))
+            why = "; ".join(parts)
+        elif not found.covered:
+            why = "there is nothing unapproved to approve"
+    if why is not None:
+        svc.publisher.reply(pull, f"@{sender.login} approval refused: {why}.")
+        log.info("approval by %s refused: %s", sender.login, why, extra={"repo": pull.repo, "pr": pull.number})
+        return "refused"
+    assert analysis is not None
+    svc.store.add_approval(
+        ApprovalRow(
+            installation_id=pull.installation_id,
+            repo_id=pull.repo_id,
+            repo=pull.repo,
+            pr_number=pull.number,
+            fingerprints=json.dumps(found.covered, sort_keys=True),
+            approver=sender.login,
+            approver_id=sender.id,
+            role=permission.role_name,
+            reason=cmd.reason or BUTTON_REASON,
+            source=source,
+            source_ref=source_ref,
+            body_sha256=body_hash,
+            head_sha=pull.head_sha,
+            base_sha=analysis.base_sha,
+            created=time.time(),
+            revoked=None,
+            revoked_by=None,
+        )
+    )
+    log.info(
+        "%d finding(s) approved by %s", len(found.covered), sender.login, extra={"repo": pull.repo, "pr": pull.number}
+    )
+    request_pull(svc, pull)  # re-publish at once
+    return "approved"
+
+
+def _revoke(svc: Service, pull: Pull, sender: Sender, cmd: Command) -> str:
+    config = base_config(svc, pull)
+    permission = svc.github.permission(pull.installation_id, RepoRef.parse(pull.repo), sender.login)
+    why = approving.refusal(config, permission, sender.login, pull.author, approving=False)
+    if why is not None:
+        svc.publisher.reply(pull, f"@{sender.login} revoke refused: {why.replace('approving', 'revoking')}.")
+        return "refused"
+    count = svc.store.revoke_approvals(
+        pull.repo_id, pull.number, None if cmd.all else list(cmd.fingerprints), sender.login
+    )
+    if count:
+        request_pull(svc, pull)
+    return "revoked"

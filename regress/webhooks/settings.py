@@ -1,0 +1,143 @@
+"""The service's configuration, read once from the environment.
+
+Every variable is documented in docs/app.md. The webhook secret is required: an App that accepts
+unsigned deliveries lets anyone on the internet trigger analyses and forge approvals (gidgethub's
+``Event.from_http(..., secret=None)`` and Atlantis both fail open this way), so the service refuses
+to start without it.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PUBLIC_API_URL = "https://api.github.com"
+#: GitHub does not deliver payloads over 25 MB ("Webhook events and payloads": payload cap).
+MAX_BODY_BYTES = 25 * 1024 * 1024
+
+
+class SettingsError(Exception):
+    """The environment does not describe a runnable service; the message says what to set."""
+
+
+class LogFormat(enum.StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
+class Permission(enum.StrEnum):
+    """Repository roles that may approve, lowest first (``approvals.permission`` in .regress.yml)."""
+
+    WRITE = "write"
+    MAINTAIN = "maintain"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Settings:
+    webhook_secret: str
+    app_id: str
+    private_key: str
+    api_url: str
+    data_dir: Path
+    database_url: str
+    queue_url: str
+    workers: int
+    log_level: str
+    log_format: LogFormat
+    #: A job whose worker has not renewed its lease for this long is run again elsewhere.
+    lease_seconds: float
+    #: How often each worker looks for stored deliveries and work that no queue message covers.
+    sweep_seconds: float
+    #: The longest wait a GitHub rate limit may impose inside one job; longer ones reschedule it.
+    max_retry_wait: float
+    #: Retries of one GitHub request on 5xx and timeouts.
+    max_retries: int
+    #: First backoff step in seconds (doubles per retry).
+    retry_base: float
+    #: How long a collaborator-permission answer is trusted.
+    permission_cache_seconds: float
+
+    @property
+    def embedded_queue(self) -> bool:
+        return self.queue_url.startswith("sqlite") or not self.queue_url
+
+    @property
+    def mirrors_dir(self) -> Path:
+        return self.data_dir / "mirrors"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in a log line."""
+        return tuple(s for s in (self.webhook_secret, self.private_key) if s)
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive")
+    return value
+
+
+def from_env(env: Mapping[str, str] | None = None, *, need_github: bool = True) -> Settings:
+    """Read the settings; ``need_github=False`` for commands that only read the database."""
+    env = os.environ if env is None else env
+    secret = env.get("REGRESS_WEBHOOK_SECRET", "")
+    if need_github and not secret:
+        raise SettingsError(
+            "REGRESS_WEBHOOK_SECRET is not set: refusing to start, since deliveries could not be verified. "
+            "Set it to the webhook secret configured in the GitHub App's settings."
+        )
+    key = env.get("REGRESS_GITHUB_PRIVATE_KEY", "")
+    key_file = env.get("REGRESS_GITHUB_PRIVATE_KEY_FILE", "")
+    if not key and key_file:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SettingsError(f"REGRESS_GITHUB_PRIVATE_KEY_FILE: cannot read {key_file}: {exc.strerror}") from None
+    app_id = env.get("REGRESS_GITHUB_APP_ID", "")
+    if need_github and (not app_id or not key):
+        raise SettingsError(
+            "REGRESS_GITHUB_APP_ID and REGRESS_GITHUB_PRIVATE_KEY (or REGRESS_GITHUB_PRIVATE_KEY_FILE) are required "
+            "to act as the GitHub App."
+        )
+    data_dir = Path(env.get("REGRESS_DATA_DIR") or Path.cwd() / "regress-data")
+    database_url = env.get("REGRESS_DATABASE_URL") or f"sqlite:///{data_dir / 'regress.db'}"
+    queue_url = env.get("REGRESS_QUEUE_URL") or f"sqlite:///{data_dir / 'queue.db'}"
+    if not queue_url.startswith(("sqlite:///", "redis://", "rediss://", "unix://")):
+        raise SettingsError(f"REGRESS_QUEUE_URL must be sqlite:///PATH or redis://HOST:PORT/DB, not {queue_url!r}")
+    try:
+        workers = int(env.get("REGRESS_WORKERS") or 2)
+    except ValueError:
+        raise SettingsError("REGRESS_WORKERS must be a whole number") from None
+    if workers < 1:
+        raise SettingsError("REGRESS_WORKERS must be at least 1")
+    fmt = env.get("REGRESS_LOG_FORMAT") or "json"
+    if fmt not in LogFormat.__members__.values():
+        raise SettingsError(f"REGRESS_LOG_FORMAT must be json or text, not {fmt!r}")
+    return Settings(
+        webhook_secret=secret,
+        app_id=app_id,
+        private_key=key,
+        api_url=(env.get("REGRESS_GITHUB_API_URL") or PUBLIC_API_URL).rstrip("/"),
+        data_dir=data_dir,
+        database_url=database_url,
+        queue_url=queue_url,
+        workers=workers,
+        log_level=(env.get("REGRESS_LOG_LEVEL") or "INFO").upper(),
+        log_format=LogFormat(fmt),
+        lease_seconds=_float(env, "REGRESS_LEASE_SECONDS", 120.0),
+        sweep_seconds=_float(env, "REGRESS_SWEEP_SECONDS", 30.0),
+        max_retry_wait=_float(env, "REGRESS_MAX_RETRY_WAIT", 120.0),
+        max_retries=int(_float(env, "REGRESS_MAX_RETRIES", 4)),
+        retry_base=_float(env, "REGRESS_RETRY_BASE", 1.0),
+        permission_cache_seconds=_float(env, "REGRESS_PERMISSION_CACHE_SECONDS", 300.0),
+    )
