@@ -1,0 +1,160 @@
+"""The App end to end: a real ``regress serve`` against the fake GitHub over loopback HTTP."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakegithub.server import FakeGitHub
+from tests.webhooks.harness import Hub, Process, start_serve, wait_until
+
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: checkout, namespace: shop}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: checkout}}}}
+  template:
+    metadata: {{labels: {{app: checkout}}}}
+    spec:
+      containers:
+        - name: checkout
+          image: registry.example.com/checkout:1.0.0
+{probe}"""
+PROBE = "          readinessProbe: {httpGet: {path: /ready, port: 8080}}\n"
+
+
+def deploy(replicas: int = 4, probe: bool = True) -> str:
+    return DEPLOY.format(replicas=replicas, probe=PROBE if probe else "")
+
+
+PEOPLE = {"alice": "write", "wendy": "write", "rita": "read", "mo": "maintain"}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeGitHub, Process, Hub]]:
+    root = tmp_path_factory.mktemp("e2e")
+    fake = FakeGitHub(root / "github").start()
+    proc, url = start_serve(fake, root / "data", root / "serve.log")
+    hub = Hub(fake, url, root / "work")
+    try:
+        yield fake, proc, hub
+    finally:
+        proc.stop()
+        fake.stop()
+
+
+def test_weakening_needs_approval_by_a_writer(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    fake, proc, hub = env
+    base = hub.repo("shop/checkout", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/checkout", {"deploy/checkout.yaml": deploy(replicas=2)}, base, "cut")
+    n = hub.open_pr("shop/checkout", head, base, author="alice")
+
+    run = hub.completed("shop/checkout", head)
+    assert run["conclusion"] == "action_required"
+    assert run["name"] == "regress"
+    assert run["actions"] == [
+        {"label": "Approve all", "description": "Approve every finding of this run", "identifier": "approve-all"}
+    ]
+    assert run["output"]["title"] == "1 unapproved violation"
+    assert [(a["path"], a["start_line"], a["annotation_level"]) for a in run["annotations"]] == [
+        ("deploy/checkout.yaml", 5, "warning")
+    ]
+    assert "replicas" in run["annotations"][0]["message"]
+    fingerprint = re.search(r"Fingerprint: ([0-9a-f]{16})", run["annotations"][0]["message"]).group(1)  # type: ignore[union-attr]
+    comments = wait_until(lambda: fake.comments_on("shop/checkout", n, bot=True), what="the PR comment")
+    assert len(comments) == 1
+    assert "<!-- regress:report -->" in comments[0]["body"]
+    assert fingerprint in comments[0]["body"]
+
+    # The author may not approve their own PR; a reader may not approve at all: both get a reply.
+    hub.comment("shop/checkout", n, "alice", f"/regress approve {fingerprint} fine by me", uid=501)
+    hub.comment("shop/checkout", n, "rita", "/regress approve all looks fine", uid=502)
+    replies = wait_until(
+        lambda: [c for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"]]
+        if len([c for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"]]) == 2
+        else None,
+        what="two refusals",
+    )
+    assert replies[0]["body"].startswith("@alice approval refused: the author of a pull request cannot approve")
+    assert replies[1]["body"] == (
+        "@rita approval refused: approving needs the write permission on this repository; you have read."
+    )
+    assert fake.runs_for("shop/checkout", head)[0]["conclusion"] == "action_required"
+
+    # A writer approves with a reason: the same check run turns green at once.
+    r = hub.comment("shop/checkout", n, "wendy", f"/regress approve {fingerprint[:10]} capacity plan PLAT-812", uid=503)
+    assert r.status_code == 202
+    run = hub.completed("shop/checkout", head, count=2)
+    assert run["conclusion"] == "success"
+    assert len(fake.runs_for("shop/checkout", head)) == 1
+    assert "@wendy (write)" in run["output"]["text"]
+    assert "capacity plan PLAT-812" in run["output"]["text"]
+    assert "approved by wendy: capacity plan PLAT-812" in fake.comments_on("shop/checkout", n, bot=True)[0]["body"]
+    approving_comment = max(c["id"] for c in fake.comments_on("shop/checkout", n, bot=False))
+    assert {"comment_id": approving_comment, "content": "+1"} in fake.reactions
+
+    # A push that adds a new violation (the readiness probe removed) re-opens the check.
+    head2 = hub.commit("shop/checkout", {"deploy/checkout.yaml": deploy(replicas=2, probe=False)}, head, "cut")
+    hub.push_pr("shop/checkout", n, head2)
+    run2 = hub.completed("shop/checkout", head2)
+    assert run2["conclusion"] == "action_required"
+    assert run2["output"]["title"] == "1 unapproved violation, 1 approved"
+    # Still one sticky comment, edited in place.
+    assert len([c for c in fake.comments_on("shop/checkout", n, bot=True) if "regress:report" in c["body"]]) == 1
+
+    # A push that only removes the new violation keeps the earlier approval: green again.
+    head3 = hub.commit("shop/checkout", {"deploy/checkout.yaml": deploy(replicas=2)}, head2, "cut")
+    hub.push_pr("shop/checkout", n, head3)
+    assert hub.completed("shop/checkout", head3)["conclusion"] == "success"
+    assert fake.errors == []
+
+
+def test_clean_pr_passes_without_a_comment(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    fake, _, hub = env
+    base = hub.repo("shop/clean", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/clean", {"deploy/checkout.yaml": deploy(replicas=6)}, base, "more")
+    n = hub.open_pr("shop/clean", head, base)
+    run = hub.completed("shop/clean", head)
+    assert run["conclusion"] == "success"
+    assert run["output"]["title"] == "No weakening found"
+    assert run["annotations"] == []
+    assert run["actions"] == []
+    time.sleep(0.5)
+    assert fake.comments_on("shop/clean", n) == []
+    assert fake.errors == []
+
+
+def test_duplicate_delivery_is_analysed_once(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    fake, _, hub = env
+    base = hub.repo("shop/dupe", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/dupe", {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    fake.open_pull("shop/dupe", 1, head, base, "alice", 501)
+    payload = hub.pr_payload("opened", "shop/dupe", 1)
+    first = hub.deliver("pull_request", payload, delivery_id="dup-1")
+    second = hub.deliver("pull_request", payload, delivery_id="dup-1")
+    assert (first.status_code, first.json()) == (202, {"status": "accepted"})
+    assert (second.status_code, second.json()) == (200, {"status": "duplicate"})
+    run = hub.completed("shop/dupe", head)
+    time.sleep(1.5)
+    assert len(fake.runs_for("shop/dupe", head)) == 1
+    assert run["history"] == ["in_progress", "completed"]
+
+
+def test_bad_signature_is_refused_and_not_stored(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    fake, _, hub = env
+    base = hub.repo("shop/forged", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/forged", {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    fake.open_pull("shop/forged", 1, head, base, "alice", 501)
+    payload = hub.pr_payload("opened", "shop/forged", 1)
+    r = hub.deliver("pull_request", payload, delivery_id="forged-1", secret="not the secret")
+    assert (r.status_code, r.json()) == (401, {"error": "bad signature"})
+    # Not stored: the same delivery id, correctly signed, is accepted as new.
+    r = hub.deliver("pull_request", payload, delivery_id="forged-1")
+    assert r.status_code == 202
+    hub.completed("shop/forged", head)
