@@ -117,7 +117,8 @@ class RetryPolicy:
         wait = self.wait_for(exc, count)
         if wait is None or wait > self.max_wait:
             return RetryOption(False)
-        return RetryOption(True, dt.timedelta(seconds=wait))
+        # githubkit sleeps 60 s for a zero (falsy) timedelta: a reset already past means "now".
+        return RetryOption(True, dt.timedelta(seconds=max(wait, 0.05)))
 
     def wait_for(self, exc: BaseException, count: int) -> float | None:
         backoff = self.base * (1 << count)

@@ -95,7 +95,10 @@ def test_weakening_needs_approval_by_a_writer(env: tuple[FakeGitHub, Process, Hu
     assert len(fake.runs_for("shop/checkout", head)) == 1
     assert "@wendy (write)" in run["output"]["text"]
     assert "capacity plan PLAT-812" in run["output"]["text"]
-    assert "approved by wendy: capacity plan PLAT-812" in fake.comments_on("shop/checkout", n, bot=True)[0]["body"]
+    wait_until(
+        lambda: "approved by wendy: capacity plan PLAT-812" in fake.comments_on("shop/checkout", n, bot=True)[0]["body"],
+        what="the comment to show the approval",
+    )
     approving_comment = max(c["id"] for c in fake.comments_on("shop/checkout", n, bot=False))
     assert {"comment_id": approving_comment, "content": "+1"} in fake.reactions
 
@@ -158,3 +161,143 @@ def test_bad_signature_is_refused_and_not_stored(env: tuple[FakeGitHub, Process,
     r = hub.deliver("pull_request", payload, delivery_id="forged-1")
     assert r.status_code == 202
     hub.completed("shop/forged", head)
+
+
+def test_fork_pr_and_check_run_button(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """A fork PR's head lives in the fork; check-run events for it carry no pull_requests."""
+    from tests.fakegithub import payloads
+    from tests.webhooks.harness import INSTALLATION
+
+    fake, _, hub = env
+    base = hub.repo("shop/upstream", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    hub.repo("mallory/upstream", {"deploy/checkout.yaml": deploy()})
+    # The fork's history starts from upstream's main.
+    from tests import gitrepo
+
+    gitrepo.git(hub.work / "mallory/upstream", "fetch", "-q", str(fake.repos["shop/upstream"].bare), "main")
+    head = hub.commit("mallory/upstream", {"deploy/checkout.yaml": deploy(probe=False)}, "FETCH_HEAD", "fix")
+    n = hub.open_pr("shop/upstream", head, base, author="mallory", head_repo="mallory/upstream", author_id=666)
+    run = hub.completed("shop/upstream", head)
+    assert run["conclusion"] == "action_required"
+
+    # "Approve all" clicked by the author of the PR: refused, with a reply.
+    event = payloads.check_run_event(
+        "requested_action", run, fake.repo_json("shop/upstream"), INSTALLATION, payloads.user("mallory", 666),
+        fake.app_id, identifier="approve-all",
+    )
+    assert hub.deliver("check_run", event).status_code == 202
+    wait_until(
+        lambda: any("@mallory approval refused" in c["body"] for c in fake.comments_on("shop/upstream", n)),
+        what="the refusal",
+    )
+    # Clicked by a maintainer: approved with "no reason given", the same run goes green.
+    event["sender"] = payloads.user("mo", 700)
+    assert hub.deliver("check_run", event).status_code == 202
+    run = hub.completed("shop/upstream", head, count=2)
+    assert run["conclusion"] == "success"
+    assert "no reason given" in run["output"]["text"]
+    assert "@mo (maintain)" in run["output"]["text"]
+
+    # Re-run from the checks tab: analysed again, still one run for the commit.
+    event = payloads.check_run_event(
+        "rerequested", run, fake.repo_json("shop/upstream"), INSTALLATION, payloads.user("mo", 700), fake.app_id
+    )
+    assert hub.deliver("check_run", event).status_code == 202
+    run = hub.completed("shop/upstream", head, count=3)
+    assert run["conclusion"] == "success"
+    assert len(fake.runs_for("shop/upstream", head)) == 1
+    assert fake.errors == []
+
+
+def test_revoke_and_recheck(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    fake, _, hub = env
+    base = hub.repo("shop/revoke", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/revoke", {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    n = hub.open_pr("shop/revoke", head, base, author="rita")
+    hub.completed("shop/revoke", head)
+    hub.comment("shop/revoke", n, "wendy", "/regress approve all batch job, runs once a day")
+    assert hub.completed("shop/revoke", head, count=2)["conclusion"] == "success"
+    hub.comment("shop/revoke", n, "mo", "/regress revoke all", uid=700)
+    assert hub.completed("shop/revoke", head, count=3)["conclusion"] == "action_required"
+    hub.comment("shop/revoke", n, "rita", "/regress recheck")
+    assert hub.completed("shop/revoke", head, count=4)["conclusion"] == "action_required"
+    # A reason is required (the default), and an unknown command gets the usage.
+    hub.comment("shop/revoke", n, "wendy", "/regress approve all")
+    hub.comment("shop/revoke", n, "wendy", "/regress approve deadbeefdeadbeef because")
+    hub.comment("shop/revoke", n, "wendy", "/regress lgtm")
+    def replies() -> list[str] | None:
+        found = [c["body"] for c in fake.comments_on("shop/revoke", n, bot=True) if c["body"].startswith("@")]
+        return sorted(found) if len(found) == 3 else None
+
+    bodies = wait_until(replies, what="three replies")
+    assert bodies[0] == "@wendy approval refused: give a reason: `/regress approve <fingerprint…|all> <reason>`."
+    assert bodies[1] == "@wendy approval refused: no unapproved finding has the fingerprint `deadbeefdeadbeef`."
+    assert bodies[2].startswith("@wendy unknown command `lgtm`; use `/regress approve")
+    assert fake.errors == []
+
+
+def test_merge_group_is_checked_with_the_queued_prs_approvals(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    from tests.fakegithub import payloads
+    from tests.webhooks.harness import INSTALLATION
+
+    fake, _, hub = env
+    base = hub.repo("shop/queue", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/queue", {"deploy/checkout.yaml": deploy(replicas=3)}, base, "cut")
+    n = hub.open_pr("shop/queue", head, base, author="alice")
+    hub.completed("shop/queue", head)
+    hub.comment("shop/queue", n, "wendy", "/regress approve all seasonal traffic is over")
+    assert hub.completed("shop/queue", head, count=2)["conclusion"] == "success"
+    # GitHub builds the queue commit on top of main: same tree change, new commit.
+    group = hub.commit("shop/queue", {"deploy/checkout.yaml": deploy(replicas=3)}, base, f"gh-readonly-queue/main/pr-{n}")
+    event = payloads.merge_group_event(
+        group, base, f"refs/heads/gh-readonly-queue/main/pr-{n}-{base}", fake.repo_json("shop/queue"), INSTALLATION,
+        payloads.user("wendy", 600),
+    )
+    assert hub.deliver("merge_group", event).status_code == 202
+    run = hub.completed("shop/queue", group)
+    assert run["conclusion"] == "success"
+    assert run["output"]["title"] == "All 1 finding approved"
+    # A queue commit that carries a weakening nobody approved blocks the queue.
+    bad = hub.commit("shop/queue", {"deploy/checkout.yaml": deploy(replicas=3, probe=False)}, base, "gh-readonly-queue/main/pr-99")
+    event = payloads.merge_group_event(
+        bad, base, f"refs/heads/gh-readonly-queue/main/pr-99-{base}", fake.repo_json("shop/queue"), INSTALLATION,
+        payloads.user("wendy", 600),
+    )
+    assert hub.deliver("merge_group", event).status_code == 202
+    run = hub.completed("shop/queue", bad)
+    assert run["conclusion"] == "action_required"
+    assert run["actions"] == []  # no PR to approve on: approvals happen on the PR
+
+
+def test_github_failures_are_retried(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    fake, _, hub = env
+    base = hub.repo("shop/flaky", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/flaky", {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    fake.fail("POST", r"/repos/shop/flaky/check-runs$", 502, times=2)
+    fake.fail("PATCH", r"/repos/shop/flaky/check-runs/", 429, times=1, headers={"Retry-After": "1"})
+    fake.fail("POST", r"/repos/shop/flaky/issues/\d+/comments$", 403, times=1,
+              headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 1)},
+              message="API rate limit exceeded")
+    n = hub.open_pr("shop/flaky", head, base)
+    run = hub.completed("shop/flaky", head)
+    assert run["conclusion"] == "action_required"
+    assert len(fake.runs_for("shop/flaky", head)) == 1
+    wait_until(lambda: fake.comments_on("shop/flaky", n, bot=True), what="the comment")
+    statuses = [s for m, p, s in fake.requests if "/repos/shop/flaky/" in p and not p.startswith("/git")]
+    assert statuses.count(502) == 2 and statuses.count(429) == 1 and statuses.count(403) == 1
+
+
+def test_logs_are_json_with_delivery_ids_and_no_tokens(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    import json
+
+    fake, proc, _ = env
+    lines = [json.loads(line) for line in proc.logs().splitlines() if line.startswith("{")]
+    assert any(line.get("delivery_id") and line["message"].startswith("delivery ") for line in lines)
+    text = proc.logs()
+    assert fake.tokens, "the App fetched installation tokens"
+    for token in fake.tokens:
+        assert token not in text
+        assert token[:40] not in text
+    assert fake.private_key.splitlines()[1] not in text
+    # git saw the token only as a header, never in a URL.
+    assert fake.git_auth_failures == 0
