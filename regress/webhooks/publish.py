@@ -80,22 +80,23 @@ class Publisher:
         batches = checkrun.batches([a for _, a in pending])
         fps = [fp for fp, _ in pending]
         conclusion = checkrun.conclusion(report)
+        # All but the last batch first, so a completed run already carries every annotation.
+        done = 0
+        for batch in batches[:-1]:
+            self.github.update_check_run(installation_id, repo, check_id, {"output": {**output, "annotations": batch}})
+            self.store.add_annotated(repo_id, head_sha, fps[done : done + len(batch)])
+            done += len(batch)
         body: dict[str, Any] = {
             "status": "completed",
             "conclusion": conclusion.value,
             "completed_at": _now(),
-            "output": {**output, "annotations": batches[0]} if batches else output,
+            "output": {**output, "annotations": batches[-1]} if batches else output,
             "actions": checkrun.ACTIONS if conclusion is checkrun.Conclusion.ACTION_REQUIRED and offer_button else [],
         }
         if details_url:
             body["details_url"] = details_url
         self.github.update_check_run(installation_id, repo, check_id, body)
-        done = len(batches[0]) if batches else 0
-        self.store.add_annotated(repo_id, head_sha, fps[:done])
-        for batch in batches[1:]:
-            self.github.update_check_run(installation_id, repo, check_id, {"output": {**output, "annotations": batch}})
-            self.store.add_annotated(repo_id, head_sha, fps[done : done + len(batch)])
-            done += len(batch)
+        self.store.add_annotated(repo_id, head_sha, fps[done:])
         return conclusion.value
 
     def fail(self, installation_id: int, repo_id: int, repo: RepoRef, head_sha: str, reason: str) -> None:

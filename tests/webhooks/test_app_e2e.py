@@ -76,9 +76,11 @@ def test_weakening_needs_approval_by_a_writer(env: tuple[FakeGitHub, Process, Hu
     hub.comment("shop/checkout", n, "alice", f"/regress approve {fingerprint} fine by me", uid=501)
     hub.comment("shop/checkout", n, "rita", "/regress approve all looks fine", uid=502)
     replies = wait_until(
-        lambda: [c for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"]]
-        if len([c for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"]]) == 2
-        else None,
+        lambda: (
+            [c for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"]]
+            if len([c for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"]]) == 2
+            else None
+        ),
         what="two refusals",
     )
     assert replies[0]["body"].startswith("@alice approval refused: the author of a pull request cannot approve")
@@ -96,7 +98,9 @@ def test_weakening_needs_approval_by_a_writer(env: tuple[FakeGitHub, Process, Hu
     assert "@wendy (write)" in run["output"]["text"]
     assert "capacity plan PLAT-812" in run["output"]["text"]
     wait_until(
-        lambda: "approved by wendy: capacity plan PLAT-812" in fake.comments_on("shop/checkout", n, bot=True)[0]["body"],
+        lambda: (
+            "approved by wendy: capacity plan PLAT-812" in fake.comments_on("shop/checkout", n, bot=True)[0]["body"]
+        ),
         what="the comment to show the approval",
     )
     approving_comment = max(c["id"] for c in fake.comments_on("shop/checkout", n, bot=False))
@@ -182,8 +186,13 @@ def test_fork_pr_and_check_run_button(env: tuple[FakeGitHub, Process, Hub]) -> N
 
     # "Approve all" clicked by the author of the PR: refused, with a reply.
     event = payloads.check_run_event(
-        "requested_action", run, fake.repo_json("shop/upstream"), INSTALLATION, payloads.user("mallory", 666),
-        fake.app_id, identifier="approve-all",
+        "requested_action",
+        run,
+        fake.repo_json("shop/upstream"),
+        INSTALLATION,
+        payloads.user("mallory", 666),
+        fake.app_id,
+        identifier="approve-all",
     )
     assert hub.deliver("check_run", event).status_code == 202
     wait_until(
@@ -225,6 +234,7 @@ def test_revoke_and_recheck(env: tuple[FakeGitHub, Process, Hub]) -> None:
     hub.comment("shop/revoke", n, "wendy", "/regress approve all")
     hub.comment("shop/revoke", n, "wendy", "/regress approve deadbeefdeadbeef because")
     hub.comment("shop/revoke", n, "wendy", "/regress lgtm")
+
     def replies() -> list[str] | None:
         found = [c["body"] for c in fake.comments_on("shop/revoke", n, bot=True) if c["body"].startswith("@")]
         return sorted(found) if len(found) == 3 else None
@@ -248,9 +258,15 @@ def test_merge_group_is_checked_with_the_queued_prs_approvals(env: tuple[FakeGit
     hub.comment("shop/queue", n, "wendy", "/regress approve all seasonal traffic is over")
     assert hub.completed("shop/queue", head, count=2)["conclusion"] == "success"
     # GitHub builds the queue commit on top of main: same tree change, new commit.
-    group = hub.commit("shop/queue", {"deploy/checkout.yaml": deploy(replicas=3)}, base, f"gh-readonly-queue/main/pr-{n}")
+    group = hub.commit(
+        "shop/queue", {"deploy/checkout.yaml": deploy(replicas=3)}, base, f"gh-readonly-queue/main/pr-{n}"
+    )
     event = payloads.merge_group_event(
-        group, base, f"refs/heads/gh-readonly-queue/main/pr-{n}-{base}", fake.repo_json("shop/queue"), INSTALLATION,
+        group,
+        base,
+        f"refs/heads/gh-readonly-queue/main/pr-{n}-{base}",
+        fake.repo_json("shop/queue"),
+        INSTALLATION,
         payloads.user("wendy", 600),
     )
     assert hub.deliver("merge_group", event).status_code == 202
@@ -258,9 +274,15 @@ def test_merge_group_is_checked_with_the_queued_prs_approvals(env: tuple[FakeGit
     assert run["conclusion"] == "success"
     assert run["output"]["title"] == "All 1 finding approved"
     # A queue commit that carries a weakening nobody approved blocks the queue.
-    bad = hub.commit("shop/queue", {"deploy/checkout.yaml": deploy(replicas=3, probe=False)}, base, "gh-readonly-queue/main/pr-99")
+    bad = hub.commit(
+        "shop/queue", {"deploy/checkout.yaml": deploy(replicas=3, probe=False)}, base, "gh-readonly-queue/main/pr-99"
+    )
     event = payloads.merge_group_event(
-        bad, base, f"refs/heads/gh-readonly-queue/main/pr-99-{base}", fake.repo_json("shop/queue"), INSTALLATION,
+        bad,
+        base,
+        f"refs/heads/gh-readonly-queue/main/pr-99-{base}",
+        fake.repo_json("shop/queue"),
+        INSTALLATION,
         payloads.user("wendy", 600),
     )
     assert hub.deliver("merge_group", event).status_code == 202
@@ -275,9 +297,14 @@ def test_github_failures_are_retried(env: tuple[FakeGitHub, Process, Hub]) -> No
     head = hub.commit("shop/flaky", {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
     fake.fail("POST", r"/repos/shop/flaky/check-runs$", 502, times=2)
     fake.fail("PATCH", r"/repos/shop/flaky/check-runs/", 429, times=1, headers={"Retry-After": "1"})
-    fake.fail("POST", r"/repos/shop/flaky/issues/\d+/comments$", 403, times=1,
-              headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 1)},
-              message="API rate limit exceeded")
+    fake.fail(
+        "POST",
+        r"/repos/shop/flaky/issues/\d+/comments$",
+        403,
+        times=1,
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 1)},
+        message="API rate limit exceeded",
+    )
     n = hub.open_pr("shop/flaky", head, base)
     run = hub.completed("shop/flaky", head)
     assert run["conclusion"] == "action_required"
@@ -301,3 +328,62 @@ def test_logs_are_json_with_delivery_ids_and_no_tokens(env: tuple[FakeGitHub, Pr
     assert fake.private_key.splitlines()[1] not in text
     # git saw the token only as a header, never in a URL.
     assert fake.git_auth_failures == 0
+
+
+def test_large_report_fits_githubs_limits(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """120 findings: annotations go in batches of 50, the comment and summary stay under the limits,
+    and the audit CLI lists the approval."""
+    fake, _, hub = env
+    names = [f"service-{i:03d}-" + "ü" * 40 for i in range(120)]
+    files = {
+        f"deploy/{i:03d}.yaml": deploy().replace("checkout, namespace", f"{n}, namespace") for i, n in enumerate(names)
+    }
+    base = hub.repo("shop/big", files, PEOPLE)
+    head = hub.commit("shop/big", {k: v.replace("replicas: 4", "replicas: 1") for k, v in files.items()}, base, "cut")
+    n = hub.open_pr("shop/big", head, base)
+    run = hub.completed("shop/big", head, timeout=90)
+    assert run["conclusion"] == "action_required"
+    assert len(run["annotations"]) == 120
+    assert len(run["output"]["summary"]) <= 65_535
+    comment = wait_until(lambda: fake.comments_on("shop/big", n, bot=True), what="the comment")[0]
+    assert len(comment["body"]) <= 65_536
+    assert fake.errors == []
+    # Re-publishing (an approval) sends no annotation twice.
+    hub.comment("shop/big", n, "wendy", "/regress approve all decommissioning the region")
+    run = hub.completed("shop/big", head, count=2, timeout=90)
+    assert run["conclusion"] == "success"
+    assert len(run["annotations"]) == 120
+
+
+def test_approvals_audit_cli(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    import json
+    import os
+    import subprocess
+
+    from tests.webhooks.harness import REGRESS
+
+    _, _, hub = env
+    env_vars = {k: v for k, v in os.environ.items() if not k.startswith("REGRESS_")}
+    env_vars["REGRESS_DATA_DIR"] = str(hub.work.parent / "data")
+    out = subprocess.run(
+        [REGRESS, "approvals", "--repo", "shop/checkout", "--format", "json"],
+        env=env_vars,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = json.loads(out.stdout)["approvals"]
+    assert [(r["pr"], r["approver"], r["role"], r["source"], r["reason"], r["revoked"]) for r in rows] == [
+        (1, "wendy", "write", "comment", "capacity plan PLAT-812", None)
+    ]
+    assert len(rows[0]["fingerprints"]) == 1 and len(rows[0]["head_sha"]) == 40
+    out = subprocess.run(
+        [REGRESS, "approvals", "--repo", "shop/revoke", "--pr", "1"],
+        env=env_vars,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "wendy (write) via comment" in out.stdout
+    assert "[revoked " in out.stdout and "by mo]" in out.stdout
+    assert "reason: batch job, runs once a day" in out.stdout
