@@ -533,7 +533,10 @@ class Store:
                 .where(((Work.lease_until.is_(None)) & (Work.updated < now - older_than)) | (Work.lease_until < now))
                 .limit(limit)
             )
-            return [r[0] for r in rows]
+            keys = [r[0] for r in rows]
+            # Re-enqueued now: not again before another ``older_than`` has passed.
+            s.execute(update(Work).where(Work.key.in_(keys), Work.lease_until.is_(None)).values(updated=now))
+            return keys
 
     def pending_work(self) -> int:
         with self.session() as s:
