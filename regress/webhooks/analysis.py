@@ -75,7 +75,7 @@ def run(svc: Service, key: str) -> None:
                 log.warning("work %s deferred %.0fs: %s", key, exc.delay, exc)
                 svc.store.retry_work_later(key, owner, exc.delay, str(exc))
                 return
-        if svc.store.finish_work(key, owner, generation):
+        if svc.store.finish_work(key, owner, generation, work.head_sha):
             return
 
 

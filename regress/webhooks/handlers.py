@@ -92,7 +92,7 @@ def _installation_repositories(svc: Service, payload: dict[str, Any], action: st
 
 
 # -- pull requests -------------------------------------------------------------------------------
-def _pull_row(info: events.PullInfo, repo: RepoInfo, installation: int, open_: bool) -> Pull:
+def _pull_row(info: events.PullInfo, repo: RepoInfo, installation: int, open_: bool, seen: float) -> Pull:
     return Pull(
         repo_id=repo.id,
         number=info.number,
@@ -106,6 +106,7 @@ def _pull_row(info: events.PullInfo, repo: RepoInfo, installation: int, open_: b
         author=info.author,
         open=open_,
         updated_at=info.updated_at,
+        seen=seen,
         comment_id=None,
     )
 
@@ -116,17 +117,21 @@ def _pull_request(svc: Service, payload: dict[str, Any], action: str, installati
         return DeliveryState.FAILED, "pull_request payload without number, head or base"
     if action == "edited" and not events.base_changed(payload):
         return DeliveryState.IGNORED, "edited without a base change"
-    stored = svc.store.upsert_pull(_pull_row(info, repo, installation, action != "closed" and info.open))
-    if action == "closed" or not stored.open:
+    # Deliveries of one PR can arrive and be handled out of order, and ``updated_at`` has
+    # one-second resolution: the PR as the API shows it now is the newest state, so the newest
+    # head is analysed whatever the order (one GET per event).
+    current = events.pull_of(svc.github.get_pull(installation, RepoRef.parse(repo.full_name), info.number)) or info
+    stored = svc.store.upsert_pull(_pull_row(current, repo, installation, current.open, time.time()))
+    if not stored.open:
         svc.store.drop_work(pr_key(repo.id, info.number))
         return DeliveryState.DONE, "closed"
-    if stored.head_sha != info.head_sha:
-        return DeliveryState.DONE, "superseded by a newer payload"
-    request_pull(svc, stored)
-    return DeliveryState.DONE, f"analysis of {info.head_sha[:12]} requested"
+    request_pull(svc, stored, force=action == "edited")
+    return DeliveryState.DONE, f"analysis of {stored.head_sha[:12]} requested"
 
 
-def request_pull(svc: Service, pull: Pull) -> None:
+def request_pull(svc: Service, pull: Pull, force: bool = True) -> None:
+    """Ask for the PR's head to be analysed; unless ``force``d, not again when it is already
+    pending or done for that head (several events of one push)."""
     key = pr_key(pull.repo_id, pull.number)
     svc.store.request_work(
         key,
@@ -137,6 +142,7 @@ def request_pull(svc: Service, pull: Pull) -> None:
         pr_number=pull.number,
         head_sha=pull.head_sha,
         base_sha=pull.base_sha,
+        force=force,
     )
     svc.enqueue_work(key)
 
@@ -171,7 +177,7 @@ def _pull(svc: Service, installation: int, repo: RepoInfo, number: int) -> Pull 
     info = events.pull_of(svc.github.get_pull(installation, RepoRef.parse(repo.full_name), number))
     if info is None:
         return None
-    return svc.store.upsert_pull(_pull_row(info, repo, installation, info.open))
+    return svc.store.upsert_pull(_pull_row(info, repo, installation, info.open, time.time()))
 
 
 def _pulls_for_check(svc: Service, payload: dict[str, Any], key: str, installation: int, repo: RepoInfo) -> list[Pull]:

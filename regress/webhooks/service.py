@@ -165,7 +165,7 @@ class Service:
             )
         except Exception:
             log.warning("could not report the failure on the check run", exc_info=True)
-        self.store.finish_work(key, self.owner(), work.requested, error="internal error")
+        self.store.finish_work(key, self.owner(), work.requested, work.head_sha, error="internal error")
 
     def forget_installation(self, installation_id: int) -> None:
         if isinstance(self.github, GitHubClient):

@@ -88,9 +88,10 @@ class Pull(Base):
     base_sha: Mapped[str] = mapped_column(String(64))
     author: Mapped[str] = mapped_column(String(300))
     open: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: GitHub's ``pull_request.updated_at`` of the payload this row came from: older payloads
-    #: (deliveries processed out of order) never overwrite newer state.
     updated_at: Mapped[str] = mapped_column(String(40), default="")
+    #: When this state was read from GitHub's API: a state read earlier never overwrites one read
+    #: later (handlers of one PR's deliveries run concurrently).
+    seen: Mapped[float] = mapped_column(Float, default=0.0)
     comment_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
@@ -125,6 +126,8 @@ class Work(Base):
     ref: Mapped[str] = mapped_column(Text, default="")
     requested: Mapped[int] = mapped_column(Integer, default=1)
     done: Mapped[int] = mapped_column(Integer, default=0)
+    #: The head the last finished run analysed.
+    done_head: Mapped[str] = mapped_column(String(64), default="")
     lease_until: Mapped[float | None] = mapped_column(Float)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -411,13 +414,14 @@ class Store:
                 s.add(pull)
                 s.merge(PullHead(repo_id=pull.repo_id, head_sha=pull.head_sha, number=pull.number))
                 return pull
-            if pull.updated_at and row.updated_at and pull.updated_at < row.updated_at:
+            if pull.seen < row.seen:
                 return row
             for attr in ("repo", "installation_id", "clone_url", "html_url", "head_sha", "base_ref", "base_sha"):
                 setattr(row, attr, getattr(pull, attr))
             row.author = pull.author or row.author
             row.open = pull.open
             row.updated_at = pull.updated_at or row.updated_at
+            row.seen = pull.seen
             s.merge(PullHead(repo_id=pull.repo_id, head_sha=pull.head_sha, number=pull.number))
             return row
 
@@ -456,8 +460,12 @@ class Store:
         head_sha: str,
         base_sha: str,
         ref: str = "",
+        force: bool = True,
     ) -> None:
-        """Ask for an analysis of ``head_sha``; supersedes whatever was asked before for this key."""
+        """Ask for an analysis of ``head_sha``; supersedes whatever was asked before for this key.
+
+        Without ``force``, nothing changes when that head is already pending or was the last one
+        analysed (several deliveries about one push)."""
         now = time.time()
         values = {
             "repo_id": repo_id,
@@ -473,6 +481,13 @@ class Store:
         }
         for _ in range(3):
             with self.session() as s:
+                row = None if force else s.get(Work, key)
+                if (
+                    row is not None
+                    and (row.head_sha, row.base_sha) == (head_sha, base_sha)
+                    and (row.requested > row.done or row.done_head == head_sha)
+                ):
+                    return
                 result = s.execute(update(Work).where(Work.key == key).values(requested=Work.requested + 1, **values))
                 if getattr(result, "rowcount", 0) == 1:
                     return
@@ -501,13 +516,20 @@ class Store:
         with self.session() as s:
             return s.get(Work, key)
 
-    def finish_work(self, key: str, owner: str, generation: int, error: str | None = None) -> bool:
+    def finish_work(self, key: str, owner: str, generation: int, head_sha: str = "", error: str | None = None) -> bool:
         """Mark request ``generation`` handled and release the lease; True when nothing newer is pending."""
         with self.session() as s:
             s.execute(
                 update(Work)
                 .where(Work.key == key, Work.lease_owner == owner)
-                .values(done=generation, lease_until=None, lease_owner=None, attempts=0, last_error=error)
+                .values(
+                    done=generation,
+                    done_head=head_sha,
+                    lease_until=None,
+                    lease_owner=None,
+                    attempts=0,
+                    last_error=error,
+                )
             )
             row = s.get(Work, key)
             return row is None or row.requested <= row.done

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -50,7 +49,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeGitHub, 
 
 
 def test_weakening_needs_approval_by_a_writer(env: tuple[FakeGitHub, Process, Hub]) -> None:
-    fake, proc, hub = env
+    fake, _, hub = env
     base = hub.repo("shop/checkout", {"deploy/checkout.yaml": deploy()}, PEOPLE)
     head = hub.commit("shop/checkout", {"deploy/checkout.yaml": deploy(replicas=2)}, base, "cut")
     n = hub.open_pr("shop/checkout", head, base, author="alice")
