@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import glob
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -29,8 +30,14 @@ def available() -> str | None:
         return "redis-server is not installed (apt-get install redis-server)"
     if not _pg_bin("initdb") or not _pg_bin("postgres"):
         return "PostgreSQL is not installed (apt-get install postgresql)"
-    if os.geteuid() == 0 and not shutil.which("runuser"):
-        return "running as root without runuser to start PostgreSQL as another user"
+    if os.geteuid() == 0:
+        # PostgreSQL refuses to run as root: it runs as the postgres user the package creates.
+        if not shutil.which("runuser"):
+            return "running as root without runuser to start PostgreSQL as another user"
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root and there is no postgres user (apt-get install postgresql creates it)"
     return None
 
 
