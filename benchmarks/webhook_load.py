@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -37,6 +38,36 @@ from tests.webhooks.test_app_e2e import PEOPLE, deploy  # noqa: E402
 REPOS = 10
 
 
+def send_all(plan: Path, url: str, rate: float) -> None:
+    """Sender mode: post the prepared deliveries at a fixed rate; print latencies as JSON."""
+    items = json.loads(plan.read_text())
+    lock = threading.Lock()
+    latencies: list[tuple[str, float, int]] = []
+    client = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=64, max_keepalive_connections=64))
+
+    def send(kind: str, event: str, body: str, did: str, sig: str) -> None:
+        headers = {
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": did,
+            "X-Hub-Signature-256": sig,
+            "Content-Type": "application/json",
+        }
+        started = time.perf_counter()
+        r = client.post(url + "/webhook", content=body.encode(), headers=headers)
+        elapsed = time.perf_counter() - started
+        with lock:
+            latencies.append((kind, elapsed, r.status_code))
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        for k, item in enumerate(items):
+            delay = t0 + k / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(send, *item)
+    print(json.dumps({"wall": time.perf_counter() - t0, "latencies": latencies}))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rate", type=float, default=100.0, help="deliveries per second (default 100)")
@@ -44,12 +75,20 @@ def main() -> int:
     ap.add_argument("--prs", type=int, default=100)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument(
-        "--split",
-        action="store_true",
-        help="run the workers in a separate `regress worker` process instead of inside `regress serve`",
+        "--mode",
+        choices=("embedded", "split", "intake-first"),
+        default="embedded",
+        help="embedded: `regress serve` with its in-process workers (default); split: workers in a separate "
+        "`regress worker` process; intake-first: the worker process starts only after the last delivery, "
+        "measuring intake alone",
     )
+    ap.add_argument("--send", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--url", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    rng = random.Random(args.seed)
+    if args.send:
+        send_all(args.send, args.url, args.rate)
+        return 0
+    rng = random.Random(args.seed)  # noqa: S311 - a reproducible load pattern, not a secret
     n_dup = args.deliveries * 20 // 100
     n_bad = args.deliveries * 5 // 100
     n_valid = args.deliveries - n_dup - n_bad
@@ -60,12 +99,15 @@ def main() -> int:
         root = Path(tmp)
         fake = FakeGitHub(root / "github").start()
         quiet = {"REGRESS_LOG_LEVEL": "WARNING"}
-        serve, url = start_serve(
-            fake, root / "data", root / "serve.log", *(["--no-worker"] if args.split else []), **quiet
-        )
+        no_worker = ["--no-worker"] if args.mode != "embedded" else []
+        serve, url = start_serve(fake, root / "data", root / "serve.log", *no_worker, **quiet)
         procs = [serve]
-        if args.split:
+
+        def start_worker() -> None:
             procs.append(Process(["worker"], service_env(fake, root / "data", **quiet), root / "worker.log"))
+
+        if args.mode == "split":
+            start_worker()
         hub = Hub(fake, url, root / "work")
         try:
             print(f"setting up {args.prs} PRs in {REPOS} repositories with {pushes} pushes…", file=sys.stderr)
@@ -105,55 +147,44 @@ def main() -> int:
             while kinds[0] != "valid":  # a duplicate needs something before it
                 kinds.append(kinds.pop(0))
 
-            sent: list[tuple[str, bytes, str]] = []
-            lock = threading.Lock()
-            latencies: list[tuple[str, float, int]] = []
-            client = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=64, max_keepalive_connections=64))
-
-            def prepare(kind: str) -> tuple[str, bytes, str, str]:
+            # Payloads as GitHub sends them: each with the PR as it was at its event. The fake's
+            # state is advanced event by event while they are made, so it ends at the final heads.
+            sent: list[tuple[str, str, str]] = []
+            items: list[tuple[str, str, str, str, str]] = []  # kind, event, body, delivery id, signature
+            for kind in kinds:
                 if kind == "valid":
                     name, number, action, head = order.pop(0)
                     if action == "opened":
                         fake.open_pull(name, number, head, bases[name], "alice", 501, head_ref=f"pr{number}")
                     else:
                         fake.push_pull(name, number, head)
-                    body = json.dumps(hub.pr_payload(action, name, number)).encode()
-                    item = ("pull_request", body, str(uuid.uuid4()))
-                    sent.append(item)
-                    return (*item, sign(SECRET, body))
-                if kind == "dup":
+                    body = json.dumps(hub.pr_payload(action, name, number))
+                    sent.append(("pull_request", body, str(uuid.uuid4())))
+                    event, body, did = sent[-1]
+                    items.append((kind, event, body, did, sign(SECRET, body.encode())))
+                elif kind == "dup":
                     event, body, did = rng.choice(sent)
-                    return event, body, did, sign(SECRET, body)
-                event, body, _ = rng.choice(sent)
-                return event, body, str(uuid.uuid4()), sign("not the secret", body)
+                    items.append((kind, event, body, did, sign(SECRET, body.encode())))
+                else:
+                    event, body, _ = rng.choice(sent)
+                    items.append((kind, event, body, str(uuid.uuid4()), sign("not the secret", body.encode())))
+            plan_file = root / "deliveries.json"
+            plan_file.write_text(json.dumps(items))
 
-            def send(kind: str, event: str, body: bytes, did: str, sig: str) -> None:
-                started = time.perf_counter()
-                r = client.post(
-                    url + "/webhook",
-                    content=body,
-                    headers={
-                        "X-GitHub-Event": event,
-                        "X-GitHub-Delivery": did,
-                        "X-Hub-Signature-256": sig,
-                        "Content-Type": "application/json",
-                    },
-                )
-                elapsed = time.perf_counter() - started
-                with lock:
-                    latencies.append((kind, elapsed, r.status_code))
-
+            # The load comes from a process of its own, so the fake GitHub in this one does not
+            # compete with it for the interpreter lock and distort the timings.
             print(f"sending {args.deliveries} deliveries at {args.rate:g}/s…", file=sys.stderr)
-            interval = 1.0 / args.rate
-            t0 = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=32) as pool:
-                for k, kind in enumerate(kinds):
-                    item = prepare(kind)
-                    delay = t0 + k * interval - time.perf_counter()
-                    if delay > 0:
-                        time.sleep(delay)
-                    pool.submit(send, kind, *item)
-            wall = time.perf_counter() - t0
+            out = subprocess.run(
+                [sys.executable, __file__, "--send", str(plan_file), "--url", url, "--rate", str(args.rate)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            result = json.loads(out.stdout)
+            if args.mode == "intake-first":
+                start_worker()
+            wall = result["wall"]
+            latencies = [(k, e, st) for k, e, st in result["latencies"]]
 
             ms = sorted(x[1] * 1000 for x in latencies)
             statuses: dict[str, dict[int, int]] = {}
