@@ -112,8 +112,10 @@ def chart(templates: int, roots: int, replicas: int) -> dict[str, str]:
         for kind, body in (("deployment", DEPLOYMENT), ("service", SERVICE), ("configmap", CONFIGMAP), ("pdb", PDB)):
             files[f"charts/bench/templates/{name}/{kind}.yaml"] = body.replace("NAME", name)
         count = replicas if i == 0 else 2
-        values.append(f"  {name}:\n    replicas: {count}\n    resources: {{limits: {{memory: 256Mi}}}}\n"
-                      f"    config: {{mode: fast, level: '{i}'}}")
+        values.append(
+            f"  {name}:\n    replicas: {count}\n    resources: {{limits: {{memory: 256Mi}}}}\n"
+            f"    config: {{mode: fast, level: '{i}'}}"
+        )
     files["charts/bench/values.yaml"] = "\n".join(values) + "\n"
     for r in range(1, roots):
         files[f"charts/bench/ci/env{r}-values.yaml"] = f"image: {{tag: '1.{r}'}}\n"

@@ -13,6 +13,7 @@ exactly one completed check run, and that no check run was left in progress.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import statistics
@@ -24,6 +25,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,11 +40,25 @@ from tests.webhooks.test_app_e2e import PEOPLE, deploy  # noqa: E402
 REPOS = 10
 
 
+class _Closer:
+    """Stops a test server (Redis, PostgreSQL) when the benchmark ends."""
+
+    def __init__(self, server: Any, remove: bool = False) -> None:
+        self.server = server
+        self.remove = remove
+
+    def close(self) -> None:
+        if self.remove:
+            self.server.remove()
+        else:
+            self.server.stop()
+
+
 def send_all(plan: Path, url: str, rate: float) -> None:
     """Sender mode: post the prepared deliveries at a fixed rate; print latencies as JSON."""
     items = json.loads(plan.read_text())
     lock = threading.Lock()
-    latencies: list[tuple[str, float, int]] = []
+    latencies: list[tuple[str, float, int, float]] = []
     client = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=64, max_keepalive_connections=64))
 
     def send(kind: str, event: str, body: str, did: str, sig: str) -> None:
@@ -56,10 +72,13 @@ def send_all(plan: Path, url: str, rate: float) -> None:
         r = client.post(url + "/webhook", content=body.encode(), headers=headers)
         elapsed = time.perf_counter() - started
         with lock:
-            latencies.append((kind, elapsed, r.status_code))
+            latencies.append((kind, elapsed, r.status_code, started - t0))
 
-    t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=32) as pool:
+        # Warm-up: open the client's connections before the clock starts, as a sender that has
+        # been running for a while has them.
+        list(pool.map(lambda _: client.get(url + "/healthz"), range(64)))
+        t0 = time.perf_counter()
         for k, item in enumerate(items):
             delay = t0 + k / rate - time.perf_counter()
             if delay > 0:
@@ -76,12 +95,14 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument(
         "--mode",
-        choices=("embedded", "split", "intake-first"),
+        choices=("embedded", "split", "intake-first", "scale-out"),
         default="embedded",
         help="embedded: `regress serve` with its in-process workers (default); split: workers in a separate "
         "`regress worker` process; intake-first: the worker process starts only after the last delivery, "
-        "measuring intake alone",
+        "measuring intake alone; scale-out: Redis and PostgreSQL (started here), one web process and two "
+        "worker processes at nice 10",
     )
+    ap.add_argument("--keep", action="store_true", help="keep the working folder (logs, databases) and print it")
     ap.add_argument("--send", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--url", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -95,18 +116,35 @@ def main() -> int:
     pushes = n_valid - args.prs
     assert pushes >= 0, "more PRs than valid deliveries"
 
-    with tempfile.TemporaryDirectory(prefix="regress-bench-") as tmp:
-        root = Path(tmp)
-        fake = FakeGitHub(root / "github").start()
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            root = Path(tempfile.mkdtemp(prefix="regress-bench-"))
+            print(f"working folder: {root}", file=sys.stderr)
+        else:
+            root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="regress-bench-")))
+        # The fake GitHub (its API and git server) shares the two cores with the service here; in
+        # production it is GitHub's machines. It runs at a lower priority so it disturbs less.
+        fake = FakeGitHub(root / "github", nice=10).start()
         quiet = {"REGRESS_LOG_LEVEL": "WARNING"}
+        worker_env = dict(quiet)
+        if args.mode == "scale-out":
+            from tests.webhooks import servers
+
+            redis = stack.enter_context(contextlib.closing(_Closer(servers.Redis(root / "redis").start())))
+            pg = stack.enter_context(contextlib.closing(_Closer(servers.Postgres().start(), remove=True)))
+            quiet.update({"REGRESS_QUEUE_URL": redis.server.url, "REGRESS_DATABASE_URL": pg.server.url})
+            worker_env = {**quiet, "REGRESS_WORKER_NICE": "10"}
         no_worker = ["--no-worker"] if args.mode != "embedded" else []
         serve, url = start_serve(fake, root / "data", root / "serve.log", *no_worker, **quiet)
         procs = [serve]
 
         def start_worker() -> None:
-            procs.append(Process(["worker"], service_env(fake, root / "data", **quiet), root / "worker.log"))
+            for n in range(2 if args.mode == "scale-out" else 1):
+                procs.append(
+                    Process(["worker"], service_env(fake, root / "data", **worker_env), root / f"worker{n}.log")
+                )
 
-        if args.mode == "split":
+        if args.mode in ("split", "scale-out"):
             start_worker()
         hub = Hub(fake, url, root / "work")
         try:
@@ -184,7 +222,9 @@ def main() -> int:
             if args.mode == "intake-first":
                 start_worker()
             wall = result["wall"]
-            latencies = [(k, e, st) for k, e, st in result["latencies"]]
+            latencies = [(k, e, st) for k, e, st, _ in result["latencies"]]
+            slow = sorted(result["latencies"], key=lambda x: -x[1])[: max(1, len(latencies) // 100)]
+            print("slowest 1 %: " + ", ".join(f"{x[1] * 1000:.0f} ms at {x[3]:.2f}s ({x[0]})" for x in slow))
 
             ms = sorted(x[1] * 1000 for x in latencies)
             statuses: dict[str, dict[int, int]] = {}

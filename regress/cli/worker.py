@@ -22,6 +22,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import dataclasses
+    import os
 
     from prometheus_client import start_http_server
 
@@ -38,6 +39,11 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("--workers must be at least 1")
         settings = dataclasses.replace(settings, workers=args.workers)
     logs.setup(settings.log_level, settings.log_format, settings.secrets())
+    if settings.worker_nice:
+        # Analyses are throughput work; on machines shared with web replicas they can yield the
+        # CPU. (Not with SQLite state: a descheduled worker holding the database's write lock
+        # would stall intake.)
+        os.nice(settings.worker_nice)
     service = Service(settings)
     if args.metrics_port:
         start_http_server(args.metrics_port, registry=service.metrics.registry)

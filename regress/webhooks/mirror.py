@@ -93,11 +93,9 @@ class Mirrors:
         os.replace(tmp, path)
         return path
 
-    def has(self, path: Path, shas: Sequence[str]) -> bool:
+    def has(self, path: Path, sha: str) -> bool:
         try:
-            _git(["cat-file", "-e", *[f"{s}^{{commit}}" for s in shas[:1]]], path, timeout=60)
-            for sha in shas[1:]:
-                _git(["cat-file", "-e", f"{sha}^{{commit}}"], path, timeout=60)
+            _git(["cat-file", "-e", f"{sha}^{{commit}}"], path, timeout=60)
         except FetchError:
             return False
         return True
@@ -108,7 +106,7 @@ class Mirrors:
             raise FetchError("refusing a clone URL with credentials in it")
         with self._locked(repo_id):
             path = self._ensure(repo_id)
-            missing = [s for s in dict.fromkeys(shas) if not self.has(path, [s])]
+            missing = [s for s in dict.fromkeys(shas) if not self.has(path, s)]
             if missing:
                 refspecs = [f"+{s}:refs/regress/{s}" for s in missing]
                 _git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", clone_url, *refspecs], path, token)

@@ -60,6 +60,8 @@ class Settings:
     retry_base: float
     #: How long a collaborator-permission answer is trusted.
     permission_cache_seconds: float
+    #: The nice value of ``regress worker`` processes (0: unchanged).
+    worker_nice: int
 
     @property
     def embedded_queue(self) -> bool:
@@ -84,6 +86,19 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name}={raw!r} is not a number") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}")
     return value
 
 
@@ -140,4 +155,5 @@ def from_env(env: Mapping[str, str] | None = None, *, need_github: bool = True) 
         max_retries=int(_float(env, "REGRESS_MAX_RETRIES", 4)),
         retry_base=_float(env, "REGRESS_RETRY_BASE", 1.0),
         permission_cache_seconds=_float(env, "REGRESS_PERMISSION_CACHE_SECONDS", 300.0),
+        worker_nice=_int(env, "REGRESS_WORKER_NICE", 0, 0, 19),
     )

@@ -62,6 +62,8 @@ def service_env(fake: FakeGitHub, data_dir: Path, **extra: str) -> dict[str, str
             **extra,
         }
     )
+    if os.environ.get("BENCH_PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["BENCH_PYTHONPATH"]
     return env
 
 
