@@ -70,25 +70,26 @@ def run(svc: Service, key: str) -> None:
         generation = work.requested
         with svc.heartbeat("work", key, owner):
             try:
-                _run_once(svc, work)
+                analysed = _run_once(svc, work)
             except RetryLater as exc:
                 log.warning("work %s deferred %.0fs: %s", key, exc.delay, exc)
                 svc.store.retry_work_later(key, owner, exc.delay, str(exc))
                 return
-        if svc.store.finish_work(key, owner, generation, work.head_sha):
+        if svc.store.finish_work(key, owner, generation, work.head_sha if analysed else ""):
             return
 
 
-def _run_once(svc: Service, work: Work) -> None:
+def _run_once(svc: Service, work: Work) -> bool:
+    """Analyse and publish; False when skipped (closed, superseded or suspended)."""
     repo = RepoRef.parse(work.repo)
     extra = {"repo": work.repo, "pr": work.pr_number, "head_sha": work.head_sha}
     pull = svc.store.get_pull(work.repo_id, work.pr_number) if work.pr_number is not None else None
     if pull is not None and (not pull.open or pull.head_sha != work.head_sha):
         log.info("skipped: the pull request is closed or has a newer head", extra=extra)
-        return
+        return False
     if svc.store.installation_suspended(work.installation_id):
         log.info("skipped: installation suspended", extra=extra)
-        return
+        return False
     svc.publisher.start(work.installation_id, work.repo_id, repo, work.head_sha)
     started = time.perf_counter()
     try:
@@ -108,7 +109,7 @@ def _run_once(svc: Service, work: Work) -> None:
         )
         svc.publisher.fail(work.installation_id, work.repo_id, repo, work.head_sha, reason)
         svc.metrics.analyses.labels(conclusion="failure").inc()
-        return
+        return True
     seconds = time.perf_counter() - started
     svc.metrics.analysis_seconds.observe(seconds)
     approvals = approvals_for(svc, work)
@@ -145,9 +146,10 @@ def _run_once(svc: Service, work: Work) -> None:
         extra={**extra, "outcome": conclusion, "duration_ms": round(seconds * 1000)},
     )
     if pull is None:
-        return
+        return True
     current = svc.store.get_pull(work.repo_id, pull.number)
     if current is None or current.head_sha != work.head_sha:
-        return  # a newer push arrived meanwhile: its own run will write the comment
+        return True  # a newer push arrived meanwhile: its own run will write the comment
     row = svc.store.get_check_run(work.repo_id, work.head_sha)
     svc.publisher.comment(current, report, row.html_url if row and row.html_url else None)
+    return True

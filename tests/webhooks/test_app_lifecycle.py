@@ -41,10 +41,11 @@ def test_retargeted_pr_is_compared_with_its_new_base(env: tuple[FakeGitHub, Proc
     fake, _, hub, _ = env
     main = hub.repo("ops/retarget", {"deploy/app.yaml": deploy(replicas=2)}, PEOPLE)
     release = hub.commit("ops/retarget", {"deploy/app.yaml": deploy(replicas=6)}, main, "release")
-    head = hub.commit("ops/retarget", {"deploy/app.yaml": deploy(replicas=3)}, main, "tune")
+    head = hub.commit("ops/retarget", {"deploy/app.yaml": deploy(replicas=3)}, release, "tune")
     n = hub.open_pr("ops/retarget", head, main)
-    assert hub.completed("ops/retarget", head)["conclusion"] == "success"  # 2 → 3 against main
-    # Retargeted to the release branch (6 replicas): the same head now cuts 6 → 3.
+    # Against main the change is 2 → 3 replicas (the merge base is main's commit).
+    assert hub.completed("ops/retarget", head)["conclusion"] == "success"
+    # Retargeted to the release branch (6 replicas), the merge base moves: the same head cuts 6 → 3.
     pr = fake.pulls[("ops/retarget", n)]
     pr.update({"base_sha": release, "base_ref": "release", "updated_at": fake._now(1)})
     event = hub.pr_payload("edited", "ops/retarget", n)
