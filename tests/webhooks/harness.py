@@ -3,6 +3,7 @@ process, and helpers that push commits, open PRs and send signed deliveries."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -44,6 +45,15 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = 
         time.sleep(0.05)
 
 
+def delivery_state(data_dir: Path, delivery_id: str) -> str | None:
+    """A delivery's state in an embedded service's SQLite database (None: not stored)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(data_dir / "regress.db", timeout=30)) as db:
+        row = db.execute("SELECT state FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+    return str(row[0]) if row else None
+
+
 def service_env(fake: FakeGitHub, data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGRESS_")}
     env.update(
@@ -62,8 +72,6 @@ def service_env(fake: FakeGitHub, data_dir: Path, **extra: str) -> dict[str, str
             **extra,
         }
     )
-    if os.environ.get("BENCH_PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["BENCH_PYTHONPATH"]
     return env
 
 

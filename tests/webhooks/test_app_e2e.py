@@ -74,16 +74,14 @@ def test_weakening_needs_approval_by_a_writer(env: tuple[FakeGitHub, Process, Hu
     # The author may not approve their own PR; a reader may not approve at all: both get a reply.
     hub.comment("shop/checkout", n, "alice", f"/regress approve {fingerprint} fine by me", uid=501)
     hub.comment("shop/checkout", n, "rita", "/regress approve all looks fine", uid=502)
-    replies = wait_until(
-        lambda: (
-            [c for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"]]
-            if len([c for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"]]) == 2
-            else None
-        ),
-        what="two refusals",
-    )
-    assert replies[0]["body"].startswith("@alice approval refused: the author of a pull request cannot approve")
-    assert replies[1]["body"] == (
+
+    def refusals() -> list[str] | None:
+        found = sorted(c["body"] for c in fake.comments_on("shop/checkout", n, bot=True) if "refused" in c["body"])
+        return found if len(found) == 2 else None
+
+    replies = wait_until(refusals, what="two refusals")  # handled concurrently: in either order
+    assert replies[0].startswith("@alice approval refused: the author of a pull request cannot approve")
+    assert replies[1] == (
         "@rita approval refused: approving needs the write permission on this repository; you have read."
     )
     assert fake.runs_for("shop/checkout", head)[0]["conclusion"] == "action_required"

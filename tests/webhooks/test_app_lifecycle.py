@@ -12,7 +12,7 @@ import pytest
 from tests import gitrepo
 from tests.fakegithub import payloads
 from tests.fakegithub.server import FakeGitHub
-from tests.webhooks.harness import INSTALLATION, Hub, Process, start_serve
+from tests.webhooks.harness import INSTALLATION, Hub, Process, delivery_state, start_serve, wait_until
 from tests.webhooks.test_app_e2e import PEOPLE, deploy
 
 
@@ -63,13 +63,17 @@ def test_suspended_installation_is_left_alone_and_uninstall_purges(env: tuple[Fa
     fake, _, hub, data = env
     base = hub.repo("ops/suspend", {"deploy/app.yaml": deploy()}, PEOPLE)
     head = hub.commit("ops/suspend", {"deploy/app.yaml": deploy(replicas=1)}, base, "cut")
-    assert hub.deliver("installation", installation_event("suspend")).status_code == 202
-    time.sleep(1.0)
+
+    def handled(delivery_id: str) -> None:
+        wait_until(lambda: delivery_state(data, delivery_id) == "done", what=f"delivery {delivery_id}")
+
+    assert hub.deliver("installation", installation_event("suspend"), delivery_id="suspend-1").status_code == 202
+    handled("suspend-1")
     hub.open_pr("ops/suspend", head, base)
     time.sleep(2.0)
     assert fake.runs_for("ops/suspend", head) == []
-    assert hub.deliver("installation", installation_event("unsuspend")).status_code == 202
-    time.sleep(1.0)
+    assert hub.deliver("installation", installation_event("unsuspend"), delivery_id="unsuspend-1").status_code == 202
+    handled("unsuspend-1")
     hub.push_pr("ops/suspend", 1, head)
     assert hub.completed("ops/suspend", head)["conclusion"] == "action_required"
     mirrors = list((data / "mirrors").glob("*.git"))
