@@ -384,3 +384,24 @@ def test_approvals_audit_cli(env: tuple[FakeGitHub, Process, Hub]) -> None:
     assert "wendy (write) via comment" in out.stdout
     assert "[revoked " in out.stdout and "by mo]" in out.stdout
     assert "reason: batch job, runs once a day" in out.stdout
+
+
+def test_metrics_count_deliveries_analyses_github_calls_and_findings(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    import httpx
+
+    _, _, hub = env
+    text = httpx.get(hub.app_url + "/metrics").text
+    values = {
+        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("regress_") and " " in line
+    }
+    assert values['regress_deliveries_total{event="pull_request",outcome="accepted"}'] >= 8
+    assert values['regress_deliveries_total{event="pull_request",outcome="duplicate"}'] == 1
+    assert values['regress_deliveries_total{event="pull_request",outcome="bad_signature"}'] == 1
+    assert values['regress_github_api_calls_total{status="201"}'] > 0
+    assert values['regress_github_api_calls_total{status="502"}'] == 2
+    assert values["regress_analysis_duration_seconds_count"] >= 8
+    assert values['regress_findings_total{approved="false",category="reliability"}'] > 0
+    assert values['regress_findings_total{approved="true",category="reliability"}'] > 0
+    assert values['regress_analyses_total{conclusion="success"}'] > 0
