@@ -20,6 +20,7 @@ from regress.errors import InputError
 from regress.webhooks import approving, events
 from regress.webhooks.github import RepoRef, RetryLater
 from regress.webhooks.mirror import FetchError
+from regress.webhooks.settings import MAX_ATTEMPTS
 from regress.webhooks.store import StoredApproval, Work
 
 if TYPE_CHECKING:
@@ -68,6 +69,18 @@ def run(svc: Service, key: str) -> None:
         if work is None:
             return
         generation = work.requested
+        if work.attempts > MAX_ATTEMPTS:
+            # Its workers kept dying (or GitHub kept refusing): report it rather than loop forever.
+            log.error("work %s given up after %d attempts", key, work.attempts - 1)
+            svc.publisher.fail(
+                work.installation_id,
+                work.repo_id,
+                RepoRef.parse(work.repo),
+                work.head_sha,
+                f"gave up after {work.attempts - 1} attempts; use Re-run to try again",
+            )
+            svc.store.finish_work(key, owner, generation, error="given up")
+            continue
         with svc.heartbeat("work", key, owner):
             try:
                 analysed = _run_once(svc, work)

@@ -26,7 +26,7 @@ from regress.webhooks.github import GitHubApi, GitHubClient, RetryLater
 from regress.webhooks.metrics import Metrics
 from regress.webhooks.mirror import Mirrors
 from regress.webhooks.publish import Publisher
-from regress.webhooks.settings import Settings
+from regress.webhooks.settings import MAX_ATTEMPTS, Settings
 from regress.webhooks.store import Delivery, DeliveryState, Store, Work
 
 log = logging.getLogger("regress.webhooks.service")
@@ -120,12 +120,16 @@ class Service:
             delivery = self.store.claim_delivery(delivery_id, owner, self.settings.lease_seconds)
             if delivery is None:
                 return  # done already, or another worker has it
+            if delivery.attempts > MAX_ATTEMPTS:
+                log.error("delivery given up after %d attempts", delivery.attempts - 1)
+                self.store.finish_delivery(delivery_id, DeliveryState.FAILED, "given up: its workers kept dying")
+                return
             with self.heartbeat("delivery", delivery_id, owner):
                 try:
                     state, outcome = handlers.handle(self, delivery)
                 except RetryLater as exc:
-                    log.warning("delivery deferred: %s", exc)
-                    self.store.release_delivery(delivery_id, f"deferred: {exc}")
+                    log.warning("delivery deferred %.0fs: %s", exc.delay, exc)
+                    self.store.release_delivery(delivery_id, f"deferred: {exc}", exc.delay)
                     return
                 except Exception as exc:
                     log.exception("delivery failed", extra={"event": delivery.event})

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PUBLIC_API_URL = "https://api.github.com"
+#: A delivery or analysis claimed this many times without finishing (its workers died, or GitHub
+#: kept refusing) is given up and reported, so a poison message cannot occupy workers forever.
+MAX_ATTEMPTS = 5
 #: GitHub does not deliver payloads over 25 MB ("Webhook events and payloads": payload cap).
 MAX_BODY_BYTES = 25 * 1024 * 1024
 

@@ -330,13 +330,14 @@ class Store:
                 .values(state=state.value, finished=time.time(), outcome=outcome[:2000], lease_until=None)
             )
 
-    def release_delivery(self, delivery_id: str, outcome: str) -> None:
-        """Give a delivery back (a transient failure): the sweeper claims it again."""
+    def release_delivery(self, delivery_id: str, outcome: str, delay: float) -> None:
+        """Give a delivery back after a transient failure: the sweeper claims it again once
+        ``delay`` seconds have passed (its lease is simply left to expire then)."""
         with self.session() as s:
             s.execute(
                 update(Delivery)
                 .where(Delivery.id == delivery_id)
-                .values(state=DeliveryState.RECEIVED.value, lease_until=None, outcome=outcome[:2000])
+                .values(lease_until=time.time() + delay, lease_owner=None, outcome=outcome[:2000])
             )
 
     def stale_deliveries(self, older_than: float, limit: int = 200) -> list[str]:

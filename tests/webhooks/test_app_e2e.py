@@ -405,3 +405,31 @@ def test_metrics_count_deliveries_analyses_github_calls_and_findings(env: tuple[
     assert values['regress_findings_total{approved="false",category="reliability"}'] > 0
     assert values['regress_findings_total{approved="true",category="reliability"}'] > 0
     assert values['regress_analyses_total{conclusion="success"}'] > 0
+
+
+def test_an_analysis_whose_workers_keep_dying_is_given_up_and_reported(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """Simulated by a work row already claimed MAX_ATTEMPTS times (each claim counts one)."""
+    import sqlite3
+
+    from regress.webhooks.settings import MAX_ATTEMPTS
+    from tests.webhooks.harness import delivery_state
+
+    fake, _, hub = env
+    data = hub.work.parent / "data"
+    base = hub.repo("shop/poison", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/poison", {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    fake.open_pull("shop/poison", 1, head, base, "alice", 501)
+    with sqlite3.connect(data / "regress.db", timeout=30) as db:
+        repo_id = fake.repos["shop/poison"].id
+        db.execute(
+            "INSERT INTO work (key, repo_id, repo, installation_id, clone_url, pr_number, head_sha, base_sha, ref,"
+            " requested, done, done_head, attempts, not_before, updated) VALUES (?, ?, 'shop/poison', 77, ?, 1, ?, ?,"
+            " '', 1, 0, '', ?, 0, 0)",
+            (f"{repo_id}:pr:1", repo_id, fake.repo_json("shop/poison")["clone_url"], head, base, MAX_ATTEMPTS),
+        )
+    r = hub.deliver("pull_request", hub.pr_payload("opened", "shop/poison", 1), delivery_id="poison-1")
+    assert r.status_code == 202
+    wait_until(lambda: delivery_state(data, "poison-1") == "done", what="the delivery")
+    run = hub.completed("shop/poison", head)
+    assert run["conclusion"] == "failure"
+    assert "gave up after 5 attempts; use Re-run to try again" in run["output"]["summary"]

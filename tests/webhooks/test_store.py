@@ -80,3 +80,15 @@ def test_pull_state_read_later_wins(tmp_path: Path) -> None:
     assert s.upsert_pull(pull("old", seen=1.0)).head_sha == "new"
     assert s.upsert_pull(pull("newer", seen=3.0)).head_sha == "newer"
     assert [p.number for p in s.pulls_for_head(1, "new")] == [7]  # head → PR map keeps old heads
+
+
+def test_a_deferred_delivery_waits_for_its_delay(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    s.add_delivery("d1", "issue_comment", "created", 1, "o/r", b"{}")
+    assert s.claim_delivery("d1", "worker-a", lease=60) is not None
+    s.release_delivery("d1", "deferred: rate limited", delay=0.2)
+    assert s.stale_deliveries(older_than=0) == []  # not before its delay
+    assert s.claim_delivery("d1", "worker-b", lease=60) is None
+    time.sleep(0.3)
+    assert s.stale_deliveries(older_than=0) == ["d1"]
+    assert s.claim_delivery("d1", "worker-b", lease=60) is not None
