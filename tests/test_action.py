@@ -120,7 +120,7 @@ def test_action_reports_a_weakening_in_every_channel(pull_request: tuple[Path, s
     report = json.loads(Path(outputs["report"]).read_text(encoding="utf-8"))
     assert_valid_report(report)
     assert [f["name"] for f in report["findings"]] == ["replicas-reduced"]
-    assert report["head"] == head
+    assert report["head"]["resolved"] == head
     # The job summary is the Markdown report, the annotations are workflow commands on stdout.
     assert "replicas-reduced" in summary.read_text(encoding="utf-8")
     assert re.search(r"^::(error|warning) file=deploy/web\.yaml,line=5", proc.stdout, re.M), proc.stdout
@@ -232,7 +232,7 @@ def test_self_check_is_clean_on_this_repository() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "0 unapproved violations" in proc.stderr
+    assert "regress: 0 unapproved violations, 1 approved" in proc.stdout
 
 
 def test_regress_sees_the_project_workflow_and_action_weakened(tmp_path: Path) -> None:
