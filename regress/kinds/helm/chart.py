@@ -241,15 +241,20 @@ def _plain(value: Any) -> Any:
 
 
 def materialize(
-    chart: Chart, target: Path, without: frozenset[str] = frozenset(), renames: tuple[tuple[str, str], ...] = ()
+    chart: Chart,
+    target: Path,
+    without: frozenset[str] = frozenset(),
+    renames: tuple[tuple[str, str], ...] = (),
+    overrides: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Write the chart under ``target/<name>``; ``without`` drops subcharts (chart-relative
-    folders or archives) and ``renames`` copies a subchart folder under an alias."""
+    folders or archives), ``renames`` copies a subchart folder under an alias, and
+    ``overrides`` replaces the content of some chart-relative files."""
     base = target / _safe(chart.name)
     for rel, data in chart.files.items():
         if any(rel == w or rel.startswith(f"{w}/") for w in without):
             continue
-        _write(base, rel, data)
+        _write(base, rel, overrides.get(rel, data) if overrides else data)
     for source, alias in renames:
         prefix = f"{source}/"
         for rel, data in chart.files.items():

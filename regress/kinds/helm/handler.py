@@ -19,6 +19,7 @@ What cannot be rendered degrades, it never fails the run:
 
 from __future__ import annotations
 
+import json
 import posixpath
 import tempfile
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ from regress.kinds.helm.render import (
 )
 from regress.kinds.helm.roots import RenderRoot, discover
 from regress.kinds.helm.sourcemap import RenderedSourceMap, TemplateSource
+from regress.kinds.helm.switches import SwitchedRoot
+from regress.kinds.helm.switches import plan as plan_switches
 from regress.kinds.helm.values import (
     Layer,
     LayeredSourceMap,
@@ -181,6 +184,10 @@ class _RootState:
     root: RenderRoot
     layers: tuple[Layer, ...]
     rendered: bool = False
+    #: Set for an extra root that switches on a changed template's guard (``switches.py``).
+    switched: SwitchedRoot | None = None
+    #: Chart-relative templates that rendered something under this root.
+    templates: frozenset[str] = frozenset()
 
 
 class _Loader:
@@ -209,9 +216,31 @@ class _Loader:
             if default is not None:
                 layers.append(default)
             states.append(_RootState(root, tuple(layers)))
-        self._render(states)
+        switches = plan_switches(self.chart, self.ctx, [st.root for st in states], [st.layers for st in states])
+        self.result.notices.extend(switches.notices)
+        extra = [_RootState(sw.root, (default,) if default is not None else (), switched=sw) for sw in switches.roots]
+        self._render([*states, *extra])
+        self._unverified(switches.unsettled, states)
         for state in states:
             self.result.objects.append(self._values_object(state))
+
+    def _unverified(self, unsettled: list[str], states: list[_RootState]) -> None:
+        """Notices for changed templates, not settled by their guards, that rendered nothing
+        under any root of the head (said once, from the head side)."""
+        if self.ctx.side is not Side.HEAD or not any(st.rendered for st in states):
+            return
+        shown = set().union(*(st.templates for st in states))
+        for rel in unsettled:
+            if rel in shown:
+                continue
+            self.result.notices.append(
+                Notice(
+                    NoticeKind.DEGRADED,
+                    "changed template renders nothing with any values file, and what guards it "
+                    "could not be read: its change is not verified",
+                    self.chart.repo_path(rel),
+                )
+            )
 
     def _repo(self, root: RenderRoot) -> str:
         return self.chart.repo_path(root.values_file or "values.yaml")
@@ -259,21 +288,35 @@ class _Loader:
     def _jobs(self, states: list[_RootState], tmp: Path) -> list[RenderJob]:
         renames = alias_copies(self.chart)
         always_without = aliased_only(self.chart)
-        variants: dict[frozenset[str], Path] = {}
+        variants: dict[tuple[frozenset[str], str], Path] = {}
         jobs: list[RenderJob] = []
         for i, state in enumerate(states):
             without = disabled_dependencies(self.chart, state.layers) | always_without
-            if without not in variants:
-                variants[without] = materialize(self.chart, tmp / f"v{len(variants)}", without, renames)
-            chart_dir = variants[without]
+            overrides = state.switched.overrides(self.chart) if state.switched is not None else {}
+            variant = (without, state.root.switch if overrides else "")
+            if variant not in variants:
+                variants[variant] = materialize(self.chart, tmp / f"v{len(variants)}", without, renames, overrides)
+            chart_dir = variants[variant]
             values_file = str(chart_dir / state.root.values_file) if state.root.values_file else None
+            if state.switched is not None:
+                # The switches go on top of values.yaml as one more values file (JSON is YAML).
+                switch_file = tmp / f"switch-{i}.yaml"
+                switch_file.write_text(json.dumps(state.switched.values()))
+                values_file = str(switch_file)
             jobs.append(RenderJob(str(i), str(chart_dir), values_file))
         return jobs
 
     def _take(self, state: _RootState, outcome: RenderResult) -> None:
         where = self._repo(state.root)
+        if state.switched is not None:
+            where = self.chart.repo_path(state.switched.templates[0])
         if outcome.manifests is None:
             message = f"chart not rendered with {state.root.title}: {outcome.error}"
+            if state.switched is not None:
+                # An extra render of our own making: its failure leaves the template unverified,
+                # it does not make the chart unverifiable.
+                self.result.notices.append(Notice(NoticeKind.DEGRADED, message + "; not verified", where))
+                return
             if outcome.limit and self.ctx.side is Side.HEAD:
                 self.result.errors.append(UnitError(where, message))
             else:
@@ -282,7 +325,10 @@ class _Loader:
             return
         state.rendered = True
         name = state.root.name(self.chart.root)
+        state.templates = frozenset(source.split("/", 1)[1] for source in outcome.manifests if "/" in source)
         for source, text in sorted(outcome.manifests.items()):
+            if state.switched is not None and source.split("/", 1)[-1] not in state.switched.templates:
+                continue  # the rest of the chart is what the other roots already show
             self._objects(state, name, source, text)
 
     def _objects(self, state: _RootState, render_root: str, source: str, text: str) -> None:
@@ -299,6 +345,11 @@ class _Loader:
         for obj in objects_from_documents(loaded.documents, template.path, KIND, render_root, loaded.document_lines):
             smap = RenderedSourceMap(template, obj.type, state.layers, scope, own)
             obj.origin = Origin(KIND, template.path, smap, render_root)
+            if state.switched is not None:
+                # Every message names the object by its label: say how it was rendered.
+                obj.label = obj.label.removesuffix(f" ({render_root})") + (
+                    f" ({self.chart.root or '.'}, {state.switched.note()})"
+                )
             self.result.objects.append(obj)
 
     def _template(self, rel: str) -> TemplateSource:

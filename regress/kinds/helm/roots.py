@@ -22,14 +22,22 @@ _CI_VALUES = re.compile(r"ci/[^/]+\.ya?ml")
 class RenderRoot:
     #: The values file on top of values.yaml (chart-relative), or "" for the defaults alone.
     values_file: str
+    #: For an extra root that switches on a template's guard (``switches.py``): what it sets,
+    #: e.g. ``rbac.sccEnabled=true``; "" for the chart's own roots.
+    switch: str = ""
 
     def name(self, chart_root: str) -> str:
-        """The root's identity part: the chart folder, plus ``@values file`` for an environment."""
+        """The root's identity part: the chart folder, plus ``@values file`` for an environment
+        or ``@switch:…`` for a switched-on guard."""
         base = chart_root or "."
+        if self.switch:
+            return f"{base}@switch:{self.switch}"
         return f"{base}@{self.values_file}" if self.values_file else base
 
     @property
     def title(self) -> str:
+        if self.switch:
+            return f"values.yaml with {self.switch}"
         return self.values_file or "values.yaml"
 
 
