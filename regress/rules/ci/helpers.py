@@ -68,10 +68,44 @@ def head_signatures(ctx: RuleContext) -> set[Any]:
     return {signature(s) for job in all_jobs(ctx.head) for s in job.steps}
 
 
-def runs_elsewhere(step: Step, ctx: RuleContext) -> bool:
-    """The step still runs verbatim somewhere in the head (a job or workflow it moved to)."""
+#: Events whose checks gate a change before it merges: a pull request's (GitHub), the merge
+#: queue's, a merge request's (GitLab).
+PR_EVENTS = frozenset({"pull_request", "pull_request_target", "merge_group", "merge_request"})
+
+
+def head_jobs(ctx: RuleContext, near: ModelObject | None = None) -> list[Job]:
+    """The head's jobs that a change may have moved work to: those of every pipeline the change
+    loaded and, with ``near``, those of the other pipeline files beside it (the rest of
+    ``.github/workflows/``), which the change did not touch and which are loaded only now, on
+    demand (``RuleContext.around``): a scan deleted from one workflow may still run in another."""
+    out: dict[tuple[str, str, str], Job] = {}
+    for job in all_jobs(ctx.head):
+        out.setdefault((job.platform, job.pipeline, job.id), job)
+    if near is not None:
+        for obj in ctx.around("head", near):
+            job = obj.facts
+            if obj.family == FAMILY and isinstance(job, Job):
+                out.setdefault((job.platform, job.pipeline, job.id), job)
+    return list(out.values())
+
+
+def covers(other: Job, base: Job | None) -> bool:
+    """Whether ``other`` runs on the events that made ``base``'s checks gate a change: its pull
+    request (merge queue, merge request) events if it had any, else ``push``. A scan that moved
+    to a nightly workflow no longer gates pull requests. Unknown events cover anything (unknown
+    stays unknown: CATALOGUE.md §0.2.7)."""
+    if base is None or base.events is None or other.events is None:
+        return True
+    need = base.events & PR_EVENTS or base.events & {"push"}
+    return need <= other.events
+
+
+def runs_elsewhere(step: Step, ctx: RuleContext, near: ModelObject | None = None, on: Job | None = None) -> bool:
+    """The step still runs verbatim somewhere in the head (a job or workflow it moved to); with
+    ``near``, the untouched pipeline files beside it count too (``head_jobs``), and with ``on``
+    (the job the step ran in) only jobs that run on the events it gated (``covers``)."""
     sig = signature(step)
-    return any(signature(s) == sig for job in all_jobs(ctx.head) for s in job.steps)
+    return any(signature(s) == sig for job in head_jobs(ctx, near) if covers(job, on) for s in job.steps)
 
 
 def own_steps(job: Job) -> list[Step]:
@@ -173,7 +207,9 @@ def needs_closure(job: Job, by_id: dict[str, Job]) -> set[str]:
 
 def lost_steps(before: Job, after: Job, ctx: RuleContext, keep: Callable[[Step], bool]) -> list[Step]:
     """Base steps matching ``keep`` that no head step of the job matches by pairing, and that do
-    not run verbatim anywhere else in the head."""
+    not run verbatim anywhere else in the head's loaded pipelines (a move). Per-pipeline signals
+    (a failure notification, a report, a post-deploy check) are not covered by a copy in an
+    untouched file, so the files beside it are not consulted."""
     from regress.kinds.ci.pairing import pair_steps
 
     out = []

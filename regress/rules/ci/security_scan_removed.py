@@ -6,7 +6,10 @@ Reports a scanner step (CodeQL, Semgrep, dependency review, Trivy, Grype, Checko
 that ran in the base and runs nowhere in the head: its job or whole workflow file deleted or
 commented out, or the step removed from a job that is still there. A scan that moved verbatim to
 another job or workflow file (or that still runs there with other inputs) is not removed; a
-version bump of the scanner's action is not either.
+version bump of the scanner's action is not either. "Elsewhere" includes the workflows beside it
+that the change did not touch (the rest of `.github/workflows/`, read on demand), but only a job
+that runs on the pull-request events the scan gated (else `push`): a scan left only in a nightly
+workflow no longer checks pull requests.
 Deletion by revert counts.
 
 ## Why is this bad?
@@ -39,10 +42,10 @@ from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY
 from regress.kinds.ci.model import FAMILY, Job, Step
 from regress.kinds.ci.pairing import pair_steps
-from regress.model import Change
+from regress.model import Change, ModelObject
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import all_jobs, callers_related, jobs, own_steps, pipeline_obj, runs_elsewhere
+from regress.rules.ci.helpers import callers_related, covers, head_jobs, jobs, own_steps, pipeline_obj, runs_elsewhere
 
 
 def tool(step: Step) -> str:
@@ -54,10 +57,20 @@ def tool(step: Step) -> str:
     return " ".join(words[:2]) if words else step.label
 
 
-def _head_tools(ctx: RuleContext) -> set[str]:
-    """Scanners that still run in the head's loaded pipelines (a scan moved to another job or file,
-    with new inputs, is not a removed scan)."""
-    return {tool(s) for job in all_jobs(ctx.head) for s in job.steps if SECURITY in s.classes}
+def _head_tools(ctx: RuleContext, near: ModelObject, on: Job) -> set[str]:
+    """Scanners that still run in the head, on the events ``on`` gated: in the pipelines the change
+    loaded and in the untouched pipeline files beside ``near`` (a scan moved to another job or
+    file, with new inputs, or one another workflow already runs, is not a removed scan)."""
+    return {tool(s) for job in head_jobs(ctx, near) if covers(job, on) for s in job.steps if SECURITY in s.classes}
+
+
+def _still_run(steps: list[Step], ctx: RuleContext, near: ModelObject, on: Job) -> list[Step]:
+    """The steps of ``steps`` that run nowhere in the head (only asked when some were lost, so the
+    neighbouring files are read only then)."""
+    if not steps:
+        return []
+    still = _head_tools(ctx, near, on)
+    return [s for s in steps if tool(s) not in still and not runs_elsewhere(s, ctx, near, on)]
 
 
 def _group(steps: list[Step]) -> dict[str, list[Step]]:
@@ -74,13 +87,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if after is None:
         yield from _job_removed(change, before, ctx)
         return
-    after_tools = _head_tools(ctx)
     lost = [
         sb
         for sb, sa in pair_steps(before, after)
         if sb is not None and sa is None and sb.via is None and SECURITY in sb.classes
     ]
-    lost = [s for s in lost if tool(s) not in after_tools and not runs_elsewhere(s, ctx)]
+    lost = _still_run(lost, ctx, change.obj, before)
     for name, steps in _group(lost).items():
         yield Hit(
             message=f"security scan {name} was removed from {after.label} in {after.pipeline}",
@@ -98,9 +110,13 @@ def _job_removed(change: Change, job: Job, ctx: RuleContext) -> Iterator[Hit]:
     if not scans and SECURITY in job.classes:
         name = job.uses or job.id
         scans_by_tool: dict[str, list[Step]] = {name: []}
+        if job.uses and any(
+            (other.uses or "").lower() == job.uses.lower() and covers(other, job)
+            for other in head_jobs(ctx, change.obj)
+        ):
+            return  # the same scanning workflow is still called, from another job or file
     else:
-        still = _head_tools(ctx)
-        scans_by_tool = _group([s for s in scans if tool(s) not in still and not runs_elsewhere(s, ctx)])
+        scans_by_tool = _group(_still_run(scans, ctx, change.obj, job))
     if not scans_by_tool:
         return
     pipeline = pipeline_obj(ctx.head, job)
@@ -115,7 +131,6 @@ def _job_removed(change: Change, job: Job, ctx: RuleContext) -> Iterator[Hit]:
             before=name,
             after=None,
         )
-    del change
 
 
 RULE = Rule(

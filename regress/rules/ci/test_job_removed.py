@@ -3,7 +3,9 @@
 ## What it does
 Reports a CI job classified as a test job (it runs a test runner, publishes test results, or is
 named like one: `test`, `unit`, `integration`, `e2e`, …) that exists in the base and not in the
-head, after jobs moved to another file or renamed have been paired with their new selves. A job
+head, after jobs moved to another file or renamed have been paired with their new selves, and
+whose test steps do not all run verbatim elsewhere in the head (including the workflows beside it
+that the change did not touch, on the pull-request events the job ran on). A job
 commented out counts as removed, and so does a GitLab job renamed to `.name` (a hidden job is a
 template and never runs), and so does a CircleCI job still defined under `jobs:` that no running
 workflow schedules any more (`jobs:` is only a library; a workflow switched off by a pipeline
@@ -59,7 +61,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if SECURITY in job.classes and not _runs_tests(job):
         return  # a scanner job: security-scan-removed reports it
     tests = [s for s in own_steps(job) if TEST in s.classes]
-    if tests and all(runs_elsewhere(s, ctx) for s in tests):
+    if tests and all(runs_elsewhere(s, ctx, before, job) for s in tests):
         return  # its test steps moved verbatim into other jobs or workflow files
     pipeline = ctx.head.get(FAMILY, (job.platform, job.pipeline))
     where = f"{job.pipeline}" + ("" if pipeline is not None else " (file removed)")

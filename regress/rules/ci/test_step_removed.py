@@ -3,8 +3,9 @@
 ## What it does
 Reports a test step of a job that is still there (same job, or the job renamed or moved) when the
 step has no counterpart in the head: not the same step (by id, action, name or command), not a
-verbatim copy anywhere in the head (steps moved to another job or workflow file), and not covered
-by a merged command. Steps merged are judged by what they ran: `pytest tests/a` and
+verbatim copy anywhere in the head (steps moved to another job or workflow file, or already run
+by a workflow beside it that the change did not touch, on the pull-request events the job ran
+on), and not covered by a merged command. Steps merged are judged by what they ran: `pytest tests/a` and
 `pytest tests/b` → `pytest tests/a tests/b` is silent; two runs of the same command in different
 set-ups ("without extras", "with all extras") → one run loses a variant and is reported.
 
@@ -96,7 +97,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             continue
         if TEST not in sb.classes or (SECURITY in sb.classes and not _test_commands(sb)):
             continue
-        if runs_elsewhere(sb, ctx):
+        if runs_elsewhere(sb, ctx, change.obj, before):
             continue
         what = _what(sb)
         if head_count[what] and base_count[what] > head_count[what]:
