@@ -115,12 +115,22 @@ from regress.rules.gitlab import (
 )
 from regress.rules.helm import (
     values_autoscaling_weakened,
+    values_host_access_enabled,
+    values_image_unpinned,
+    values_ingress_weakened,
     values_monitoring_disabled,
     values_network_policy_disabled,
     values_pdb_disabled,
+    values_persistence_disabled,
+    values_probe_disabled,
+    values_protective_subchart_disabled,
+    values_rbac_widened,
     values_replicas_reduced,
     values_resources_removed,
     values_security_context_weakened,
+    values_service_account_weakened,
+    values_service_exposed,
+    values_spread_weakened,
 )
 from regress.rules.kubernetes import (
     alert_rules_removed,
@@ -381,6 +391,17 @@ RULES: tuple[Rule, ...] = (
     values_monitoring_disabled.RULE,
     values_security_context_weakened.RULE,
     values_network_policy_disabled.RULE,
+    # Helm values conventions, second set (HV-05, HV-09 to HV-17)
+    values_probe_disabled.RULE,
+    values_service_account_weakened.RULE,
+    values_rbac_widened.RULE,
+    values_image_unpinned.RULE,
+    values_ingress_weakened.RULE,
+    values_service_exposed.RULE,
+    values_persistence_disabled.RULE,
+    values_spread_weakened.RULE,
+    values_host_access_enabled.RULE,
+    values_protective_subchart_disabled.RULE,
     # Terraform (AWS security TF0xx, monitoring TF1xx, reliability TF2xx; GCP TF3xx; Azure TF4xx;
     # alerting providers TF5xx)
     security_group_ingress_opened.RULE,

@@ -67,6 +67,8 @@ class Chart:
     missing: list[str] = field(default_factory=list)
     #: The chart's own metadata file (Chart.yaml) as loaded, for the dependency list.
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: Every dependency the chart declares, present or not, as (values key, condition, tags).
+    declared: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
 
     def repo_path(self, chart_path: str) -> str:
         """The repository path of a chart-relative file (``charts/sub/templates/x.yaml``)."""
@@ -163,6 +165,9 @@ def _resolve_dependencies(ctx: LoadContext, chart: Chart, budget: _Budget, depth
             continue
         name = raw["name"]
         repo = str(raw.get("repository") or "")
+        if folder == "":
+            tags = tuple(str(t) for t in raw.get("tags") or () if isinstance(t, str))
+            chart.declared.append((str(raw.get("alias") or name), str(raw.get("condition") or ""), tags))
         provided = present.get(name, "")
         if not provided and repo.startswith("file://"):
             provided = _copy_file_dependency(ctx, chart, budget, folder, name, repo[len("file://") :], depth)

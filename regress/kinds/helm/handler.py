@@ -255,7 +255,7 @@ class _Loader:
             body=coalesce(state.layers),
             origin=Origin(KIND, path, LayeredSourceMap(state.layers), name),
             label=f"chart {self.chart.root or '.'} ({state.root.title})",
-            facts=values_model.ValuesFacts(self.chart.name, name, state.rendered),
+            facts=values_model.ValuesFacts(self.chart.name, name, state.rendered, tuple(self.chart.declared)),
         )
 
     # -- rendering ------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ class ValuesFacts:
     root: str
     #: Whether this root rendered on this side (False: no renderer, a template error, a limit).
     rendered: bool
+    #: The chart's declared dependencies, present or not: (values key, condition, tags).
+    dependencies: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 DIFF = FamilyDiff(list_key=name_list_key)
