@@ -1,0 +1,178 @@
+"""End-of-life dates of the runtimes test matrices name, to tell a version dropped because its
+upstream stopped supporting it from coverage lost (CATALOGUE.md GA-13: still a finding, at low
+severity).
+
+The table is small on purpose: a version that is not in it is not treated as end of life. Each
+runtime's dates come from its upstream's own schedule, cited beside it; add releases as they reach
+end of life.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass
+
+
+class Runtime(enum.StrEnum):
+    PYTHON = "Python"
+    NODE = "Node.js"
+    GO = "Go"
+    RUBY = "Ruby"
+    JAVA = "Java"
+
+
+_D = dt.date.fromisoformat
+
+#: Python: the devguide's release cycle (python/devguide include/release-cycle.json, shown at
+#: devguide.python.org/versions/): "end_of_life" of each branch.
+PYTHON = {
+    "2.7": _D("2020-01-01"),
+    "3.4": _D("2019-03-18"),
+    "3.5": _D("2020-09-30"),
+    "3.6": _D("2021-12-23"),
+    "3.7": _D("2023-06-27"),
+    "3.8": _D("2024-10-07"),
+    "3.9": _D("2025-10-31"),
+    # Scheduled (PEPs 619, 664, 693, 719): October of each year; the day is set at the last release.
+    "3.10": _D("2026-10-31"),
+    "3.11": _D("2027-10-31"),
+    "3.12": _D("2028-10-31"),
+    "3.13": _D("2029-10-31"),
+}
+
+#: Node.js: the Release working group's schedule (nodejs/Release schedule.json, "end" of each
+#: major line).
+NODE = {
+    "8": _D("2019-12-31"),
+    "10": _D("2021-04-30"),
+    "11": _D("2019-06-01"),
+    "12": _D("2022-04-30"),
+    "13": _D("2020-06-01"),
+    "14": _D("2023-04-30"),
+    "15": _D("2021-06-01"),
+    "16": _D("2023-09-11"),
+    "17": _D("2022-06-01"),
+    "18": _D("2025-04-30"),
+    "19": _D("2023-06-01"),
+    "20": _D("2026-04-30"),
+    "21": _D("2024-06-01"),
+    "22": _D("2027-04-30"),
+    "23": _D("2025-06-01"),
+    "24": _D("2028-04-30"),
+}
+
+#: Go: "Each major Go release is supported until there are two newer major releases"
+#: (go.dev/doc/devel/release#policy), so a release's end of life is the release date of the one
+#: two after it (dates from the same page's release history).
+GO = {
+    "1.16": _D("2022-03-15"),  # go1.18 released
+    "1.17": _D("2022-08-02"),  # go1.19
+    "1.18": _D("2023-02-01"),  # go1.20
+    "1.19": _D("2023-08-08"),  # go1.21
+    "1.20": _D("2024-02-06"),  # go1.22
+    "1.21": _D("2024-08-13"),  # go1.23
+    "1.22": _D("2025-02-11"),  # go1.24
+    "1.23": _D("2025-08-12"),  # go1.25
+}
+
+#: Ruby: the branch list of ruby-lang.org (ruby/www.ruby-lang.org _data/branches.yml, "eol_date").
+RUBY = {
+    "2.4": _D("2020-03-31"),
+    "2.5": _D("2021-04-05"),
+    "2.6": _D("2022-04-12"),
+    "2.7": _D("2023-03-31"),
+    "3.0": _D("2024-04-23"),
+    "3.1": _D("2025-03-26"),
+    # 3.2.11 (March 2026) was announced as the series' last release; the day is the month's end.
+    "3.2": _D("2026-03-31"),
+}
+
+#: Java: a feature release that is not long-term support is superseded, and no longer updated,
+#: when the next one ships six months later (openjdk.org/projects/jdk/: the general-availability
+#: date of each release). The LTS releases (8, 11, 17, 21, 25) are left out: OpenJDK and Eclipse
+#: Temurin keep updating each for several years, and dropping one still loses coverage.
+JAVA = {
+    "9": _D("2018-03-20"),  # JDK 10 GA
+    "10": _D("2018-09-25"),  # JDK 11
+    "12": _D("2019-09-17"),  # JDK 13
+    "13": _D("2020-03-17"),  # JDK 14
+    "14": _D("2020-09-15"),  # JDK 15
+    "15": _D("2021-03-16"),  # JDK 16
+    "16": _D("2021-09-14"),  # JDK 17
+    "18": _D("2022-09-20"),  # JDK 19
+    "19": _D("2023-03-21"),  # JDK 20
+    "20": _D("2023-09-19"),  # JDK 21
+    "22": _D("2024-09-17"),  # JDK 23
+    "23": _D("2025-03-18"),  # JDK 24
+    "24": _D("2025-09-16"),  # JDK 25
+}
+
+_TABLES = {
+    Runtime.PYTHON: PYTHON,
+    Runtime.NODE: NODE,
+    Runtime.GO: GO,
+    Runtime.RUBY: RUBY,
+    Runtime.JAVA: JAVA,
+}
+
+#: Matrix axis names per runtime (``python-version``, ``node_version``, ``go``, ``jdk``, …).
+_AXES = (
+    (re.compile(r"(?:python|py)(?:[-_ ]?versions?)?"), Runtime.PYTHON),
+    (re.compile(r"node(?:js)?(?:[-_ ]?versions?)?"), Runtime.NODE),
+    (re.compile(r"(?:go|golang)(?:[-_ ]?versions?)?"), Runtime.GO),
+    (re.compile(r"ruby(?:[-_ ]?versions?)?"), Runtime.RUBY),
+    (re.compile(r"(?:java|jdk)(?:[-_ ]?versions?)?"), Runtime.JAVA),
+)
+#: A version as matrices spell it: ``3.8``, ``3.8.18``, ``v18``, ``18.x``, ``1.21.x``, ``~1.21``.
+_VERSION = re.compile(r"[v~^]?(?P<major>\d+)(?:\.(?P<minor>\d+|x))?(?:\.(?:\d+|x))*")
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfLife:
+    runtime: Runtime
+    version: str
+    date: dt.date
+
+    def __str__(self) -> str:
+        return f"{self.runtime.value} {self.version}: end of life {self.date.isoformat()}"
+
+
+def runtime_of(axis: str) -> Runtime | None:
+    name = axis.strip().lower()
+    for pattern, runtime in _AXES:
+        if pattern.fullmatch(name):
+            return runtime
+    return None
+
+
+def release_line(runtime: Runtime, value: str) -> str | None:
+    """The release line a matrix value names (``3.8.18`` → ``3.8``, ``v18.x`` → ``18``, Java
+    ``1.8`` → ``8``), or None for what is not a plain version (``pypy3.9``, ``lts/*``)."""
+    m = _VERSION.fullmatch(value.strip())
+    if not m:
+        return None
+    major, minor = m.group("major"), m.group("minor")
+    if runtime is Runtime.NODE:
+        return major
+    if runtime is Runtime.JAVA:
+        # Java 8 and earlier are also spelled 1.8; the feature release is the major number since 9.
+        return minor if major == "1" and minor and minor != "x" else major
+    if minor is None or minor == "x":
+        return None
+    return f"{major}.{minor}"
+
+
+def end_of_life(axis: str, value: str, on: dt.date) -> EndOfLife | None:
+    """The end of life a matrix value had reached on ``on``, if the table knows it."""
+    runtime = runtime_of(axis)
+    if runtime is None:
+        return None
+    line = release_line(runtime, value)
+    if line is None:
+        return None
+    date = _TABLES[runtime].get(line)
+    if date is None or date > on:
+        return None
+    return EndOfLife(runtime, line, date)

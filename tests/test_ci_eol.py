@@ -1,0 +1,92 @@
+"""The end-of-life table: which matrix axes name a runtime, how values read, and the dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from regress.kinds.ci.eol import Runtime, end_of_life, release_line, runtime_of
+
+DAY = dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("axis", "runtime"),
+    [
+        ("python", Runtime.PYTHON),
+        ("python-version", Runtime.PYTHON),
+        ("PYTHON_VERSION", Runtime.PYTHON),
+        ("py", Runtime.PYTHON),
+        ("node", Runtime.NODE),
+        ("node-version", Runtime.NODE),
+        ("nodejs", Runtime.NODE),
+        ("go", Runtime.GO),
+        ("go-version", Runtime.GO),
+        ("golang", Runtime.GO),
+        ("ruby", Runtime.RUBY),
+        ("ruby-version", Runtime.RUBY),
+        ("java", Runtime.JAVA),
+        ("jdk", Runtime.JAVA),
+        ("os", None),
+        ("pythonpath", None),
+        ("gopher", None),
+    ],
+)
+def test_axes_name_their_runtime(axis: str, runtime: Runtime | None) -> None:
+    assert runtime_of(axis) is runtime
+
+
+@pytest.mark.parametrize(
+    ("runtime", "value", "line"),
+    [
+        (Runtime.PYTHON, "3.8", "3.8"),
+        (Runtime.PYTHON, "3.10", "3.10"),
+        (Runtime.PYTHON, "3.8.18", "3.8"),
+        (Runtime.PYTHON, "3", None),
+        (Runtime.PYTHON, "pypy3.9", None),
+        (Runtime.PYTHON, "3.x", None),
+        (Runtime.NODE, "18", "18"),
+        (Runtime.NODE, "v18.19.0", "18"),
+        (Runtime.NODE, "18.x", "18"),
+        (Runtime.NODE, "lts/*", None),
+        (Runtime.GO, "1.21.x", "1.21"),
+        (Runtime.GO, "~1.21", "1.21"),
+        (Runtime.GO, "stable", None),
+        (Runtime.JAVA, "1.8", "8"),
+        (Runtime.JAVA, "17", "17"),
+        (Runtime.JAVA, "21.0.2", "21"),
+        (Runtime.RUBY, "2.7", "2.7"),
+        (Runtime.RUBY, "jruby", None),
+    ],
+)
+def test_matrix_values_read_as_release_lines(runtime: Runtime, value: str, line: str | None) -> None:
+    assert release_line(runtime, value) == line
+
+
+def test_a_version_is_end_of_life_from_its_date_on() -> None:
+    found = end_of_life("python", "3.9", dt.date(2025, 10, 31))
+    assert found is not None
+    assert str(found) == "Python 3.9: end of life 2025-10-31"
+    assert end_of_life("python", "3.9", dt.date(2025, 10, 30)) is None
+
+
+@pytest.mark.parametrize(
+    ("axis", "value", "expected"),
+    [
+        ("python", "2.7", "2020-01-01"),
+        ("node", "16", "2023-09-11"),
+        ("go", "1.22.x", "2025-02-11"),
+        ("ruby", "3.0", "2024-04-23"),
+        ("java", "20", "2023-09-19"),
+        # long-term-support Java releases and versions the table does not know are not end of life
+        ("java", "8", None),
+        ("java", "11", None),
+        ("python", "3.14", None),
+        ("node", "26", None),
+        ("os", "ubuntu-20.04", None),
+    ],
+)
+def test_end_of_life_dates(axis: str, value: str, expected: str | None) -> None:
+    found = end_of_life(axis, value, DAY)
+    assert (found.date.isoformat() if found else None) == expected
