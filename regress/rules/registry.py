@@ -67,15 +67,19 @@ from regress.rules.dockerfile import (
     tls_verification_disabled,
 )
 from regress.rules.gates import (
+    checkov_skip_comment_added,
     codecov_ci_coupling_loosened,
     codecov_status_weakened,
     codeowners_protection_removed,
     coverage_fail_under_lowered,
     js_coverage_threshold_lowered,
+    kics_ignore_comment_added,
     scanner_config_weakened,
     scanner_suppression_added,
     test_script_emptied,
     tests_excluded_by_config,
+    trivy_ignore_comment_added,
+    zizmor_ignore_comment_added,
 )
 from regress.rules.github import (
     action_pin_weakened,
@@ -402,6 +406,11 @@ RULES: tuple[Rule, ...] = (
     values_spread_weakened.RULE,
     values_host_access_enabled.RULE,
     values_protective_subchart_disabled.RULE,
+    # Inline scanner suppressions (SP-01, SP-02, SP-03, SP-05)
+    checkov_skip_comment_added.RULE,
+    trivy_ignore_comment_added.RULE,
+    kics_ignore_comment_added.RULE,
+    zizmor_ignore_comment_added.RULE,
     # Terraform (AWS security TF0xx, monitoring TF1xx, reliability TF2xx; GCP TF3xx; Azure TF4xx;
     # alerting providers TF5xx)
     security_group_ingress_opened.RULE,

@@ -7,6 +7,7 @@ import re
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.dockerfile.model import FAMILY, build
 from regress.kinds.dockerfile.parser import parse
+from regress.kinds.gates import inline
 from regress.source.base import Snapshot
 from regress.yamlload import LoadError
 
@@ -43,4 +44,8 @@ class DockerfileHandler:
         for err in df.errors:
             result.errors.append(UnitError(path, err.message, err.line))
         result.objects.extend(build(df, path, KIND))
+        # Checkov, Trivy and KICS read skip comments, which the Dockerfile parser drops.
+        found = inline.suppressions_object(KIND, path, [(path, text)], inline.Syntax.DOCKERFILE)
+        if found is not None:
+            result.objects.append(found)
         return result

@@ -21,6 +21,7 @@ from regress.kinds.ci import classify as cls
 from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
 from regress.kinds.ci.signals import RETRY_ACTIONS
+from regress.kinds.gates import inline
 from regress.kinds.github import expr
 from regress.model import ModelObject, Notice, NoticeKind, Origin, Route, YamlSourceMap
 from regress.source.base import Snapshot
@@ -78,6 +79,10 @@ class GitHubActionsHandler:
             builder.workflow(path, doc)
         else:
             builder.composite(path, doc)
+        # zizmor reads `# zizmor: ignore[…]` comments, which the YAML loader drops.
+        found = inline.suppressions_object(KIND, path, [(path, ctx.text(path))], inline.Syntax.YAML)
+        if found is not None:
+            result.objects.append(found)
         return result
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, TooLarge, Unit, UnitError
+from regress.kinds.gates import inline
 from regress.kinds.kubernetes.identity import FAMILY, label_of, object_key
 from regress.model import ModelObject, Notice, NoticeKind, Origin, YamlSourceMap
 from regress.source.base import Snapshot
@@ -98,6 +99,10 @@ class KubernetesHandler:
                 return result
             docs, lines = [fallback], [1]
         result.objects.extend(objects_from_documents(docs, path, KIND, "", lines))
+        # KICS and Trivy read skip comments in manifests, which the YAML loader drops.
+        found = inline.suppressions_object(KIND, path, [(path, ctx.text(path))], inline.Syntax.YAML)
+        if found is not None:
+            result.objects.append(found)
         return result
 
     @staticmethod

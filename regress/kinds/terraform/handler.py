@@ -8,6 +8,7 @@ local modules it calls are read as far as needed to know where their inputs go.
 from __future__ import annotations
 
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
+from regress.kinds.gates import inline
 from regress.kinds.terraform.identity import FAMILY
 from regress.kinds.terraform.module import is_config, is_terraform_path, load_module
 from regress.kinds.terraform.modules import ModuleTargets, public_module
@@ -43,6 +44,11 @@ class TerraformHandler:
             ctx.cache.put("terraform-bodies", "", memo)
         objects = build(module, KIND, ModuleTargets(ctx), memo)
         result.objects.extend(objects)
+        # Checkov, Trivy and KICS read skip comments, which the HCL parser drops.
+        texts = [(f.path, ctx.text(f.path)) for f in module.files if f.path.endswith(".tf")]
+        found = inline.suppressions_object(KIND, unit.root or ".", texts, inline.Syntax.HCL)
+        if found is not None:
+            result.objects.append(found)
         if ctx.side.value == "head":
             result.notices.extend(_opaque_modules(objects))
         return result
