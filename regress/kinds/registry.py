@@ -20,6 +20,7 @@ from regress.kinds.gates.codecov import CodecovHandler
 from regress.kinds.gates.codeowners import CodeownersHandler
 from regress.kinds.gates.js_tests import JsTestsHandler
 from regress.kinds.gates.python_tools import PythonToolsHandler
+from regress.kinds.gates.recipes import TestRecipesHandler
 from regress.kinds.gates.scanners import ScannerConfigHandler
 from regress.kinds.github.handler import GitHubActionsHandler
 from regress.kinds.gitlab.handler import GitLabHandler
@@ -42,6 +43,7 @@ HANDLERS: tuple[Handler, ...] = (
     JsTestsHandler(),
     ScannerConfigHandler(),
     CodeownersHandler(),
+    TestRecipesHandler(),
     # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files.
     GitLabHandler(),
     CircleCIHandler(),

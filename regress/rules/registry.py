@@ -76,6 +76,7 @@ from regress.rules.gates import (
     kics_ignore_comment_added,
     scanner_config_weakened,
     scanner_suppression_added,
+    test_recipe_emptied,
     test_script_emptied,
     tests_excluded_by_config,
     trivy_ignore_comment_added,
@@ -411,6 +412,8 @@ RULES: tuple[Rule, ...] = (
     trivy_ignore_comment_added.RULE,
     kics_ignore_comment_added.RULE,
     zizmor_ignore_comment_added.RULE,
+    # Test recipes outside the pipeline (X-01 beyond npm)
+    test_recipe_emptied.RULE,
     # Terraform (AWS security TF0xx, monitoring TF1xx, reliability TF2xx; GCP TF3xx; Azure TF4xx;
     # alerting providers TF5xx)
     security_group_ingress_opened.RULE,

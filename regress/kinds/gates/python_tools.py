@@ -21,6 +21,7 @@ from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
 from regress.kinds.gates.model import FAMILY, Gate, Suppressions, Threshold
+from regress.kinds.gates.recipes import tox_object
 from regress.kinds.gates.textmap import TextSourceMap, plain
 from regress.model import ModelObject, Notice, NoticeKind, Origin
 from regress.source.base import Snapshot
@@ -66,6 +67,11 @@ class PythonToolsHandler:
         coverage(files, prefix, unit.root, result)
         pytest_options(files, prefix, unit.root, result)
         bandit(files, prefix, unit.root, result)
+        if "tox.ini" in files:
+            # tox's environments are test recipes the pipeline runs with `tox`.
+            found = tox_object(files["tox.ini"][0], f"{prefix}tox.ini", unit.root, ctx)
+            if found is not None:
+                result.objects.append(found)
         return result
 
 
