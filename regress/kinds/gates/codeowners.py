@@ -17,7 +17,15 @@ KIND = "codeowners"
 PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 
 
-def parse(text: str) -> list[tuple[str, tuple[str, ...]]]:
+#: GitHub does not load a CODEOWNERS file over 3 MB (docs "About code owners": "CODEOWNERS file
+#: size").
+MAX_BYTES = 3 * 1024 * 1024
+
+
+def parse(text: str, github: bool = True) -> list[tuple[str, tuple[str, ...]]]:
+    """(pattern, owners) per line, in file order, patterns normalised (``normalize``). On GitHub a
+    line using gitignore syntax that CODEOWNERS does not support (``!`` negation, ``[ ]`` ranges)
+    is invalid and skipped (docs "About code owners", "Syntax exceptions")."""
     out: list[tuple[str, tuple[str, ...]]] = []
     for line in text.splitlines():
         body = line.split(" #", 1)[0].strip()
@@ -26,8 +34,21 @@ def parse(text: str) -> list[tuple[str, tuple[str, ...]]]:
         if body.startswith("^[") or (body.startswith("[") and "]" in body):
             continue
         parts = body.split()
-        out.append((parts[0], tuple(parts[1:])))
+        if github and (parts[0].startswith("!") or "[" in parts[0]):
+            continue
+        out.append((normalize(parts[0]), tuple(parts[1:])))
     return out
+
+
+def normalize(pattern: str) -> str:
+    """One spelling per pattern: a pattern with a slash before its end is anchored at the root
+    (gitignore rules, which CODEOWNERS follows), so ``.github/workflows/`` is
+    ``/.github/workflows/``; ``dir/**`` matches what ``dir/`` matches."""
+    if pattern.endswith("/**"):
+        pattern = pattern[:-2]
+    if "/" in pattern.rstrip("/") and not pattern.startswith("/"):
+        pattern = "/" + pattern
+    return pattern
 
 
 class CodeownersHandler:
@@ -45,8 +66,10 @@ class CodeownersHandler:
         if path is None:
             return result
         result.files.append(path)
-        text = ctx.text(path)
-        rules = parse(text)
+        size = ctx.snapshot.size(path) or 0
+        # A file GitHub will not load protects nothing: compare it as empty.
+        text = "" if size > MAX_BYTES and path != ".gitlab/CODEOWNERS" else ctx.text(path)
+        rules = parse(text, github=path != ".gitlab/CODEOWNERS")
         result.objects.append(
             ModelObject(
                 FAMILY,
