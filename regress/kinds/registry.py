@@ -21,6 +21,7 @@ from regress.kinds.gates.codeowners import CodeownersHandler
 from regress.kinds.gates.js_tests import JsTestsHandler
 from regress.kinds.gates.python_tools import PythonToolsHandler
 from regress.kinds.gates.recipes import TestRecipesHandler
+from regress.kinds.gates.repo_settings import RepoSettingsHandler
 from regress.kinds.gates.scanners import ScannerConfigHandler
 from regress.kinds.github.handler import GitHubActionsHandler
 from regress.kinds.gitlab.handler import GitLabHandler
@@ -44,6 +45,7 @@ HANDLERS: tuple[Handler, ...] = (
     ScannerConfigHandler(),
     CodeownersHandler(),
     TestRecipesHandler(),
+    RepoSettingsHandler(),
     # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files.
     GitLabHandler(),
     CircleCIHandler(),

@@ -67,11 +67,13 @@ from regress.rules.dockerfile import (
     tls_verification_disabled,
 )
 from regress.rules.gates import (
+    branch_protection_weakened,
     checkov_skip_comment_added,
     codecov_ci_coupling_loosened,
     codecov_status_weakened,
     codeowners_protection_removed,
     coverage_fail_under_lowered,
+    environment_protection_weakened,
     js_coverage_threshold_lowered,
     kics_ignore_comment_added,
     scanner_config_weakened,
@@ -414,6 +416,9 @@ RULES: tuple[Rule, ...] = (
     zizmor_ignore_comment_added.RULE,
     # Test recipes outside the pipeline (X-01 beyond npm)
     test_recipe_emptied.RULE,
+    # Branch and environment protection as code
+    branch_protection_weakened.RULE,
+    environment_protection_weakened.RULE,
     # Terraform (AWS security TF0xx, monitoring TF1xx, reliability TF2xx; GCP TF3xx; Azure TF4xx;
     # alerting providers TF5xx)
     security_group_ingress_opened.RULE,
