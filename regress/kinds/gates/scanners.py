@@ -16,7 +16,13 @@ object — these files are read from fixed places. Formats (each tool's docs):
 - dependency-review config: ``allow-ghsas``, ``allow-dependencies-licenses``, ``fail-on-severity``,
   ``warn-only``, ``vulnerability-check``;
 - ``.github/actionlint.yaml``: ``paths.<glob>.ignore``;
-- ``sonar-project.properties``: ``sonar.exclusions``…, ``sonar.qualitygate.wait``.
+- ``sonar-project.properties``: ``sonar.exclusions``…, ``sonar.qualitygate.wait``;
+- ``kics.config``: ``exclude-queries``/``-categories``/``-paths``/``-results``/``-severities``,
+  ``ignore-on-exit``, ``fail-on``;
+- ``.kube-linter.yaml``: ``checks.exclude``, ``checks.ignorePaths``, ``doNotAutoAddDefaults``,
+  ``addAllBuiltIn``;
+- Polaris (``polaris.yaml``, ``polaris-config.yaml``): ``checks.<id>: ignore|warning|danger``,
+  ``exemptions``.
 """
 
 from __future__ import annotations
@@ -228,6 +234,73 @@ def actionlint(text: str) -> Parsed:
     return entries, {}, {}, {e: e.split(" ignores ", 1)[1] for e in entries}
 
 
+def _yaml_or_toml(text: str) -> Any:
+    """KICS reads its configuration as YAML, JSON, TOML or HCL (KICS docs, "Configuration
+    file"): YAML covers JSON; TOML is tried next; HCL is not read (no entries, no switches)."""
+    try:
+        return _yaml(text)
+    except LoadError:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return None
+
+
+def kics(text: str) -> Parsed:
+    doc = _yaml_or_toml(text)
+    entries: set[str] = set()
+    switches: dict[str, Any] = {}
+    if isinstance(doc, dict):
+        for key in ("exclude-queries", "exclude-categories", "exclude-paths", "exclude-results", "exclude-severities"):
+            entries.update(f"{key} {v}" for v in _list(doc.get(key)))
+        # ignore-on-exit: none (default) | errors | results | all; fail-on: the severities that fail.
+        switches["ignore-on-exit"] = str(doc.get("ignore-on-exit") or "none").lower()
+        switches["fail-on"] = sorted(v.lower() for v in _list(doc.get("fail-on"))) or None
+    return entries, switches, {}, {e: e.split(" ", 1)[1] for e in entries}
+
+
+def kube_linter(text: str) -> Parsed:
+    doc = _yaml(text)
+    entries: set[str] = set()
+    switches: dict[str, Any] = {}
+    checks = doc.get("checks") if isinstance(doc, dict) else None
+    if isinstance(checks, dict):
+        entries.update(f"exclude {v}" for v in _list(checks.get("exclude")))
+        entries.update(f"ignorePaths {v}" for v in _list(checks.get("ignorePaths")))
+        # kube-linter docs ("Configuring kube-linter"): the built-in default checks run unless
+        # doNotAutoAddDefaults is set; addAllBuiltIn runs every built-in check.
+        switches["doNotAutoAddDefaults"] = checks.get("doNotAutoAddDefaults") is True
+        switches["addAllBuiltIn"] = checks.get("addAllBuiltIn") is True
+    return entries, switches, {}, {e: e.split(" ", 1)[1] for e in entries}
+
+
+def polaris(text: str) -> Parsed:
+    doc = _yaml(text)
+    entries: set[str] = set()
+    switches: dict[str, Any] = {}
+    tokens: dict[str, str] = {}
+    if isinstance(doc, dict):
+        checks = doc.get("checks")
+        if isinstance(checks, dict):
+            levels = {str(k): str(v).lower() for k, v in checks.items() if isinstance(v, str)}
+            switches["levels"] = levels
+            for check, level in levels.items():
+                if level == "ignore":
+                    entries.add(f"ignore {check}")
+                    tokens[f"ignore {check}"] = check
+        for exemption in doc.get("exemptions") or []:
+            if not isinstance(exemption, dict):
+                continue
+            where = ",".join(sorted(_list(exemption.get("controllerNames")))) or "*"
+            namespace = exemption.get("namespace")
+            scope = f"{namespace}/{where}" if namespace else where
+            for rule in _list(exemption.get("rules")) or ["*"]:
+                entry = f"exempt {rule} for {scope}"
+                entries.add(entry)
+                tokens[entry] = rule
+    return entries, switches, {}, tokens
+
+
 def sonar(text: str) -> Parsed:
     props: dict[str, str] = {}
     for line in text.splitlines():
@@ -265,6 +338,13 @@ _PARSERS: dict[str, tuple[str, Callable[[str], Parsed]]] = {
     "actionlint.yaml": ("actionlint", actionlint),
     "actionlint.yml": ("actionlint", actionlint),
     "sonar-project.properties": ("sonar", sonar),
+    "kics.config": ("kics", kics),
+    ".kube-linter.yaml": ("kube-linter", kube_linter),
+    ".kube-linter.yml": ("kube-linter", kube_linter),
+    "polaris.yaml": ("polaris", polaris),
+    "polaris.yml": ("polaris", polaris),
+    ".polaris.yaml": ("polaris", polaris),
+    "polaris-config.yaml": ("polaris", polaris),
 }
 #: Files that only count where the tool reads them.
 _PLACES = {

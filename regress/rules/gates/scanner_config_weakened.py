@@ -6,7 +6,9 @@ what it covers: trivy `exit-code` set to 0 (trivy's default: never fails), `seve
 `scanners` narrowed, `ignore-unfixed: true`; checkov `soft-fail: true` or `framework` narrowed;
 grype `fail-on-severity` raised or removed; dependency-review `fail-on-severity` raised,
 `warn-only: true`, `vulnerability-check: false`, `fail-on-scopes` narrowed (default `runtime`);
-CodeQL `queries` reduced; Sonar `sonar.qualitygate.wait` removed.
+CodeQL `queries` reduced; Sonar `sonar.qualitygate.wait` removed; KICS `ignore-on-exit: results`
+(or `all`) and `fail-on` narrowed; kube-linter `doNotAutoAddDefaults: true` or `addAllBuiltIn`
+switched off; Polaris checks lowered (`danger` → `warning` → `ignore`).
 
 ## Why is this bad?
 The scanner still runs and still shows up as a green check, but it no longer fails on what it
@@ -52,15 +54,26 @@ def _weakened(key: str, was: Any, now: Any) -> str | None:
         return "exit-code is 0: it never fails" if str(now) == "0" and str(was) != "0" else None
     if key in ("soft-fail", "warn-only", "ignore-unfixed"):
         return f"{key}: true" if now is True and was is not True else None
-    if key in ("vulnerability-check", "sonar.qualitygate.wait"):
-        return f"{key}: false" if now is False and was is not False else None
+    if key in ("vulnerability-check", "sonar.qualitygate.wait", "addAllBuiltIn"):
+        return f"{key}: false" if now is False and was is True else None
+    if key == "doNotAutoAddDefaults":
+        return (
+            "doNotAutoAddDefaults: true: the default checks no longer run" if now is True and was is not True else None
+        )
+    if key == "ignore-on-exit":
+        # KICS: results (or all) makes the exit code ignore what was found.
+        rank = {"none": 0, "errors": 1, "results": 2, "all": 3}
+        weaker = rank.get(str(now), 0) >= 2 and rank.get(str(now), 0) > rank.get(str(was), 0)
+        return f"ignore-on-exit: {was} → {now}: findings no longer fail the scan" if weaker else None
+    if key == "levels":
+        return _levels(was or {}, now or {})
     if key == "fail-on-severity":
         if now is None or str(now).lower() == "none":
             return f"fail-on-severity removed (was {was})" if was is not None else None
         before, after = _rank(was), _rank(now)
         raised = before is not None and after is not None and after > before
         return f"fail-on-severity {was} → {now}" if raised else None
-    if key in ("severity", "scanners", "framework", "fail-on-scopes", "queries"):
+    if key in ("severity", "scanners", "framework", "fail-on-scopes", "queries", "fail-on"):
         old = set(was or [])
         new = set(now or [])
         if old and ((not new and now is not None) or (new and not old <= new)):
@@ -68,6 +81,21 @@ def _weakened(key: str, was: Any, now: Any) -> str | None:
             return f"{key} narrowed: {', '.join(lost)} dropped" if lost else None
         return None
     return None
+
+
+#: Polaris check levels (Polaris docs, "Configuration"): only ``danger`` fails an audit that
+#: sets an exit code on danger; ``ignore`` skips the check.
+_LEVELS = {"ignore": 0, "warning": 1, "danger": 2}
+
+
+def _levels(was: dict[str, str], now: dict[str, str]) -> str | None:
+    lowered = [
+        f"{check} {level} → {now.get(check, 'absent')}"
+        for check, level in sorted(was.items())
+        # a check set to ignore is a suppression: scanner-suppression-added reports it
+        if check in now and now[check] != "ignore" and _LEVELS.get(now[check], 2) < _LEVELS.get(level, 0)
+    ]
+    return "checks lowered: " + ", ".join(lowered) if lowered else None
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:

@@ -5,7 +5,8 @@ Compares every list that silences a scanner's findings — `.trivyignore(.yaml)`
 `.gitleaks.toml` allowlists, `.semgrepignore`, `.snyk` ignores, `.checkov.yaml` `skip-check`/
 `skip-path`, `zizmor.yml` disabled rules and ignores, `.grype.yaml` ignores, CodeQL `paths-ignore`
 and query filters, dependency-review `allow-ghsas`, actionlint ignores, bandit `skips`, trivy
-`skip-dirs`/`skip-files`, Sonar exclusions — and reports new entries, and entries whose expiry
+`skip-dirs`/`skip-files`, Sonar exclusions, KICS `exclude-*` lists, kube-linter excluded checks and
+ignored paths, Polaris checks set to `ignore` and `exemptions` — and reports new entries, and entries whose expiry
 moved later. A new ignore file is reported like new entries; the exclusions of a new scanner
 configuration file (which usually comes with a new scanner) at low severity. Removing entries, or
 shortening an expiry, is silent.
