@@ -76,6 +76,7 @@ from regress.rules.gates import (
     environment_protection_weakened,
     js_coverage_threshold_lowered,
     kics_ignore_comment_added,
+    pre_commit_hook_removed,
     scanner_config_weakened,
     scanner_suppression_added,
     test_recipe_emptied,
@@ -416,6 +417,8 @@ RULES: tuple[Rule, ...] = (
     zizmor_ignore_comment_added.RULE,
     # Test recipes outside the pipeline (X-01 beyond npm)
     test_recipe_emptied.RULE,
+    # pre-commit hooks (SC-14)
+    pre_commit_hook_removed.RULE,
     # Branch and environment protection as code
     branch_protection_weakened.RULE,
     environment_protection_weakened.RULE,

@@ -1,0 +1,99 @@
+"""A security or lint hook no longer runs from `.pre-commit-config.yaml`.
+
+## What it does
+Compares the hooks of `.pre-commit-config.yaml` by id and reports one that ran and no longer runs
+by default: removed, confined to the `manual` stage, or listed in pre-commit.ci's `ci: skip`.
+
+- Security hooks (secret scanners: gitleaks, detect-secrets, detect-private-key,
+  detect-aws-credentials, trufflehog, ggshield, talisman; code and dependency scanners: bandit,
+  semgrep, osv-scanner, pip-audit, safety; IaC and workflow scanners: checkov, tfsec, terrascan,
+  trivy, kics, zizmor) are reported under security.
+- Linters and type checkers (ruff, flake8, pylint, mypy, eslint, shellcheck, hadolint, yamllint,
+  actionlint, golangci-lint, rubocop, tflint) are reported under tests at low severity.
+
+Formatters and housekeeping hooks are not reported. A hook moved to another repository entry (a
+mirror, a local hook with the same id) is not removed.
+
+## Why is this bad?
+Pre-commit hooks are often the only place secrets are caught before they are pushed, and with
+pre-commit.ci or a `pre-commit run --all-files` step they gate pull requests too.
+
+## Example
+```yaml
+# base                                     # head
+repos:                                     repos:
+  - repo: https://github.com/gitleaks/gitleaks   - repo: https://github.com/psf/black
+    rev: v8.18.0                               rev: 24.1.0
+    hooks: [{id: gitleaks}]                     hooks: [{id: black}]
+```
+
+## How to resolve
+Keep the hook, or approve the finding with the reason (and where the check now runs).
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from regress.findings import Category, Severity
+from regress.kinds.gates.model import FAMILY, Gate
+from regress.kinds.gates.precommit import TYPE
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+
+SECURITY = re.compile(
+    r"gitleaks.*|detect-secrets|detect-private-key|detect-aws-credentials|trufflehog.*|ggshield.*|talisman.*|"
+    r"bandit|semgrep.*|osv-scanner.*|pip-audit|safety|checkov.*|tfsec|terrascan|trivy.*|kics.*|zizmor"
+)
+LINT = re.compile(
+    r"ruff(?:-check)?|flake8|pylint|mypy|eslint|shellcheck|hadolint.*|yamllint|actionlint.*|golangci-lint.*|"
+    r"rubocop|tflint|terraform_tflint"
+)
+
+
+def _hooks(obj: Any) -> dict[str, dict[str, Any]]:
+    facts = obj.facts if obj is not None else None
+    return facts.options.get("hooks", {}) if isinstance(facts, Gate) else {}
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    del ctx
+    if change.before is None or change.after is None:
+        return
+    old, new = _hooks(change.before), _hooks(change.after)
+    for hook, was in sorted(old.items()):
+        security = bool(SECURITY.fullmatch(hook))
+        if not was.get("runs") or not (security or LINT.fullmatch(hook)):
+            continue
+        now = new.get(hook)
+        if now is not None and now.get("runs"):
+            continue
+        why = "was removed" if now is None else f"no longer runs: {now['why']}"
+        yield Hit(
+            message=f"pre-commit {'security' if security else 'lint'} hook {hook} {why}",
+            attr=f"hooks[{hook}]",
+            head_route=(hook,) if now is not None else (),
+            base_route=(hook,),
+            before=True,
+            after=False,
+            category=Category.SECURITY if security else Category.TESTS,
+            severity=None if security else Severity.LOW,
+        )
+
+
+RULE = Rule(
+    code="SC014",
+    name="pre-commit-hook-removed",
+    category=Category.SECURITY,
+    severity=Severity.MEDIUM,
+    kinds=("pre-commit",),
+    watches=((FAMILY, TYPE),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)
