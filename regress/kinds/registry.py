@@ -19,6 +19,7 @@ from regress.kinds.gates import model as gates_model
 from regress.kinds.gates.codecov import CodecovHandler
 from regress.kinds.gates.codeowners import CodeownersHandler
 from regress.kinds.gates.js_tests import JsTestsHandler
+from regress.kinds.gates.lint_configs import TsconfigHandler
 from regress.kinds.gates.precommit import PreCommitHandler
 from regress.kinds.gates.python_tools import PythonToolsHandler
 from regress.kinds.gates.recipes import TestRecipesHandler
@@ -48,6 +49,7 @@ HANDLERS: tuple[Handler, ...] = (
     TestRecipesHandler(),
     RepoSettingsHandler(),
     PreCommitHandler(),
+    TsconfigHandler(),
     # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files.
     GitLabHandler(),
     CircleCIHandler(),

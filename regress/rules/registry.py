@@ -76,6 +76,7 @@ from regress.rules.gates import (
     environment_protection_weakened,
     js_coverage_threshold_lowered,
     kics_ignore_comment_added,
+    lint_gate_loosened,
     pre_commit_hook_removed,
     scanner_config_weakened,
     scanner_suppression_added,
@@ -419,6 +420,8 @@ RULES: tuple[Rule, ...] = (
     test_recipe_emptied.RULE,
     # pre-commit hooks (SC-14)
     pre_commit_hook_removed.RULE,
+    # Lint and type-check settings (SC-17)
+    lint_gate_loosened.RULE,
     # Branch and environment protection as code
     branch_protection_weakened.RULE,
     environment_protection_weakened.RULE,

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
+from regress.kinds.gates.lint_configs import python_lint
 from regress.kinds.gates.model import FAMILY, Gate, Suppressions, Threshold
 from regress.kinds.gates.recipes import tox_object
 from regress.kinds.gates.textmap import TextSourceMap, plain
@@ -28,7 +29,21 @@ from regress.source.base import Snapshot
 from regress.yamlload import LoadError
 
 KIND = "python-tools"
-FILES = (".coveragerc", "setup.cfg", "tox.ini", "pyproject.toml", "pytest.ini", ".pytest.ini", ".bandit")
+FILES = (
+    ".coveragerc",
+    "setup.cfg",
+    "tox.ini",
+    "pyproject.toml",
+    "pytest.ini",
+    ".pytest.ini",
+    ".bandit",
+    # lint and type-check settings (lint_configs.py)
+    "ruff.toml",
+    ".ruff.toml",
+    ".flake8",
+    "mypy.ini",
+    ".mypy.ini",
+)
 
 
 class PythonToolsHandler:
@@ -67,6 +82,7 @@ class PythonToolsHandler:
         coverage(files, prefix, unit.root, result)
         pytest_options(files, prefix, unit.root, result)
         bandit(files, prefix, unit.root, result)
+        python_lint(files, prefix, unit.root, result)
         if "tox.ini" in files:
             # tox's environments are test recipes the pipeline runs with `tox`.
             found = tox_object(files["tox.ini"][0], f"{prefix}tox.ini", unit.root, ctx)
@@ -76,7 +92,7 @@ class PythonToolsHandler:
 
 
 def _parse(name: str, text: str) -> Any:
-    if name == "pyproject.toml":
+    if name.endswith(".toml"):
         return tomllib.loads(text)
     parser = configparser.ConfigParser(interpolation=None, strict=False, allow_no_value=True)
     parser.read_string(text)

@@ -1,0 +1,106 @@
+"""A linter or type checker now lets more through.
+
+## What it does
+Compares lint and type-check settings (`lint_configs.py`: ruff, flake8, mypy, TypeScript's
+`tsconfig.json`) and reports:
+
+- new ignores: a rule code added to `ignore`/`extend-ignore`, a `per-file-ignores` entry, a mypy
+  module given `ignore_errors` or `ignore_missing_imports`;
+- `select` narrowed (rule codes or prefixes no longer selected);
+- strictness switched off: mypy `strict`, `disallow_untyped_defs`, `check_untyped_defs`,
+  `strict_optional`, … true → false, or `ignore_missing_imports`/`ignore_errors` turned on
+  globally; TypeScript `strict`, `noImplicitAny`, `strictNullChecks`, … true → false.
+
+Absent settings take the tool's default; in a `tsconfig.json` that `extends` another, an option
+left out is inherited and unknown, so removing it is not reported. Reported under tests at low
+severity (CATALOGUE.md SC-17): a lint gate is a gate, but a loosened one rarely ships a defect by
+itself.
+
+## Why is this bad?
+The lint and type-check jobs stay green while the checks that made them worth running are gone,
+and the exceptions added with this change are the ones nobody reviews later.
+
+## Example
+```toml
+# pyproject.toml, base             # head
+[tool.mypy]                         [tool.mypy]
+strict = true                       strict = false
+```
+
+## How to resolve
+Fix what the checker reports, or approve the finding with the reason.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from regress.findings import Category, Severity
+from regress.kinds.gates.lint_configs import MYPY_LAX, TYPE
+from regress.kinds.gates.model import FAMILY, Gate
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+
+
+def _weakened(flag: str, was: Any, now: Any) -> str | None:
+    if was is None or now is None or was == now:
+        return None
+    if flag == "select":
+        lost = sorted(set(was) - set(now))
+        return f"select no longer includes {', '.join(lost)}" if lost else None
+    if flag in MYPY_LAX:
+        return f"{flag}: false → true" if was is False and now is True else None
+    return f"{flag}: true → false" if was is True and now is False else None
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    del ctx
+    before = change.before.facts if change.before is not None else None
+    after = change.after.facts if change.after is not None else None
+    if not isinstance(before, Gate) or not isinstance(after, Gate) or change.after is None:
+        return
+    section = tuple(after.options.get("section", ()))
+    where = change.after.origin.path
+    old_entries = before.suppressions.entries if before.suppressions is not None else frozenset()
+    new_entries = after.suppressions.entries if after.suppressions is not None else frozenset()
+    added = sorted(new_entries - old_entries)
+    if added:
+        shown = ", ".join(added[:5]) + (f" and {len(added) - 5} more" if len(added) > 5 else "")
+        key = added[0].split(" ", 1)[0]
+        yield Hit(
+            message=f"{after.tool} in {where} ignores more: {shown}",
+            attr="ignores",
+            head_route=(*section, key),
+            before=len(old_entries),
+            after=len(new_entries),
+        )
+    old, new = before.options.get("switches", {}), after.options.get("switches", {})
+    for flag in sorted(set(old) & set(new)):
+        why = _weakened(flag, old[flag], new[flag])
+        if why is None:
+            continue
+        yield Hit(
+            message=f"{after.tool} in {where}: {why}",
+            attr=f"switch[{flag}]",
+            head_route=(*section, flag),
+            base_route=(*tuple(before.options.get("section", ())), flag),
+            before=old[flag],
+            after=new[flag],
+        )
+
+
+RULE = Rule(
+    code="SC017",
+    name="lint-gate-loosened",
+    category=Category.TESTS,
+    severity=Severity.LOW,
+    kinds=("lint-config", "python-tools"),
+    watches=((FAMILY, TYPE),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)
