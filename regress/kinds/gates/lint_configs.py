@@ -7,7 +7,8 @@
   docs, "Configuring Flake8"): ``ignore``, ``extend-ignore``, ``per-file-ignores``, ``select``;
 - mypy: the first of ``mypy.ini``, ``.mypy.ini``, ``pyproject.toml`` ``[tool.mypy]``,
   ``setup.cfg`` ``[mypy]`` (mypy docs, "The mypy configuration file"): strictness flags, and
-  ``ignore_errors``/``ignore_missing_imports`` per module as entries;
+  modules given ``ignore_errors`` as entries (a module given ``ignore_missing_imports`` is a
+  dependency without type information, which is routine);
 - TypeScript: ``tsconfig.json`` (and ``tsconfig.*.json``) ``compilerOptions`` strictness flags
   (comments and trailing commas allowed, as tsc allows them). An option left out of a config
   that ``extends`` another is unknown, not its default.
@@ -122,9 +123,11 @@ def mypy_settings(
         switches[flag] = default if value is None else value
     entries: set[str] = set()
     for module, options in overrides:
-        for flag in MYPY_LAX:
-            if _bool(options.get(flag)) is True:
-                entries.add(f"{flag} {module}")
+        # A module given ``ignore_missing_imports`` is how a dependency without type information
+        # is declared (mypy docs, "Missing imports"): routine, not an exception to the checks.
+        # ``ignore_errors`` silences the module's own code.
+        if _bool(options.get("ignore_errors")) is True:
+            entries.add(f"ignore_errors {module}")
     return entries, switches
 
 

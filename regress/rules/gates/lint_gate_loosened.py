@@ -5,7 +5,8 @@ Compares lint and type-check settings (`lint_configs.py`: ruff, flake8, mypy, Ty
 `tsconfig.json`) and reports:
 
 - new ignores: a rule code added to `ignore`/`extend-ignore`, a `per-file-ignores` entry, a mypy
-  module given `ignore_errors` or `ignore_missing_imports`;
+  module given `ignore_errors` (a module given `ignore_missing_imports`, the usual way to declare a
+  dependency without type information, is not reported);
 - `select` narrowed (rule codes or prefixes no longer selected);
 - strictness switched off: mypy `strict`, `disallow_untyped_defs`, `check_untyped_defs`,
   `strict_optional`, … true → false, or `ignore_missing_imports`/`ignore_errors` turned on
