@@ -22,9 +22,8 @@ from regress.findings import Finding, Severity, fingerprint
 from regress.kinds.base import Handler, LoadContext, LoadResult, ParseCache, Unit, UnitError
 from regress.kinds.registry import FAMILIES, HANDLERS
 from regress.model import Change, Location, ModelObject, Notice, NoticeKind, Side
-from regress.rules import meta
+from regress.rules import meta, registry
 from regress.rules.base import Hit, Index, Rule, RuleContext
-from regress.rules.registry import RULES
 from regress.source.base import ChangeType, EntryType, PathChange, Snapshot
 
 SCHEMA_ID = "regress.report/v1"
@@ -78,7 +77,8 @@ class Options:
     approvals: Sequence[approvals_mod.ApprovalEntry] = ()
     cache: ParseCache | None = None
     today: dt.date | None = None
-    rules: Sequence[Rule] = RULES
+    #: The rules to run; None: the registry's, imported for the model families the change loaded.
+    rules: Sequence[Rule] | None = None
 
 
 def load_config(base: Snapshot, explicit: Config | None) -> Config:
@@ -95,9 +95,9 @@ def analyze(base: Snapshot, head: Snapshot, changes: Sequence[PathChange], optio
     started = time.perf_counter()
     config = load_config(base, opts.config).with_paths(opts.include, opts.exclude)
     cache = opts.cache or ParseCache()
-    rules = select_rules(opts.rules, config)
-    run = _Run(base, head, config, cache, rules)
+    run = _Run(base, head, config, cache)
     run.collect(changes)
+    run.rules = select_rules(opts.rules if opts.rules is not None else registry.rules_for(run.families()), config)
     findings = run.evaluate()
     entries = list(opts.approvals)
     approvals_path = config.approvals_file or APPROVALS_PATH
@@ -157,11 +157,12 @@ def _dedupe_notices(notices: list[Notice]) -> list[Notice]:
 
 
 class _Run:
-    def __init__(self, base: Snapshot, head: Snapshot, config: Config, cache: ParseCache, rules: list[Rule]) -> None:
+    def __init__(self, base: Snapshot, head: Snapshot, config: Config, cache: ParseCache) -> None:
         self.base = base
         self.head = head
         self.config = config
-        self.rules = rules
+        #: Set after ``collect``, when the families the change touches are known.
+        self.rules: list[Rule] = []
         self.ctx = {
             Side.BASE: LoadContext(base, Side.BASE, cache, config.max_file_bytes, config, other=head),
             Side.HEAD: LoadContext(head, Side.HEAD, cache, config.max_file_bytes, config, other=base),
@@ -231,6 +232,10 @@ class _Run:
                 "objects": {"base": len(self.objects[Side.BASE]), "head": len(self.objects[Side.HEAD])},
             }
         )
+
+    def families(self) -> set[str]:
+        """The model families of the objects loaded on either side."""
+        return {o.family for objs in self.objects.values() for o in objs}
 
     def _prefetch(self, changes: Sequence[PathChange]) -> None:
         """Let a snapshot that can read many files at once (git) read the changed ones ahead."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regress.errors import InputError
-from regress.rules.base import Rule
-from regress.rules.registry import RULES, by_name_or_code
+
+if TYPE_CHECKING:
+    from regress.rules.base import Rule
 
 
 def register(sub: Any) -> None:
@@ -36,9 +37,12 @@ def render(rule: Rule) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: building the command line (``regress --version``) needs no rule.
+    from regress.rules.registry import all_rules, by_name_or_code
+
     rule = by_name_or_code(args.rule)
     if rule is None:
-        close = [r.name for r in RULES if args.rule.lower() in r.name][:5]
+        close = [r.name for r in all_rules() if args.rule.lower() in r.name][:5]
         hint = f"; did you mean {', '.join(close)}?" if close else "; see regress rules"
         raise InputError(f"no rule named {args.rule!r}{hint}")
     sys.stdout.write(render(rule))

@@ -7,8 +7,6 @@ import json
 import sys
 from typing import Any
 
-from regress.rules.registry import RULES
-
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
@@ -21,6 +19,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: building the command line (``regress --version``) needs no rule.
+    from regress.rules.registry import all_rules
+
+    rules = all_rules()
     if args.format == "json":
         rows = [
             {
@@ -32,12 +34,12 @@ def run(args: argparse.Namespace) -> int:
                 "summary": r.title,
                 "options": [{"name": o.name, "default": o.default, "description": o.description} for o in r.options],
             }
-            for r in RULES
+            for r in rules
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return 0
-    width = max(len(r.name) for r in RULES)
-    for r in RULES:
+    width = max(len(r.name) for r in rules)
+    for r in rules:
         sys.stdout.write(
             f"{r.code:7} {r.name:{width}}  {r.category.value:11} {r.severity.value:8} {','.join(r.kinds)}\n"
         )

@@ -25,7 +25,7 @@ from regress.engine import Report
 from regress.findings import Finding, Severity
 from regress.model import Location, Notice
 from regress.rules.base import Rule
-from regress.rules.registry import RULES
+from regress.rules.registry import all_rules
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "regress/v1"
@@ -103,7 +103,7 @@ def _notification(n: Notice) -> dict[str, Any]:
 
 
 def to_sarif(report: Report) -> dict[str, Any]:
-    rules = list(RULES)
+    rules = list(all_rules())
     index = {r.code: i for i, r in enumerate(rules)}
     return {
         "$schema": SCHEMA_URI,
