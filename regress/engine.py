@@ -180,6 +180,9 @@ class _Run:
     def collect(self, changes: Sequence[PathChange]) -> None:
         units: dict[Unit, Handler] = {}
         selected = 0
+        # Read ahead before asking the handlers: some decide whether a path is theirs by its
+        # content (an OpenShift Template), which read each changed file one at a time.
+        self._prefetch(changes)
         for change in changes:
             if not self.config.path_selected(change.path):
                 continue
@@ -201,7 +204,6 @@ class _Run:
                         for unit in found:
                             units.setdefault(unit, handler)
                         break
-        self._prefetch(changes)
         files_read: set[str] = set()
         for unit in sorted(units):
             handler = units[unit]
