@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from regress.findings import Category, Severity
 from regress.model import Change, ModelObject, Route
+
+_T = TypeVar("_T")
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "How to resolve", "Options")
 
@@ -68,6 +70,7 @@ class Index:
             self.by_key[(obj.family, obj.key)] = obj
             self.by_type.setdefault((obj.family, obj.type), []).append(obj)
         self._groups: dict[tuple[str, Callable[[ModelObject], Hashable]], dict[Hashable, list[ModelObject]]] = {}
+        self._derived: dict[Callable[[Index], Any], Any] = {}
 
     def get(self, family: str, key: tuple[str, ...]) -> ModelObject | None:
         return self.by_key.get((family, key))
@@ -95,6 +98,17 @@ class Index:
                 cached.setdefault(by(o), []).append(o)
             self._groups[(family, by)] = cached
         return cached
+
+    def derived(self, fn: Callable[[Index], _T]) -> _T:
+        """``fn(self)``, computed once per function: a fact about the whole side (which scanners
+        still run anywhere in the head) that rules would otherwise recompute for every change.
+        Pass a module-level function (its identity is the cache key); treat the result as
+        read-only."""
+        if fn in self._derived:
+            return cast(_T, self._derived[fn])
+        value = fn(self)
+        self._derived[fn] = value
+        return value
 
     def __iter__(self) -> Any:
         return iter(self.by_key.values())

@@ -37,11 +37,20 @@ def pipeline_obj(index: Index, job: Job) -> ModelObject | None:
 
 
 def pipeline_jobs(index: Index, pipeline: Pipeline) -> list[Job]:
-    out = []
-    for obj in index.of_type(FAMILY, "job"):
-        job = obj.facts
-        if isinstance(job, Job) and job.platform == pipeline.platform and job.pipeline == pipeline.id:
-            out.append(job)
+    return list(_jobs_by_pipeline(index).get((pipeline.platform, pipeline.id), ()))
+
+
+def _jobs_by_pipeline(index: Index) -> dict[tuple[str, str], list[Job]]:
+    """The side's jobs by (platform, pipeline), in index order: built once per side, since rules ask
+    for one pipeline's jobs for every changed job and scanning all jobs each time made a change of
+    many workflows quadratic."""
+    return index.derived(_group_jobs)
+
+
+def _group_jobs(index: Index) -> dict[tuple[str, str], list[Job]]:
+    out: dict[tuple[str, str], list[Job]] = {}
+    for job in all_jobs(index):
+        out.setdefault((job.platform, job.pipeline), []).append(job)
     return out
 
 
@@ -62,10 +71,6 @@ def signature(step: Step) -> Any:
             "env": dict(step.env),
         }
     )
-
-
-def head_signatures(ctx: RuleContext) -> set[Any]:
-    return {signature(s) for job in all_jobs(ctx.head) for s in job.steps}
 
 
 #: Events whose checks gate a change before it merges: a pull request's (GitHub), the merge
@@ -182,12 +187,7 @@ def shown(combo: Combo) -> str:
 
 def jobs_of(index: Index, platform: str, pipeline: str) -> dict[str, Job]:
     """The jobs of one pipeline on one side, by id."""
-    out: dict[str, Job] = {}
-    for obj in index.of_type(FAMILY, "job"):
-        job = obj.facts
-        if isinstance(job, Job) and job.platform == platform and job.pipeline == pipeline:
-            out[job.id] = job
-    return out
+    return {job.id: job for job in _jobs_by_pipeline(index).get((platform, pipeline), ())}
 
 
 def needs_closure(job: Job, by_id: dict[str, Job]) -> set[str]:
