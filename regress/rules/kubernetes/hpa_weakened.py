@@ -36,7 +36,7 @@ from collections.abc import Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.kubernetes.identity import FAMILY
-from regress.kinds.kubernetes.relations import scale_target
+from regress.kinds.kubernetes.relations import namespace, scale_target
 from regress.model import Change, ModelObject, get_path
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.kubernetes import KINDS
@@ -90,10 +90,11 @@ def _removed(ctx: RuleContext, hpa: ModelObject) -> Iterator[Hit]:
     was_min = _count(get_path(hpa.body, ("spec", "minReplicas")), 1)
     if was_min is None:
         return
-    target_base = scale_target(hpa, partners(ctx, "base", hpa))
+    # The target is in the autoscaler's namespace (scaleTargetRef has no namespace field).
+    target_base = scale_target(hpa, partners(ctx, "base", hpa, namespace(hpa)))
     if target_base is None:
         return
-    survivors = {o.key: o for o in partners(ctx, "head", target_base)}
+    survivors = {o.key: o for o in partners(ctx, "head", target_base, namespace(target_base))}
     target = survivors.get(target_base.key)
     if target is None:
         return  # the workload went with it

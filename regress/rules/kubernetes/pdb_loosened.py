@@ -38,12 +38,12 @@ from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.kubernetes.identity import FAMILY
-from regress.kinds.kubernetes.relations import hpa_for, selects_pods_of
+from regress.kinds.kubernetes.relations import SCALER_TYPES, hpa_for, name, namespace, pod_labels, root, selects_pods_of
 from regress.kinds.kubernetes.workload import SCALABLE_TYPES
 from regress.model import Change, ModelObject, get_path
-from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.base import Hit, Index, Rule, RuleContext
 from regress.rules.kubernetes import KINDS
-from regress.rules.kubernetes.context import partners
+from regress.rules.kubernetes.context import partner_parts
 from regress.rules.kubernetes.replicas_reduced import replicas
 
 
@@ -99,19 +99,73 @@ def budget(body: Any) -> Budget | None:
 
 def replica_count(ctx: RuleContext, pdb: ModelObject) -> int | None:
     """The replica count of the one workload the PDB selects on the head side, if known."""
-    objs = partners(ctx, "head", pdb)
+    # A PDB selects pods of its own namespace only, and an autoscaler scales a workload of its own.
+    ns, want = namespace(pdb), root(pdb)
+    near, _ = partner_parts(ctx, "head", pdb, ns)
+    lookup = ctx.head.derived(_Workloads.of)
     selector = get_path(pdb.body, ("spec", "selector"))
+    near_ids = {id(o) for o in near}
+    candidates = [*near, *(o for o in lookup.candidates(want, ns, selector) if id(o) not in near_ids)]
     counts = set()
-    for obj in objs:
+    for obj in candidates:
         if obj.type not in SCALABLE_TYPES or not selects_pods_of(pdb, selector, obj):
             continue
-        scaler = hpa_for(obj, objs)
+        # The first autoscaler in partner order: those around the PDB, then the rest of the side.
+        scaler = hpa_for(obj, near) or hpa_for(obj, lookup.scalers.get((want, ns, name(obj)), ()))
         if scaler is not None:
             key = "minReplicas" if scaler.type == "HorizontalPodAutoscaler" else "minReplicaCount"
             counts.add(replicas(get_path(scaler.body, ("spec", key))))
         else:
             counts.add(replicas(get_path(obj.body, ("spec", "replicas"))))
     return counts.pop() if len(counts) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Workloads:
+    """One side's scalable workloads by (render root, namespace) and by each pod label, and its
+    autoscalers by the name they target: built once per side, so that a change of many PDBs does
+    not test every workload of the namespace against every PDB."""
+
+    scalable: dict[tuple[str, str], list[ModelObject]]
+    by_label: dict[tuple[str, str, Any, Any], list[ModelObject]]
+    scalers: dict[tuple[str, str, Any], list[ModelObject]]
+
+    @staticmethod
+    def of(index: Index) -> _Workloads:
+        scalable: dict[tuple[str, str], list[ModelObject]] = {}
+        by_label: dict[tuple[str, str, Any, Any], list[ModelObject]] = {}
+        scalers: dict[tuple[str, str, Any], list[ModelObject]] = {}
+        for obj in index.family(FAMILY):
+            where = (root(obj), namespace(obj))
+            if obj.type in SCALABLE_TYPES:
+                scalable.setdefault(where, []).append(obj)
+                for key, value in pod_labels(obj).items():
+                    if _hashable(value):
+                        by_label.setdefault((*where, key, value), []).append(obj)
+            elif obj.type in SCALER_TYPES:
+                ref = get_path(obj.body, ("spec", "scaleTargetRef"))
+                target = ref.get("name") if isinstance(ref, dict) else None
+                if _hashable(target):
+                    scalers.setdefault((*where, target), []).append(obj)
+        return _Workloads(scalable, by_label, scalers)
+
+    def candidates(self, want: str, ns: str, selector: Any) -> list[ModelObject]:
+        """A superset of the workloads of (want, ns) that ``selector`` can select: those carrying
+        its first ``matchLabels`` pair (every pair must match), else all of them."""
+        match = selector.get("matchLabels") if isinstance(selector, dict) else None
+        if isinstance(match, dict) and match:
+            key, value = next(iter(match.items()))
+            if _hashable(value):
+                return self.by_label.get((want, ns, key, value), [])
+        return self.scalable.get((want, ns), [])
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:

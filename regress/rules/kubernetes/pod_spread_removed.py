@@ -37,7 +37,7 @@ from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.kubernetes.identity import FAMILY
-from regress.kinds.kubernetes.relations import hpa_for
+from regress.kinds.kubernetes.relations import hpa_for, namespace
 from regress.kinds.kubernetes.workload import SCALABLE_TYPES, pod_spec, pod_spec_route
 from regress.model import Change, ModelObject, get_path
 from regress.rules.base import Hit, Rule, RuleContext
@@ -85,7 +85,7 @@ def may_run_several(ctx: RuleContext, obj: ModelObject) -> bool:
     count = replicas(get_path(obj.body, ("spec", "replicas")))
     if count is not None and count > 1:
         return True
-    scaler = hpa_for(obj, partners(ctx, "head", obj))
+    scaler = hpa_for(obj, partners(ctx, "head", obj, namespace(obj)))  # same-namespace only
     if scaler is None:
         return False
     top = get_path(

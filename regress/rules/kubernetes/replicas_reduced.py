@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.kubernetes.identity import FAMILY
-from regress.kinds.kubernetes.relations import hpa_for
+from regress.kinds.kubernetes.relations import hpa_for, namespace
 from regress.kinds.kubernetes.workload import SCALABLE_TYPES
 from regress.model import Change, get_path
 from regress.rules.base import Hit, Rule, RuleContext
@@ -59,7 +59,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before, after = replicas(raw_before), replicas(raw_after)
     if before is None or after is None or after >= before:
         return
-    if hpa_for(change.after, partners(ctx, "head", change.after)) is not None:
+    # An autoscaler scales a workload of its own namespace only.
+    if hpa_for(change.after, partners(ctx, "head", change.after, namespace(change.after))) is not None:
         return
     severity = Severity.HIGH if after <= 1 < before else None
     shown_after = "absent (1)" if raw_after is None else str(after)
