@@ -24,7 +24,7 @@ from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.kinds.gates import inline
 from regress.kinds.github import expr
 from regress.model import ModelObject, Notice, NoticeKind, Origin, Route, YamlSourceMap
-from regress.source.base import Snapshot
+from regress.source.base import Snapshot, snapshot_memo
 from regress.yamlload import LoadError, YFloat
 
 KIND = "github-actions"
@@ -338,39 +338,17 @@ class _Builder:
     def callers(self, target: str) -> tuple[tuple[ModelObject, Route], ...]:
         """Jobs and steps of this side's workflows that call ``target`` (a local action folder or
         reusable workflow, as ``./path``): the related locations of a weakening inside a callee."""
-        want = target.rstrip("/")
         out: list[tuple[ModelObject, Route]] = []
-        for path in sorted(self.ctx.snapshot.files_in(".github/workflows")):
-            if not is_workflow(path):
-                continue
-            try:
-                doc = self.ctx.yaml(path).documents[0]
-            except (LoadError, IndexError, KeyError):
-                continue
-            jobs = doc.get("jobs") if isinstance(doc, dict) else None
-            if not isinstance(jobs, dict):
-                continue
-            holder: ModelObject | None = None
-            for job_id, body in jobs.items():
-                if not isinstance(body, dict):
-                    continue
-                routes: list[Route] = []
-                if _same_target(body.get("uses"), want):
-                    routes.append(("jobs", job_id, "uses"))
-                for _i, sub, raw in _flat_steps(body.get("steps")):
-                    if _same_target(raw.get("uses"), want):
-                        routes.append(("jobs", job_id, "steps", *sub, "uses"))
-                if routes and holder is None:
-                    holder = ModelObject(
-                        FAMILY,
-                        "caller",
-                        (PLATFORM, path),
-                        doc,
-                        Origin(KIND, path, YamlSourceMap(path, doc, 1)),
-                        f"workflow {path}",
-                    )
-                if holder is not None:
-                    out.extend((holder, r) for r in routes)
+        for path, doc, routes in _callers_by_target(self.ctx).get(target.rstrip("/"), ()):
+            holder = ModelObject(
+                FAMILY,
+                "caller",
+                (PLATFORM, path),
+                doc,
+                Origin(KIND, path, YamlSourceMap(path, doc, 1)),
+                f"workflow {path}",
+            )
+            out.extend((holder, r) for r in routes)
         return tuple(out)
 
     # -- composite actions --------------------------------------------------------------------
@@ -421,13 +399,53 @@ class _Sub:
         return self.inner.locate((*self.prefix, *route))
 
 
-def _same_target(uses: Any, target: str) -> bool:
+def _target_of(uses: Any) -> str | None:
+    """What a ``uses:`` names, as ``./path`` for a local action or workflow (``$/`` spelled ``./``)."""
     if not isinstance(uses, str):
-        return False
+        return None
     name = uses.split("@", 1)[0].strip().rstrip("/")
     if name.startswith("$/"):
         name = "./" + name[2:]
-    return name == target
+    return name
+
+
+_CallerIndex = dict[str, list[tuple[str, Any, list[Route]]]]
+
+
+def _callers_by_target(ctx: LoadContext) -> _CallerIndex:
+    """Every workflow of the snapshot by what its jobs and steps call: {target: [(path, document,
+    routes)]}, paths in order. Built once per snapshot: looking up each changed composite action's
+    callers by reading every workflow again made a change of many actions quadratic."""
+    memo = snapshot_memo(ctx.snapshot)
+    found: _CallerIndex | None = memo.get("github.callers")
+    if found is not None:
+        return found
+    found = {}
+    for path in sorted(ctx.snapshot.files_in(".github/workflows")):
+        if not is_workflow(path):
+            continue
+        try:
+            doc = ctx.yaml(path).documents[0]
+        except (LoadError, IndexError, KeyError):
+            continue
+        jobs = doc.get("jobs") if isinstance(doc, dict) else None
+        if not isinstance(jobs, dict):
+            continue
+        routes: dict[str, list[Route]] = {}
+        for job_id, body in jobs.items():
+            if not isinstance(body, dict):
+                continue
+            name = _target_of(body.get("uses"))
+            if name is not None:
+                routes.setdefault(name, []).append(("jobs", job_id, "uses"))
+            for _i, sub, raw in _flat_steps(body.get("steps")):
+                name = _target_of(raw.get("uses"))
+                if name is not None:
+                    routes.setdefault(name, []).append(("jobs", job_id, "steps", *sub, "uses"))
+        for name, found_routes in routes.items():
+            found.setdefault(name, []).append((path, doc, found_routes))
+    memo["github.callers"] = found
+    return found
 
 
 def _flat_steps(steps: Any) -> list[tuple[int, Route, Mapping[str, Any]]]:
