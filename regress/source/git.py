@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +159,31 @@ class GitSnapshot:
             return
         yield from self._walk_trees(prefix)
 
+    def named_files(self, prefix: str, names: Collection[str]) -> tuple[list[str], int] | None:
+        """Regular files under ``prefix`` whose base name is one of ``names``, in ``walk`` order,
+        and how many regular files lie under ``prefix`` in all. None if git cannot list them.
+
+        Finding a few files by name (kustomizations) in a large tree: the same ``git ls-tree -r``
+        listing as ``walk``, but only the matching records are decoded and sorted, which made the
+        lookup cost a fraction of decoding and sorting every path of the tree.
+        """
+        if not self.is_dir(prefix):
+            return [], 0
+        raw = self._ls_tree_raw(prefix)
+        if raw is None:
+            return None
+        tails = tuple(sep + name.encode() for name in names for sep in (b"/", b"\t"))
+        count = 0
+        out: list[str] = []
+        for record in raw.split(b"\0"):
+            # ``<mode> <type> <id>\t<path>``; a regular file's mode is 100644 or 100755.
+            if record.startswith(b"100"):
+                count += 1
+                if record.endswith(tails):
+                    out.append(record.partition(b"\t")[2].decode("utf-8", "replace"))
+        out.sort(key=lambda path: path.split("/"))
+        return out, count
+
     def _ls_tree(self, prefix: str) -> list[str] | None:
         """Every regular file under ``prefix``, listed by one ``git ls-tree -r`` run.
 
@@ -166,6 +191,21 @@ class GitSnapshot:
         repository, which finding kustomizations needs, took thousands); git lists the same in C.
         Sorted like ``_walk_trees`` (names at each level in string order). None if git fails.
         """
+        raw = self._ls_tree_raw(prefix)
+        if raw is None:
+            return None
+        out = []
+        for record in raw.split(b"\0"):
+            meta, _, name = record.partition(b"\t")
+            if not name:
+                continue
+            if entry_type(int(meta.split(b" ", 1)[0], 8)) is EntryType.FILE:
+                out.append(name.decode("utf-8", "replace"))
+        out.sort(key=lambda path: path.split("/"))
+        return out
+
+    def _ls_tree_raw(self, prefix: str) -> bytes | None:
+        """The NUL-separated records of ``git ls-tree -r -z`` under ``prefix``; None if git fails."""
         assert self.commit is not None
         pathspec = ["--", prefix] if prefix else []
         try:
@@ -188,15 +228,8 @@ class GitSnapshot:
             )
         except (OSError, subprocess.SubprocessError):
             return None
-        out = []
-        for record in proc.stdout.split(b"\0"):
-            meta, _, name = record.partition(b"\t")
-            if not name:
-                continue
-            if entry_type(int(meta.split(b" ", 1)[0], 8)) is EntryType.FILE:
-                out.append(name.decode("utf-8", "replace"))
-        out.sort(key=lambda path: path.split("/"))
-        return out
+        stdout: bytes = proc.stdout
+        return stdout
 
     def _walk_trees(self, prefix: str) -> Iterator[str]:
         entries = self._dir(prefix)

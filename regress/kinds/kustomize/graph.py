@@ -128,9 +128,22 @@ def scan(path: str, snapshot: Snapshot) -> dict[str, Kustomization]:
 
 def _scan_top(top: str, snapshot: Snapshot) -> tuple[dict[str, Kustomization], bool]:
     found: dict[str, Kustomization] = {}
-    for count, p in enumerate(snapshot.walk(top), start=1):
-        if count > MAX_SCAN:
+    # A git snapshot finds the kustomization files among the folder's files without decoding
+    # every path (``named_files``); other snapshots walk the folder.
+    named = getattr(snapshot, "named_files", None)
+    listed = named(top, NAMES) if named is not None else None
+    if listed is not None:
+        paths, total = listed
+        if total > MAX_SCAN:
             return {}, False
+    else:
+        paths = []
+        for count, p in enumerate(snapshot.walk(top), start=1):
+            if count > MAX_SCAN:
+                return {}, False
+            if posixpath.basename(p) in NAMES:
+                paths.append(p)
+    for p in paths:
         if posixpath.basename(p) in NAMES:
             folder = posixpath.dirname(p)
             if folder not in found:
