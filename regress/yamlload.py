@@ -177,18 +177,22 @@ def scalar(value: str, style: str | None) -> Any:
     return value
 
 
-@dataclass
 class _Frame:
     """A collection being built: its value, line, anchor, expanded size and (mappings) the key
-    waiting for its value and the ``<<`` sources to merge at the end."""
+    waiting for its value and the ``<<`` sources to merge at the end. A slotted class rather than
+    a dataclass: one is made for every mapping and sequence of every file."""
 
-    value: YMap | YList
-    anchor: str | None
-    size: int = 1
-    key: Any = _NO_KEY
-    key_line: int = -1
-    merge_next: bool = False
-    merged: list[YMap] = field(default_factory=list)
+    __slots__ = ("anchor", "is_map", "key", "key_line", "merge_next", "merged", "size", "value")
+
+    def __init__(self, value: YMap | YList, anchor: str | None) -> None:
+        self.value = value
+        self.is_map = isinstance(value, YMap)
+        self.anchor = anchor
+        self.size = 1
+        self.key: Any = _NO_KEY
+        self.key_line = -1
+        self.merge_next = False
+        self.merged: list[YMap] = []
 
 
 class _Builder:
@@ -200,6 +204,9 @@ class _Builder:
     Here nesting is an explicit stack, an alias reuses the value built for its anchor (values are
     never mutated after loading), and the alias budget charges the anchor's expanded size, so a
     billion-laughs document is refused long before anything walks its expansion.
+
+    The loop below runs once per event of every file a change touches, so scalar resolution,
+    the alias budget and adding a value to its parent are written out in it rather than called.
     """
 
     def __init__(self, budget: int) -> None:
@@ -213,6 +220,8 @@ class _Builder:
         result: Any = None
         start_line = -1
         get_event = parser.get_event
+        anchors = self.anchors
+        value: Any
         while True:
             event = get_event()
             cls = type(event)
@@ -220,14 +229,21 @@ class _Builder:
             if start_line < 0:
                 start_line = line
             if cls is ScalarEvent:
-                value, size = self._scalar(event), 1
+                tag = event.tag
+                if tag is None or tag == "!":
+                    value = scalar(event.value, event.style)
+                elif tag == _STR:
+                    value = event.value
+                elif tag.startswith("tag:yaml.org,2002:"):
+                    value = scalar(event.value, None)  # !!int, !!bool, …: resolved by their text
+                else:
+                    value = event.value  # custom tags (!Ref, !Sub, …): the text underneath
+                size = 1
                 if event.anchor:
-                    self.anchors[event.anchor] = (value, 1)
-            elif cls is AliasEvent:
-                found = self.anchors.get(event.anchor)
-                if found is None:
-                    raise LoadError(f"invalid YAML: found undefined alias {event.anchor!r}", line + 1)
-                value, size = found
+                    anchors[event.anchor] = (value, 1)
+                self.budget -= 1
+                if self.budget < 0:
+                    raise LoadError("aliases expand to too many nodes (an alias bomb?)", line + 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", line + 1)
@@ -239,78 +255,74 @@ class _Builder:
                 else:
                     container = YList(line)
                 stack.append(_Frame(container, event.anchor))
-                self._spend(1, line)
+                self.budget -= 1
+                if self.budget < 0:
+                    raise LoadError("aliases expand to too many nodes (an alias bomb?)", line + 1)
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
-                if cls is MappingEndEvent:
+                if frame.merged:
                     _apply_merges(frame)
                 value, size = frame.value, frame.size
                 if frame.anchor:
-                    self.anchors[frame.anchor] = (value, size)
-                line = value.line
+                    anchors[frame.anchor] = (value, size)
+                line = frame.value.line
+            elif cls is AliasEvent:
+                found = anchors.get(event.anchor)
+                if found is None:
+                    raise LoadError(f"invalid YAML: found undefined alias {event.anchor!r}", line + 1)
+                value, size = found
+                self.budget -= size
+                if self.budget < 0:
+                    raise LoadError("aliases expand to too many nodes (an alias bomb?)", line + 1)
             elif cls is DocumentEndEvent:
                 return result, start_line + 1
             else:
                 continue  # comments and stream events carry no value
-            if cls is ScalarEvent or cls is AliasEvent:
-                self._spend(size, line)
             if not stack:
                 result = value
                 continue
-            self._add(stack[-1], value, size, line, event)
-
-    def _spend(self, size: int, line: int) -> None:
-        self.budget -= size
-        if self.budget < 0:
-            raise LoadError("aliases expand to too many nodes (an alias bomb?)", line + 1)
-
-    @staticmethod
-    def _scalar(event: ScalarEvent) -> Any:
-        tag = event.tag
-        if tag is None or tag == "!":
-            return scalar(event.value, event.style)
-        if tag == _STR:
-            return event.value
-        if tag.startswith("tag:yaml.org,2002:"):
-            return scalar(event.value, None)  # !!int, !!bool, …: resolved by their text
-        return event.value  # custom tags (!Ref, !Sub, …): the text underneath
-
-    def _add(self, frame: _Frame, value: Any, size: int, line: int, event: Any) -> None:
-        frame.size += size
-        target = frame.value
-        if isinstance(target, YList):
-            target.append(value)
-            target.item_lines.append(line)
-            return
-        if frame.key is _NO_KEY:
-            # A key. ``<<`` (plain, or tagged !!merge) announces merge sources.
-            if type(event) is ScalarEvent and (
-                event.tag == _MERGE or (event.value == "<<" and not event.style and event.tag is None)
-            ):
-                frame.merge_next = True
-                frame.key = None
+            # Add the value to the collection being built.
+            parent = stack[-1]
+            parent.size += size
+            target = parent.value
+            if not parent.is_map:
+                target.append(value)
+                target.item_lines.append(line)  # type: ignore[union-attr]
+                continue
+            key = parent.key
+            if key is _NO_KEY:
+                # A key. ``<<`` (plain, or tagged !!merge) announces merge sources.
+                if cls is ScalarEvent and (
+                    event.tag == _MERGE or (event.value == "<<" and not event.style and event.tag is None)
+                ):
+                    parent.merge_next = True
+                    parent.key = None
+                else:
+                    # Complex keys are legal YAML but no configuration format here uses them; a
+                    # stable text form keeps them comparable without crashing on unhashable values.
+                    parent.key = repr(value) if isinstance(value, (dict, list)) else value
+                parent.key_line = line
+                continue
+            if parent.merge_next:
+                _merge_source(parent, value, line)
             else:
-                # Complex keys are legal YAML but no configuration format here uses them; a stable
-                # text form keeps them comparable without crashing on unhashable values.
-                frame.key = repr(value) if isinstance(value, (dict, list)) else value
-            frame.key_line = line
-            return
-        if frame.merge_next:
-            if isinstance(value, YMap):
-                frame.merged.append(value)
-            elif isinstance(value, list) and all(isinstance(v, YMap) for v in value):
-                frame.merged.extend(value)
-            else:
-                raise LoadError("a << merge key needs a mapping or a list of mappings", line + 1)
-            frame.merge_next = False
-        else:
-            key = frame.key
-            if key in target:
-                self.duplicates.append((frame.key_line + 1, str(key)))
-            target[key] = value
-            target.key_lines[key] = frame.key_line
-        frame.key = _NO_KEY
+                if key in target:
+                    self.duplicates.append((parent.key_line + 1, str(key)))
+                target[key] = value  # type: ignore[index]
+                target.key_lines[key] = parent.key_line  # type: ignore[union-attr]
+            parent.key = _NO_KEY
+
+
+def _merge_source(frame: _Frame, value: Any, line: int) -> None:
+    """The value of a ``<<`` key: a mapping or a list of mappings to merge at the end."""
+    if isinstance(value, YMap):
+        frame.merged.append(value)
+    elif isinstance(value, list) and all(isinstance(v, YMap) for v in value):
+        frame.merged.extend(value)
+    else:
+        raise LoadError("a << merge key needs a mapping or a list of mappings", line + 1)
+    frame.merge_next = False
 
 
 def _apply_merges(frame: _Frame) -> None:
