@@ -285,10 +285,10 @@ class _Builder:
             # Add the value to the collection being built.
             parent = stack[-1]
             parent.size += size
-            target = parent.value
+            target: Any = parent.value  # a YList, or a YMap when ``parent.is_map``
             if not parent.is_map:
                 target.append(value)
-                target.item_lines.append(line)  # type: ignore[union-attr]
+                target.item_lines.append(line)
                 continue
             key = parent.key
             if key is _NO_KEY:
@@ -309,8 +309,8 @@ class _Builder:
             else:
                 if key in target:
                     self.duplicates.append((parent.key_line + 1, str(key)))
-                target[key] = value  # type: ignore[index]
-                target.key_lines[key] = parent.key_line  # type: ignore[union-attr]
+                target[key] = value
+                target.key_lines[key] = parent.key_line
             parent.key = _NO_KEY
 
 
