@@ -19,19 +19,31 @@ class FolderSnapshot:
         self.root = root
         self.label = label or str(root)
         self.resolved = str(root)
+        self._root = str(root)
         self._ids: dict[str, str] = {}
+        #: What each path is, looked up once: a snapshot's files are taken not to change while it
+        #: is read (as the blob ids above are), and the engine asks about the same paths often.
+        self._types: dict[str, EntryType | None] = {}
         #: Facts derived from the whole tree, kept for this snapshot's lifetime (see snapshot_memo).
         self.memo: dict[Any, Any] = {}
         #: When set (working-tree mode), the paths git knows about; others are not part of the tree.
         self._only = frozenset(only) if only is not None else None
 
-    def _full(self, path: str) -> Path:
-        return self.root / path
+    def _full(self, path: str) -> str:
+        # Plain strings: building a pathlib.Path for every question cost more than the stat.
+        return os.path.join(self._root, path) if path else self._root
 
     def _visible(self, path: str) -> bool:
         return self._only is None or path in self._only
 
     def entry_type(self, path: str) -> EntryType | None:
+        if path in self._types:
+            return self._types[path]
+        found = self._entry_type(path)
+        self._types[path] = found
+        return found
+
+    def _entry_type(self, path: str) -> EntryType | None:
         if not path or not self._visible(path):
             return None
         try:
@@ -42,7 +54,7 @@ class FolderSnapshot:
             return EntryType.SYMLINK
         if stat.S_ISREG(st.st_mode):
             return EntryType.FILE
-        if stat.S_ISDIR(st.st_mode) and (self._full(path) / ".git").exists():
+        if stat.S_ISDIR(st.st_mode) and os.path.exists(os.path.join(self._full(path), ".git")):
             return EntryType.SUBMODULE
         return None
 
@@ -58,7 +70,8 @@ class FolderSnapshot:
     def read(self, path: str) -> bytes:
         if self.entry_type(path) is not EntryType.FILE:
             raise KeyError(path)
-        return self._full(path).read_bytes()
+        with open(self._full(path), "rb") as f:
+            return f.read()
 
     def size(self, path: str) -> int | None:
         if self.entry_type(path) is not EntryType.FILE:
@@ -67,11 +80,11 @@ class FolderSnapshot:
 
     def is_dir(self, path: str) -> bool:
         full = self._full(path)
-        return full.is_dir() and not full.is_symlink()
+        return os.path.isdir(full) and not os.path.islink(full)
 
     def walk(self, prefix: str) -> Iterator[str]:
         start = self._full(prefix)
-        if not start.is_dir():
+        if not os.path.isdir(start):
             return
         for dirpath, dirnames, filenames in os.walk(start):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
@@ -84,7 +97,7 @@ class FolderSnapshot:
 
     def files_in(self, folder: str) -> list[str]:
         full = self._full(folder)
-        if not full.is_dir() or full.is_symlink():
+        if not os.path.isdir(full) or os.path.islink(full):
             return []
         names = sorted(os.listdir(full))
         return [p for p in (join(folder, n) for n in names) if self.entry_type(p) is EntryType.FILE]
