@@ -6,8 +6,9 @@ diff, rules), every module changed on the head side.
     python benchmarks/terraform_diff.py --modules 23
 
 Reports MB/s as (base + head bytes) / time, on wall-clock and on CPU time (the machine is shared),
-best of several runs, and the peak resident memory of the process. Numbers are recorded in
-docs/benchmarks.md.
+best of several runs, and the peak resident memory of the process. Each size runs twice: with
+Python's default garbage-collector settings, and with those ``regress diff`` sets for itself
+(``regress.api.tune_gc``). Numbers are recorded in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import tfgen
 
+from regress.api import tune_gc
 from regress.engine import analyze
 from regress.source.folder import FolderSnapshot, diff_folders
 
@@ -68,20 +70,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--modules", type=int, help="run one size in this process")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cli-gc", action="store_true", help="collector settings as regress diff has them")
     args = parser.parse_args()
     if args.modules:
+        if args.cli_gc:
+            tune_gc()
         print(json.dumps(run(args.modules, args.repeat)))
         return
     for label, modules in SIZES.items():
         repeat = str(args.repeat if modules < 100 else max(1, args.repeat // 2))
-        out = subprocess.run(
-            [sys.executable, __file__, "--modules", str(modules), "--repeat", repeat],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        result = json.loads(out.stdout)
-        print(f"{label:10} {json.dumps(result)}")
+        for gc_args, gc_label in (([], "default gc"), (["--cli-gc"], "CLI's gc")):
+            out = subprocess.run(
+                [sys.executable, __file__, "--modules", str(modules), "--repeat", repeat, *gc_args],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            result = json.loads(out.stdout)
+            print(f"{label:10} {gc_label:10} {json.dumps(result)}")
 
 
 if __name__ == "__main__":

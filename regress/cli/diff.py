@@ -4,7 +4,6 @@ folders."""
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from pathlib import Path
@@ -46,7 +45,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from regress.api import diff_folders, diff_git, diff_worktree
+    from regress.api import diff_folders, diff_git, diff_worktree, tune_gc
     from regress.approvals import cli_entries
     from regress.config import parse
     from regress.engine import Options
@@ -60,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"cannot read config {args.config}: {exc.strerror}") from None
         config = parse(data, args.config)
     options = Options(config=config, include=args.include, exclude=args.exclude, approvals=cli_entries(args.approve))
-    _tune_gc()
+    tune_gc()
     sides: list[str] = args.sides
     if len(sides) > 2:
         raise UsageError("give at most two sides")
@@ -91,17 +90,3 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(rendered)
         sys.stdout.flush()
     return report.exit_code
-
-
-def _tune_gc() -> None:
-    """Let this process's cyclic garbage collector run less often during the analysis.
-
-    A diff allocates millions of small containers (YAML values, model objects) that stay alive to
-    the end, and by default CPython scans for cycles every 700 allocations and re-scans every
-    surviving object in its full collections. Moving what is loaded so far (modules, the rule
-    catalogue) out of the collector's sight (``gc.freeze``) and collecting the youngest generation
-    every 50,000 allocations instead took 10-12 % off a 5,000-file full-tree diff
-    (docs/benchmarks.md). The command line owns its process; the library leaves this to callers.
-    """
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
