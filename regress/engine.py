@@ -12,6 +12,7 @@ import time
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from regress import approvals as approvals_mod
@@ -303,9 +304,20 @@ class _Run:
         base_index = Index(self.objects[Side.BASE])
         head_index = Index(self.objects[Side.HEAD])
         by_watch: dict[tuple[str, str], list[Rule]] = {}
+        contexts: dict[str, RuleContext] = {}
         for rule in self.rules:
             for watch in rule.watches:
                 by_watch.setdefault(watch, []).append(rule)
+            # One context per rule, not per change: its options do not depend on the change (and are
+            # read-only, so no check sees another's edits).
+            options = {
+                **rule.default_options(),
+                **self.config.options.get(rule.name, {}),
+                **self.config.options.get(rule.code, {}),
+            }
+            contexts[rule.code] = RuleContext(
+                base_index, head_index, MappingProxyType(options), self.config, self.nearby
+            )
         changes: list[Change] = []
         for family, fam_diff in FAMILIES.items():
             base_objs = [o for o in self.objects[Side.BASE] if o.family == family]
@@ -322,14 +334,8 @@ class _Run:
                     continue
                 if change.obj.origin.kind not in rule.kinds:
                     continue
-                options = {
-                    **rule.default_options(),
-                    **self.config.options.get(rule.name, {}),
-                    **self.config.options.get(rule.code, {}),
-                }
-                ctx = RuleContext(base_index, head_index, options, self.config, self.nearby)
                 try:
-                    for hit in rule.check(change, ctx):
+                    for hit in rule.check(change, contexts[rule.code]):
                         self.findings.append(self._from_hit(rule, change, hit))
                 except Exception as exc:  # noqa: BLE001 - a failing rule is a finding, not a crash
                     self.findings.append(self._rule_error(rule, change, exc))

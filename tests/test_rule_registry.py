@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import regress.rules
+from regress.api import diff_git
 from regress.rules import registry
 from regress.rules.base import Rule
 from tests.gitrepo import two_commits
@@ -80,3 +81,27 @@ def test_a_kubernetes_change_imports_no_terraform_rule(tmp_path: Path) -> None:
     findings, families = out.splitlines()
     assert findings == "['K8S022']"
     assert families == "['base', 'kubernetes', 'meta', 'registry']"
+
+
+LIMITED = DEPLOYMENT.replace(
+    'containers: [{name: web, image: "web',
+    'containers: [{name: web, resources: {limits: {memory: 256Mi}}, image: "web',
+)
+
+
+def _memory_cut_findings(tmp_path: Path, config: str | None) -> list[str]:
+    base = {"deploy/web.yaml": LIMITED}
+    if config is not None:
+        base[".regress.yml"] = config
+    head = {**base, "deploy/web.yaml": LIMITED.replace("256Mi", "160Mi")}
+    repo, b, h = two_commits(tmp_path / "repo", base, head)
+    return [f"{f.code} {f.message}" for f in diff_git(repo, b, h).findings]
+
+
+def test_per_rule_options_from_the_config_reach_the_rule(tmp_path: Path) -> None:
+    # 160Mi of 256Mi is 62.5 %: above the default 0.5, below a configured 0.8.
+    assert _memory_cut_findings(tmp_path / "default", None) == []
+    configured = "rules:\n  options:\n    resources-removed:\n      memory-limit-cut: 0.8\n"
+    assert _memory_cut_findings(tmp_path / "set", configured) == [
+        "K8S029 container 'web' of Deployment prod/web: memory limit cut from 256Mi to 160Mi"
+    ]
