@@ -390,7 +390,10 @@ def main() -> None:
         # As after ``pip install``: bytecode compiled once (here into a private cache folder).
         compiled = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         compiled["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+        # Where the environment forbids writing bytecode: every start compiles what it imports
+        # (an empty cache folder, so that no __pycache__ left beside the sources is used).
         as_is = "PYTHONDONTWRITEBYTECODE" in os.environ
+        uncompiled = {**os.environ, "PYTHONPYCACHEPREFIX": str(work / "no-pycache")}
 
         def cli(repo: Path, rev: str, key: str, env: dict[str, str] | None = compiled) -> Callable[[], float]:
             def go() -> float:
@@ -403,8 +406,8 @@ def main() -> None:
         cli_large = repeat(cli(large, f"{lb}..{lh}", "large"), args.runs)
         cli_small = repeat(cli(small, f"{sb}..{sh}", "small"), args.runs)
         if as_is:
-            raw_large = repeat(cli(large, f"{lb}..{lh}", "large", None), args.runs)
-            raw_small = repeat(cli(small, f"{sb}..{sh}", "small", None), args.runs)
+            raw_large = repeat(cli(large, f"{lb}..{lh}", "large", uncompiled), args.runs)
+            raw_small = repeat(cli(small, f"{sb}..{sh}", "small", uncompiled), args.runs)
         lib_large = repeat(lambda: library_run(large, lb, lh)[0], args.runs)
         lib_small = repeat(lambda: library_run(small, sb, sh)[0], args.runs)
         findings_large = library_run(large, lb, lh)[1]

@@ -58,8 +58,9 @@ def diff_worktree(repo_path: Path, base_rev: str = "HEAD", options: Options | No
 
 
 def tune_gc() -> None:
-    """Let this process's cyclic garbage collector run less often: for a process that is about to
-    analyse a large change (the command line calls it; a service may, between requests).
+    """Let this process's cyclic garbage collector run less often: for a process that runs one
+    analysis and exits (the command line calls it before its analysis; so do the benchmarks).
+    Not for a long-lived service: what is frozen is never collected, even once it is garbage.
 
     An analysis allocates millions of small containers (YAML values, model objects) that stay
     alive to its end; by default CPython looks for cycles every 700 allocations and its full
