@@ -390,10 +390,10 @@ def main() -> None:
         # As after ``pip install``: bytecode compiled once (here into a private cache folder).
         compiled = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         compiled["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
-        # Where the environment forbids writing bytecode: every start compiles what it imports
-        # (an empty cache folder, so that no __pycache__ left beside the sources is used).
+        # Where the environment forbids writing bytecode, an editable install compiles regress's
+        # own modules at every start (installed packages keep the bytecode pip compiled).
         as_is = "PYTHONDONTWRITEBYTECODE" in os.environ
-        uncompiled = {**os.environ, "PYTHONPYCACHEPREFIX": str(work / "no-pycache")}
+        uncompiled = None
 
         def cli(repo: Path, rev: str, key: str, env: dict[str, str] | None = compiled) -> Callable[[], float]:
             def go() -> float:
