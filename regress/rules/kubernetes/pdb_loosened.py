@@ -111,7 +111,9 @@ def replica_count(ctx: RuleContext, pdb: ModelObject) -> int | None:
         if obj.type not in SCALABLE_TYPES or not selects_pods_of(pdb, selector, obj):
             continue
         # The first autoscaler in partner order: those around the PDB, then the rest of the side.
-        scaler = hpa_for(obj, near) or hpa_for(obj, lookup.scalers.get((want, ns, name(obj)), ()))
+        scaler = hpa_for(obj, near)
+        if scaler is None:
+            scaler = hpa_for(obj, lookup.scalers.get((want, ns, name(obj)), ()))
         if scaler is not None:
             key = "minReplicas" if scaler.type == "HorizontalPodAutoscaler" else "minReplicaCount"
             counts.add(replicas(get_path(scaler.body, ("spec", key))))
