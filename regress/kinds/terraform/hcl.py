@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import tree_sitter_hcl
@@ -172,10 +172,13 @@ class Reuse:
       incrementally (tree-sitter re-parses only around the edited region).
     - Converted top-level blocks by (source hash, line): a block the change did not touch is
       converted once.
+    - Converted top-level blocks by their exact source: the same block further up or down (lines
+      added above it, blocks reordered) is not converted again but shifted (``_shifted``).
     """
 
     trees: dict[str, tuple[bytes, Tree]] = field(default_factory=dict)
     blocks: dict[tuple[str, int], Block] = field(default_factory=dict)
+    by_source: dict[bytes, Block] = field(default_factory=dict)
 
 
 def parse(text: str, reuse: Reuse | None = None, path: str = "") -> HclFile:
@@ -197,7 +200,7 @@ def parse(text: str, reuse: Reuse | None = None, path: str = "") -> HclFile:
         if not tree2.root_node.has_error:
             data, tree, root = retried, tree2, tree2.root_node
     errors = _errors(root) if root.has_error else []
-    conv = _Converter(data, reuse.blocks if reuse is not None else None)
+    conv = _Converter(data, reuse.blocks if reuse is not None else None, reuse.by_source if reuse is not None else None)
     try:
         body = conv.config(root)
     except (_TooDeep, RecursionError):
@@ -303,9 +306,15 @@ def unescape(raw: str) -> str:
 
 
 class _Converter:
-    def __init__(self, data: bytes, memo: dict[tuple[str, int], Block] | None = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        memo: dict[tuple[str, int], Block] | None = None,
+        by_source: dict[bytes, Block] | None = None,
+    ) -> None:
         self.data = data
         self.memo = memo
+        self.by_source = by_source
 
     def text(self, node: Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "surrogateescape")
@@ -355,7 +364,17 @@ class _Converter:
             key = (digest, node.start_point[0] + 1)
             if self.memo is not None and key in self.memo:
                 return self.memo[key]
-            found = self._block(node, depth, digest, source)
+            # A block converted before from byte-identical source at another line is shifted to
+            # this one: the same text converts to the same syntax tree with every line moved by
+            # the same amount (not for blocks with syntax errors: recovery may depend on context).
+            exact = hashlib.blake2b(source, digest_size=16).digest() if self.by_source is not None else b""
+            seen = self.by_source.get(exact) if self.by_source is not None and not node.has_error else None
+            if seen is not None:
+                found: Block | None = _shifted(seen, node.start_point[0] + 1 - seen.line)
+            else:
+                found = self._block(node, depth, digest, source)
+                if self.by_source is not None and found is not None and not node.has_error:
+                    self.by_source[exact] = found
             if self.memo is not None and found is not None:
                 self.memo[key] = found
             return found
@@ -617,6 +636,22 @@ class _Converter:
             else:
                 return None  # splats and the rest stay opaque
         return tuple(out)
+
+
+def _shifted(block: Block, delta: int) -> Block:
+    """``block`` as read ``delta`` lines further down (every line in it moves by ``delta``)."""
+    if delta == 0:
+        return block
+    return replace(block, line=block.line + delta, body=_shifted_body(block.body, delta))
+
+
+def _shifted_body(body: Body, delta: int) -> Body:
+    return Body(
+        tuple(
+            replace(item, line=item.line + delta) if isinstance(item, Attribute) else _shifted(item, delta)
+            for item in body.items
+        )
+    )
 
 
 def _number(text: str) -> int | float:
