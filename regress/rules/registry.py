@@ -300,7 +300,8 @@ MODULES: tuple[tuple[str, str], ...] = (
 
 def _load(module: str) -> Rule:
     rule = importlib.import_module(f"regress.rules.{module}").RULE
-    assert isinstance(rule, Rule), module
+    if not isinstance(rule, Rule):
+        raise TypeError(f"regress.rules.{module}.RULE is no Rule")
     return rule
 
 
@@ -313,11 +314,6 @@ def rules_for(families: Iterable[str]) -> tuple[Rule, ...]:
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, the meta rules first (imports the whole catalogue)."""
     return META + tuple(_load(module) for _, module in MODULES)
-
-
-def families() -> frozenset[str]:
-    """The model families some listed rule watches."""
-    return frozenset(one for family, _ in MODULES for one in family.split("+"))
 
 
 def by_name_or_code(name: str) -> Rule | None:
