@@ -319,11 +319,12 @@ class _Run:
                 base_index, head_index, MappingProxyType(options), self.config, self.nearby
             )
         changes: list[Change] = []
-        for family, fam_diff in FAMILIES.items():
+        for family in FAMILIES:
             base_objs = [o for o in self.objects[Side.BASE] if o.family == family]
             head_objs = [o for o in self.objects[Side.HEAD] if o.family == family]
             if base_objs or head_objs:
-                changes.extend(diff_objects(base_objs, head_objs, fam_diff))
+                # Looked up only for a family that has objects (its module is imported then).
+                changes.extend(diff_objects(base_objs, head_objs, FAMILIES[family]))
         self.stats["changes"] = _count_statuses(changes)
         for change in changes:
             # A watch on (family, "*") sees every type of the family (a lifecycle guard can sit on

@@ -1,55 +1,217 @@
 """The file kinds regress knows, in the order they claim changed paths (first claim wins), and the
-model families their objects join."""
+model families their objects join.
+
+Handlers whose claim depends on the path's name alone are imported when a path could be theirs
+(``Lazy``): a pull request of Kubernetes manifests and workflows never imports the Terraform,
+Dockerfile, compose or gate-file handlers, whose imports cost more than such a PR's analysis
+when Python has to compile them. Each lazy entry says which names it may claim; a test checks
+that the handler claims nothing outside them (every name the handler lists, every path of the
+test cases and samples). Handlers that look at the snapshot to claim (GitLab, Azure, Helm,
+Kustomize, OpenShift Templates) and the plain manifest handler are imported as before.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
 from regress.diff import FamilyDiff
 from regress.kinds.azure.handler import AzureHandler
-from regress.kinds.base import Handler
+from regress.kinds.base import Handler, LoadContext, LoadResult, Unit
 from regress.kinds.bitbucket.handler import BitbucketHandler
-from regress.kinds.ci import model as ci_model
 from regress.kinds.circleci.handler import CircleCIHandler
-from regress.kinds.compose import model as compose_model
-from regress.kinds.compose.handler import ComposeHandler
-from regress.kinds.depupdates.handler import DependencyUpdatesHandler
-from regress.kinds.dockerfile import model as docker_model
-from regress.kinds.dockerfile.handler import DockerfileHandler
-from regress.kinds.dockerfile.ignorefile import DockerignoreHandler
-from regress.kinds.gates import model as gates_model
-from regress.kinds.gates.codecov import CodecovHandler
-from regress.kinds.gates.codeowners import CodeownersHandler
-from regress.kinds.gates.js_tests import JsTestsHandler
-from regress.kinds.gates.lint_configs import TsconfigHandler
-from regress.kinds.gates.precommit import PreCommitHandler
-from regress.kinds.gates.python_tools import PythonToolsHandler
-from regress.kinds.gates.recipes import TestRecipesHandler
-from regress.kinds.gates.repo_settings import RepoSettingsHandler
-from regress.kinds.gates.scanners import ScannerConfigHandler
 from regress.kinds.github.handler import GitHubActionsHandler
 from regress.kinds.gitlab.handler import GitLabHandler
-from regress.kinds.helm import model as helm_values
 from regress.kinds.helm.handler import HelmHandler
-from regress.kinds.kubernetes import identity as k8s_identity
 from regress.kinds.kubernetes.handler import KubernetesHandler
 from regress.kinds.kustomize.handler import KustomizeHandler
 from regress.kinds.openshift.template import OpenShiftTemplateHandler
-from regress.kinds.terraform import identity as tf_identity
-from regress.kinds.terraform.handler import TerraformHandler
+from regress.source.base import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """The paths a handler may claim: a superset of what its ``units`` accepts, by name only."""
+
+    #: Exact file names (the last path component).
+    names: frozenset[str] = frozenset()
+    #: Path endings.
+    suffixes: tuple[str, ...] = ()
+    #: Words the file name contains, compared in lower case.
+    words: tuple[str, ...] = ()
+    #: Path beginnings (folders the handler reads every file of).
+    prefixes: tuple[str, ...] = ()
+
+    def may_claim(self, path: str) -> bool:
+        name = path.rpartition("/")[2]
+        if name in self.names or path.endswith(self.suffixes) or path.startswith(self.prefixes):
+            return True
+        lower = name.lower()
+        return any(w in lower for w in self.words)
+
+
+@dataclass(slots=True)
+class Lazy:
+    """A handler imported the first time a changed path may be its own."""
+
+    module: str
+    cls: str
+    kind: str
+    family: str
+    claims: Claims
+    _handler: Handler | None = field(default=None, repr=False)
+
+    def handler(self) -> Handler:
+        if self._handler is None:
+            made: Handler = getattr(importlib.import_module(self.module), self.cls)()
+            self._handler = made
+        return self._handler
+
+    def units(self, path: str, snapshot: Snapshot) -> list[Unit]:
+        if not self.claims.may_claim(path):
+            return []
+        return self.handler().units(path, snapshot)
+
+    def load(self, unit: Unit, ctx: LoadContext) -> LoadResult:
+        return self.handler().load(unit, ctx)
+
 
 HANDLERS: tuple[Handler, ...] = (
     GitHubActionsHandler(),
-    DependencyUpdatesHandler(),
+    Lazy(
+        "regress.kinds.depupdates.handler",
+        "DependencyUpdatesHandler",
+        "dependency-updates",
+        "ci",
+        Claims(
+            names=frozenset(
+                {
+                    "dependabot.yml",
+                    "dependabot.yaml",
+                    "renovate.json",
+                    "renovate.json5",
+                    ".renovaterc",
+                    ".renovaterc.json",
+                    ".renovaterc.json5",
+                }
+            )
+        ),
+    ),
     # Files that gate tests and scans outside the pipeline (several are YAML or JSON, so they
     # come before the manifest handler).
-    CodecovHandler(),
-    PythonToolsHandler(),
-    JsTestsHandler(),
-    ScannerConfigHandler(),
-    CodeownersHandler(),
-    TestRecipesHandler(),
-    RepoSettingsHandler(),
-    PreCommitHandler(),
-    TsconfigHandler(),
+    Lazy(
+        "regress.kinds.gates.codecov",
+        "CodecovHandler",
+        "codecov",
+        "gates",
+        Claims(names=frozenset({"codecov.yml", ".codecov.yml", "codecov.yaml", ".codecov.yaml"})),
+    ),
+    Lazy(
+        "regress.kinds.gates.python_tools",
+        "PythonToolsHandler",
+        "python-tools",
+        "gates",
+        Claims(
+            names=frozenset(
+                {
+                    ".coveragerc",
+                    "setup.cfg",
+                    "tox.ini",
+                    "pyproject.toml",
+                    "pytest.ini",
+                    ".pytest.ini",
+                    ".bandit",
+                    "ruff.toml",
+                    ".ruff.toml",
+                    ".flake8",
+                    "mypy.ini",
+                    ".mypy.ini",
+                }
+            )
+        ),
+    ),
+    Lazy(
+        "regress.kinds.gates.js_tests",
+        "JsTestsHandler",
+        "js-tests",
+        "gates",
+        Claims(names=frozenset({"package.json"}), words=("jest.config.", "vitest.config.", "vite.config.")),
+    ),
+    Lazy(
+        "regress.kinds.gates.scanners",
+        "ScannerConfigHandler",
+        "scanner-config",
+        "gates",
+        Claims(
+            names=frozenset(
+                {
+                    ".trivyignore",
+                    ".trivyignore.yaml",
+                    "trivy.yaml",
+                    ".gitleaksignore",
+                    ".gitleaks.toml",
+                    ".semgrepignore",
+                    ".snyk",
+                    ".checkov.yaml",
+                    ".checkov.yml",
+                    "zizmor.yml",
+                    "zizmor.yaml",
+                    ".grype.yaml",
+                    ".grype.yml",
+                    "codeql-config.yml",
+                    "codeql-config.yaml",
+                    "dependency-review-config.yml",
+                    "actionlint.yaml",
+                    "actionlint.yml",
+                    "sonar-project.properties",
+                    "kics.config",
+                    ".kube-linter.yaml",
+                    ".kube-linter.yml",
+                    "polaris.yaml",
+                    "polaris.yml",
+                    ".polaris.yaml",
+                    "polaris-config.yaml",
+                }
+            )
+        ),
+    ),
+    Lazy(
+        "regress.kinds.gates.codeowners",
+        "CodeownersHandler",
+        "codeowners",
+        "gates",
+        Claims(names=frozenset({"CODEOWNERS"})),
+    ),
+    Lazy(
+        "regress.kinds.gates.recipes",
+        "TestRecipesHandler",
+        "test-recipes",
+        "gates",
+        Claims(names=frozenset({"GNUmakefile", "makefile", "Makefile", "justfile", "Justfile", ".justfile"})),
+    ),
+    Lazy(
+        "regress.kinds.gates.repo_settings",
+        "RepoSettingsHandler",
+        "repo-settings",
+        "gates",
+        Claims(names=frozenset({"settings.yml", "settings.yaml"}), prefixes=(".github/repos/",)),
+    ),
+    Lazy(
+        "regress.kinds.gates.precommit",
+        "PreCommitHandler",
+        "pre-commit",
+        "gates",
+        Claims(names=frozenset({".pre-commit-config.yaml"})),
+    ),
+    Lazy(
+        "regress.kinds.gates.lint_configs",
+        "TsconfigHandler",
+        "lint-config",
+        "gates",
+        Claims(words=("tsconfig.",)),
+    ),
     # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files.
     GitLabHandler(),
     CircleCIHandler(),
@@ -61,20 +223,61 @@ HANDLERS: tuple[Handler, ...] = (
     KustomizeHandler(),
     OpenShiftTemplateHandler(),
     # Terraform (.tf.json would otherwise be claimed as a manifest)
-    TerraformHandler(),
-    DockerfileHandler(),
-    DockerignoreHandler(),
-    ComposeHandler(),
+    Lazy(
+        "regress.kinds.terraform.handler",
+        "TerraformHandler",
+        "terraform",
+        "terraform",
+        Claims(suffixes=(".tf", ".tf.json", ".tfvars", ".tfvars.json")),
+    ),
+    Lazy(
+        "regress.kinds.dockerfile.handler",
+        "DockerfileHandler",
+        "dockerfile",
+        "dockerfile",
+        Claims(words=("dockerfile", "containerfile")),
+    ),
+    Lazy(
+        "regress.kinds.dockerfile.ignorefile",
+        "DockerignoreHandler",
+        "dockerfile",
+        "dockerfile",
+        Claims(suffixes=(".dockerignore",)),
+    ),
+    Lazy("regress.kinds.compose.handler", "ComposeHandler", "compose", "compose", Claims(words=("compose",))),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
 )
 
-FAMILIES: dict[str, FamilyDiff] = {
-    ci_model.FAMILY: ci_model.DIFF,
-    k8s_identity.FAMILY: k8s_identity.DIFF,
-    helm_values.FAMILY: helm_values.DIFF,
-    gates_model.FAMILY: gates_model.DIFF,
-    tf_identity.FAMILY: tf_identity.DIFF,
-    docker_model.FAMILY: docker_model.DIFF,
-    compose_model.FAMILY: compose_model.DIFF,
-}
+
+#: Each model family and the module holding its ``DIFF`` settings, in diff order.
+FAMILY_MODULES: Mapping[str, str] = MappingProxyType(
+    {
+        "ci": "regress.kinds.ci.model",
+        "kubernetes": "regress.kinds.kubernetes.identity",
+        "helm-values": "regress.kinds.helm.model",
+        "gates": "regress.kinds.gates.model",
+        "terraform": "regress.kinds.terraform.identity",
+        "dockerfile": "regress.kinds.dockerfile.model",
+        "compose": "regress.kinds.compose.model",
+    }
+)
+
+
+class _Families(Mapping[str, FamilyDiff]):
+    """Each model family's diff settings, its module imported when the family is first diffed."""
+
+    def __getitem__(self, family: str) -> FamilyDiff:
+        diff = importlib.import_module(FAMILY_MODULES[family]).DIFF
+        if not isinstance(diff, FamilyDiff):
+            raise TypeError(f"{FAMILY_MODULES[family]}.DIFF is no FamilyDiff")
+        return diff
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FAMILY_MODULES)
+
+    def __len__(self) -> int:
+        return len(FAMILY_MODULES)
+
+
+FAMILIES: Mapping[str, FamilyDiff] = _Families()

@@ -1,0 +1,146 @@
+"""Handlers imported on demand (``kinds.registry.Lazy``) claim exactly what they claimed when
+imported up front: their name filters let through every path the handler accepts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from regress.diff import FamilyDiff
+from regress.kinds import registry
+from regress.kinds.depupdates.handler import DEPENDABOT, RENOVATE
+from regress.kinds.gates import codecov, codeowners, js_tests, precommit, python_tools, recipes, scanners
+from regress.kinds.terraform.module import TF_SUFFIXES
+from regress.source.folder import FolderSnapshot
+from tests.gitrepo import two_commits
+
+ROOT = Path(__file__).resolve().parent.parent
+LAZY = [h for h in registry.HANDLERS if isinstance(h, registry.Lazy)]
+
+
+def _fixture_paths() -> set[str]:
+    """Every path of every test case and sample, as the handlers see it."""
+    out: set[str] = set()
+    for case_file in (ROOT / "tests" / "cases").rglob("*.yml"):
+        doc = YAML(typ="safe", pure=True).load(case_file.read_text())
+        for case in doc.get("cases", []):
+            for side in ("base", "head"):
+                out.update((case.get(side) or {}).keys())
+    for side in (ROOT / "samples").glob("*/*"):
+        if side.name in ("base", "head"):
+            out.update(str(p.relative_to(side)) for p in side.rglob("*") if p.is_file())
+    return out
+
+
+def _listed_paths() -> set[str]:
+    """The names the handlers list, in the folders they look in, and name variants."""
+    out = {*DEPENDABOT, *RENOVATE, *codecov.PATHS, *codeowners.PATHS}
+    for folder in ("", "svc/", ".github/"):
+        out.update(folder + name for name in (*python_tools.FILES, *js_tests.FILES, *scanners._PARSERS))
+    for suffix in (*TF_SUFFIXES, ".tfvars", ".tfvars.json", ".auto.tfvars", ".auto.tfvars.json"):
+        out.update({f"main{suffix}", f"modules/vpc/terraform{suffix}"})
+    for name in ("Dockerfile", "Containerfile", "Dockerfile.prod", "api.dockerfile", "web.Containerfile"):
+        out.update({name, f"images/{name}", f"{name}.md"})
+    for name in ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.prod.yaml", "Compose.YML"):
+        out.update({name, f"deploy/{name}"})
+    out.update({".dockerignore", "api/.dockerignore", "api/Dockerfile.dockerignore"})
+    for folder in ("", "svc/"):
+        out.update(folder + name for name in (*recipes.MAKEFILES, *recipes.JUSTFILES, "Makefile.am", "GNUmakefile.in"))
+        out.update(folder + name for name in ("tsconfig.json", "tsconfig.build.json", "tsconfig.json.bak", "jsconfig.json"))
+    out.update({precommit.PATH, f"svc/{precommit.PATH}", ".pre-commit-hooks.yaml"})
+    out.update({".github/settings.yml", ".github/settings.yaml", ".github/repos/api.yml", "settings.yml", "conf/settings.yaml"})
+    return out
+
+
+@pytest.mark.parametrize("entry", LAZY, ids=lambda e: e.cls)
+def test_lazy_entry_names_its_handler(entry: registry.Lazy) -> None:
+    handler = entry.handler()
+    assert type(handler).__name__ == entry.cls
+    assert (handler.kind, handler.family) == (entry.kind, entry.family)
+
+
+@pytest.mark.parametrize("entry", LAZY, ids=lambda e: e.cls)
+def test_lazy_entry_lets_through_everything_its_handler_claims(entry: registry.Lazy, tmp_path: Path) -> None:
+    snapshot = FolderSnapshot(tmp_path)
+    handler = entry.handler()
+    paths = _fixture_paths() | _listed_paths()
+    claimed = {p for p in paths if handler.units(p, snapshot)}
+    assert claimed, "no path exercises this handler"
+    assert {p for p in claimed if not entry.claims.may_claim(p)} == set()
+    assert {p for p in paths if entry.units(p, snapshot)} == claimed
+
+
+def test_handler_order_and_family_diffs() -> None:
+    assert [h.kind for h in registry.HANDLERS] == [
+        "github-actions",
+        "dependency-updates",
+        "codecov",
+        "python-tools",
+        "js-tests",
+        "scanner-config",
+        "codeowners",
+        "test-recipes",
+        "repo-settings",
+        "pre-commit",
+        "lint-config",
+        "gitlab-ci",
+        "circleci",
+        "bitbucket-pipelines",
+        "azure-pipelines",
+        "helm",
+        "kustomize",
+        "openshift-template",
+        "terraform",
+        "dockerfile",
+        "dockerfile",
+        "compose",
+        "kubernetes",
+    ]
+    assert list(registry.FAMILIES) == ["ci", "kubernetes", "helm-values", "gates", "terraform", "dockerfile", "compose"]
+    for family in registry.FAMILIES:
+        assert isinstance(registry.FAMILIES[family], FamilyDiff)
+    with pytest.raises(KeyError):
+        registry.FAMILIES["no-such-family"]
+
+
+MANIFEST = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: prod}\nspec:\n  type: %s\n"
+
+
+def _imported_after_diff(tmp_path: Path, base: dict[str, str], head: dict[str, str]) -> tuple[str, str]:
+    repo, b, h = two_commits(tmp_path / "repo", base, head)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from regress.api import diff_git\n"
+        f"report = diff_git(Path({str(repo)!r}), {b!r}, {h!r})\n"
+        "print(sorted(f.code for f in report.findings))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('regress.kinds.') and m.endswith(('handler', "
+        "'ignorefile', 'codecov', 'codeowners', 'js_tests', 'python_tools', 'scanners'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    findings, modules = out.splitlines()
+    return findings, modules
+
+
+def test_a_manifest_change_imports_no_lazy_handler(tmp_path: Path) -> None:
+    findings, modules = _imported_after_diff(
+        tmp_path, {"k8s/svc.yaml": MANIFEST % "ClusterIP"}, {"k8s/svc.yaml": MANIFEST % "LoadBalancer"}
+    )
+    assert findings == "['K8S019']"
+    lazy = {e.module for e in LAZY}
+    assert not any(f"'{m}'" in modules for m in lazy), modules
+
+
+def test_a_dockerfile_change_imports_its_handler(tmp_path: Path) -> None:
+    findings, modules = _imported_after_diff(
+        tmp_path,
+        {"Dockerfile": "FROM python:3.13-slim\nUSER app\n"},
+        {"Dockerfile": "FROM python:3.13-slim\nUSER root\n"},
+    )
+    assert findings == "['DF001']"
+    assert "'regress.kinds.dockerfile.handler'" in modules
+    assert "'regress.kinds.terraform.handler'" not in modules
