@@ -1,5 +1,6 @@
 """Handlers imported on demand (``kinds.registry.Lazy``) claim exactly what they claimed when
-imported up front: their name filters let through every path the handler accepts."""
+imported up front: their filters let through every path the handler accepts, in the trees of
+every test case and sample and for every name the handlers list."""
 
 from __future__ import annotations
 
@@ -22,23 +23,32 @@ ROOT = Path(__file__).resolve().parent.parent
 LAZY = [h for h in registry.HANDLERS if isinstance(h, registry.Lazy)]
 
 
-def _fixture_paths() -> set[str]:
-    """Every path of every test case and sample, as the handlers see it."""
-    out: set[str] = set()
-    for case_file in (ROOT / "tests" / "cases").rglob("*.yml"):
+@pytest.fixture(scope="module")
+def trees(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[FolderSnapshot, list[str]]]:
+    """Every side of every test case and sample as a folder snapshot, with its paths."""
+    out: list[tuple[FolderSnapshot, list[str]]] = []
+    root = tmp_path_factory.mktemp("cases")
+    for n, case_file in enumerate(sorted((ROOT / "tests" / "cases").rglob("*.yml"))):
         doc = YAML(typ="safe", pure=True).load(case_file.read_text())
-        for case in doc.get("cases", []):
+        for i, case in enumerate(doc.get("cases", [])):
             for side in ("base", "head"):
-                out.update((case.get(side) or {}).keys())
-    for side in (ROOT / "samples").glob("*/*"):
+                files = case.get(side) or {}
+                folder = root / f"{n}-{i}-{side}"
+                for rel, text in files.items():
+                    target = folder / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text if isinstance(text, str) else "")
+                folder.mkdir(parents=True, exist_ok=True)
+                out.append((FolderSnapshot(folder), sorted(files)))
+    for side in sorted((ROOT / "samples").glob("*/*")):
         if side.name in ("base", "head"):
-            out.update(str(p.relative_to(side)) for p in side.rglob("*") if p.is_file())
+            out.append((FolderSnapshot(side), sorted(str(p.relative_to(side)) for p in side.rglob("*") if p.is_file())))
     return out
 
 
 def _listed_paths() -> set[str]:
     """The names the handlers list, in the folders they look in, and name variants."""
-    out = {*DEPENDABOT, *RENOVATE, *codecov.PATHS, *codeowners.PATHS}
+    out = {*DEPENDABOT, *RENOVATE, *codecov.PATHS, *codeowners.PATHS, ".gitlab-ci.yml"}
     for folder in ("", "svc/", ".github/"):
         out.update(folder + name for name in (*python_tools.FILES, *js_tests.FILES, *scanners._PARSERS))
     for suffix in (*TF_SUFFIXES, ".tfvars", ".tfvars.json", ".auto.tfvars", ".auto.tfvars.json"):
@@ -64,14 +74,19 @@ def test_lazy_entry_names_its_handler(entry: registry.Lazy) -> None:
 
 
 @pytest.mark.parametrize("entry", LAZY, ids=lambda e: e.cls)
-def test_lazy_entry_lets_through_everything_its_handler_claims(entry: registry.Lazy, tmp_path: Path) -> None:
-    snapshot = FolderSnapshot(tmp_path)
+def test_lazy_entry_lets_through_everything_its_handler_claims(
+    entry: registry.Lazy, trees: list[tuple[FolderSnapshot, list[str]]], tmp_path: Path
+) -> None:
     handler = entry.handler()
-    paths = _fixture_paths() | _listed_paths()
-    claimed = {p for p in paths if handler.units(p, snapshot)}
+    claimed = 0
+    for snapshot, paths in [*trees, (FolderSnapshot(tmp_path), sorted(_listed_paths()))]:
+        for path in paths:
+            units = handler.units(path, snapshot)
+            if units:
+                claimed += 1
+                assert entry.claims.may_claim(path, snapshot), (path, snapshot.root)
+            assert entry.units(path, snapshot) == units
     assert claimed, "no path exercises this handler"
-    assert {p for p in claimed if not entry.claims.may_claim(p)} == set()
-    assert {p for p in paths if entry.units(p, snapshot)} == claimed
 
 
 def test_handler_order_and_family_diffs() -> None:
@@ -133,6 +148,7 @@ def test_a_manifest_change_imports_no_lazy_handler(tmp_path: Path) -> None:
     assert findings == "['K8S019']"
     lazy = {e.module for e in LAZY}
     assert not any(f"'{m}'" in modules for m in lazy), modules
+    assert "'regress.kinds.helm.handler'" in {f"'{e.module}'" for e in LAZY}
 
 
 def test_a_dockerfile_change_imports_its_handler(tmp_path: Path) -> None:

@@ -1,13 +1,13 @@
 """The file kinds regress knows, in the order they claim changed paths (first claim wins), and the
 model families their objects join.
 
-Handlers whose claim depends on the path's name alone are imported when a path could be theirs
+Handlers whose claim a cheap test can rule out are imported when a path could be theirs
 (``Lazy``): a pull request of Kubernetes manifests and workflows never imports the Terraform,
-Dockerfile, compose or gate-file handlers, whose imports cost more than such a PR's analysis
-when Python has to compile them. Each lazy entry says which names it may claim; a test checks
-that the handler claims nothing outside them (every name the handler lists, every path of the
-test cases and samples). Handlers that look at the snapshot to claim (GitLab, Azure, Helm,
-Kustomize, OpenShift Templates) and the plain manifest handler are imported as before.
+Dockerfile, compose, gate-file, GitLab or Helm handlers, whose imports cost more than such a
+PR's analysis when Python has to compile them. Each lazy entry says which paths it may claim (by
+name, or by a file the snapshot must hold: ``.gitlab-ci.yml``, a ``Chart.yaml`` above the path);
+a test checks that the handler claims nothing outside them (every name the handler lists, every
+path of the test cases and samples, in their trees). The other handlers are imported as before.
 """
 
 from __future__ import annotations
@@ -23,17 +23,15 @@ from regress.kinds.base import Handler, LoadContext, LoadResult, Unit
 from regress.kinds.bitbucket.handler import BitbucketHandler
 from regress.kinds.circleci.handler import CircleCIHandler
 from regress.kinds.github.handler import GitHubActionsHandler
-from regress.kinds.gitlab.handler import GitLabHandler
-from regress.kinds.helm.handler import HelmHandler
 from regress.kinds.kubernetes.handler import KubernetesHandler
 from regress.kinds.kustomize.handler import KustomizeHandler
 from regress.kinds.openshift.template import OpenShiftTemplateHandler
-from regress.source.base import Snapshot
+from regress.source.base import Snapshot, join, parent_dirs
 
 
 @dataclass(frozen=True, slots=True)
 class Claims:
-    """The paths a handler may claim: a superset of what its ``units`` accepts, by name only."""
+    """The paths a handler may claim: a superset of what its ``units`` accepts."""
 
     #: Exact file names (the last path component).
     names: frozenset[str] = frozenset()
@@ -43,11 +41,19 @@ class Claims:
     words: tuple[str, ...] = ()
     #: Path beginnings (folders the handler reads every file of).
     prefixes: tuple[str, ...] = ()
+    #: With ``suffixes``: only while the snapshot holds this file.
+    requires: str | None = None
+    #: Any path, while one of its folders (or the root) holds a file of this name.
+    parents_with: str | None = None
 
-    def may_claim(self, path: str) -> bool:
+    def may_claim(self, path: str, snapshot: Snapshot) -> bool:
         name = path.rpartition("/")[2]
-        if name in self.names or path.endswith(self.suffixes) or path.startswith(self.prefixes):
+        if name in self.names or path.startswith(self.prefixes):
             return True
+        if self.suffixes and path.endswith(self.suffixes):
+            return self.requires is None or snapshot.blob_id(self.requires) is not None
+        if self.parents_with is not None:
+            return any(snapshot.blob_id(join(d, self.parents_with)) is not None for d in parent_dirs(path))
         lower = name.lower()
         return any(w in lower for w in self.words)
 
@@ -70,7 +76,7 @@ class Lazy:
         return self._handler
 
     def units(self, path: str, snapshot: Snapshot) -> list[Unit]:
-        if not self.claims.may_claim(path):
+        if not self.claims.may_claim(path, snapshot):
             return []
         return self.handler().units(path, snapshot)
 
@@ -212,14 +218,21 @@ HANDLERS: tuple[Handler, ...] = (
         "gates",
         Claims(words=("tsconfig.",)),
     ),
-    # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files.
-    GitLabHandler(),
+    # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files (none
+    # without a .gitlab-ci.yml).
+    Lazy(
+        "regress.kinds.gitlab.handler",
+        "GitLabHandler",
+        "gitlab-ci",
+        "ci",
+        Claims(names=frozenset({".gitlab-ci.yml"}), suffixes=(".yml", ".yaml"), requires=".gitlab-ci.yml"),
+    ),
     CircleCIHandler(),
     BitbucketHandler(),
     AzureHandler(),
     # Charts and kustomizations claim their files before the plain manifest handler sees them:
     # a template is no manifest, and a kustomization's resources are analysed as rendered.
-    HelmHandler(),
+    Lazy("regress.kinds.helm.handler", "HelmHandler", "helm", "kubernetes", Claims(parents_with="Chart.yaml")),
     KustomizeHandler(),
     OpenShiftTemplateHandler(),
     # Terraform (.tf.json would otherwise be claimed as a manifest)
