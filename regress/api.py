@@ -35,8 +35,11 @@ def diff_git(
         base = gitsrc.resolve(repo, base_rev)
         if three_dot:
             base = gitsrc.merge_base(repo, base, head)
-        b = gitsrc.GitSnapshot(repo, base, base_rev if not three_dot else f"merge-base({base_rev}, {head_rev})")
-        h = gitsrc.GitSnapshot(repo, head, head_rev)
+        listings = gitsrc.Listings()
+        b = gitsrc.GitSnapshot(
+            repo, base, base_rev if not three_dot else f"merge-base({base_rev}, {head_rev})", listings
+        )
+        h = gitsrc.GitSnapshot(repo, head, head_rev, listings)
         return analyze(b, h, gitsrc.diff_snapshots(b, h), options)
     finally:
         repo.close()

@@ -53,3 +53,59 @@ def test_named_files_agrees_with_walk(tmp_path: Path) -> None:
     )
     assert snap.named_files("missing", NAMES) == ([], 0)
     assert snap.named_files("docs/readme.md", NAMES) == ([], 0)
+
+
+HEAD_CHANGES: dict[str, str | None] = {
+    "app/deploy.yaml": "kind: Deployment\nmetadata: {name: x}\n",  # modified
+    "app/Kustomization": None,  # removed
+    "overlays/prod/kustomization.yaml.d/kustomization.yaml": None,  # its folder is gone
+    "overlays/staging/kustomization.yaml": "resources: [../../app]\n",  # a new folder
+    "overlays/staging/extra/kustomization.yml": "resources: []\n",
+    "docs/readme.md": None,
+    "docs": None,
+}
+
+
+def test_a_listing_derived_from_the_other_side_equals_a_fresh_one(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    write_tree(repo, FILES)
+    os.symlink("kustomization.yaml", repo / "overlays" / "Kustomization")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    write_tree(repo, {k: v for k, v in HEAD_CHANGES.items() if k != "docs"})
+    # A file where a folder was, and a symlink named like a kustomization where a file was.
+    (repo / "docs").rmdir()
+    (repo / "docs").write_text("now a file\n")
+    (repo / "app" / "kustomization.yml").unlink()
+    os.symlink("deploy.yaml", repo / "app" / "kustomization.yml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "two")
+    r = gitsrc.open_repo(repo)
+    for prefix in ("", "app", "overlays", "overlays/prod", "overlays/staging", "docs"):
+        listings = gitsrc.Listings()
+        base = gitsrc.GitSnapshot(r, gitsrc.resolve(r, "HEAD~1"), "base", listings)
+        head = gitsrc.GitSnapshot(r, gitsrc.resolve(r, "HEAD"), "head", listings)
+        gitsrc.diff_snapshots(base, head)
+        base_found = base.named_files(prefix, NAMES)
+        derived = head.named_files(prefix, NAMES)
+        fresh = gitsrc.GitSnapshot(r, gitsrc.resolve(r, "HEAD"), "head").named_files(prefix, NAMES)
+        assert derived == fresh, prefix
+        # And the other way round: the base side derived from the head's listing.
+        listings = gitsrc.Listings()
+        head = gitsrc.GitSnapshot(r, gitsrc.resolve(r, "HEAD"), "head", listings)
+        base = gitsrc.GitSnapshot(r, gitsrc.resolve(r, "HEAD~1"), "base", listings)
+        head.named_files(prefix, NAMES)
+        assert base.named_files(prefix, NAMES) == base_found, prefix
+    listings = gitsrc.Listings()
+    base = gitsrc.GitSnapshot(r, gitsrc.resolve(r, "HEAD~1"), "base", listings)
+    head = gitsrc.GitSnapshot(r, gitsrc.resolve(r, "HEAD"), "head", listings)
+    base.named_files("", NAMES)
+    assert head.named_files("", NAMES) == (
+        [
+            "kustomization.yaml",
+            "overlays/prod/kustomization.yaml",
+            "overlays/staging/extra/kustomization.yml",
+            "overlays/staging/kustomization.yaml",
+        ],
+        9,
+    )

@@ -9,6 +9,7 @@ repository.
 
 from __future__ import annotations
 
+import bisect
 import os
 import subprocess
 from collections.abc import Collection, Iterable, Iterator
@@ -47,13 +48,31 @@ def open_repo(path: Path) -> git.Repo:
         raise InputError(f"not a git repository: {path}") from None
 
 
+class Listings:
+    """Regular files under a folder as one snapshot of a comparison listed them, for the other
+    snapshot to derive its own from: the two share every subtree the change did not touch, and
+    the ones it touched were read already to find the changed paths (``GitSnapshot.named_files``).
+    One per comparison, given to both its snapshots."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[GitSnapshot, list[str]]] = {}
+
+    def get(self, prefix: str) -> tuple[GitSnapshot, list[str]] | None:
+        return self._found.get(prefix)
+
+    def put(self, prefix: str, owner: GitSnapshot, paths: list[str]) -> None:
+        self._found.setdefault(prefix, (owner, paths))
+
+
 class GitSnapshot:
     """One commit (or the empty tree, for a repository without commits)."""
 
-    def __init__(self, repo: git.Repo, commit: git.Commit | None, label: str) -> None:
+    def __init__(self, repo: git.Repo, commit: git.Commit | None, label: str, listings: Listings | None = None) -> None:
         self.repo = repo
         self.commit = commit
         self.label = label
+        #: Shared with the other snapshot of the comparison (see ``Listings``).
+        self.listings = listings
         self.resolved = commit.hexsha if commit is not None else "(empty tree)"
         self._dirs: dict[str, dict[str, tuple[bytes, int]]] = {}
         #: Blob contents read ahead by ``prefetch``, by binary object id.
@@ -163,26 +182,76 @@ class GitSnapshot:
         """Regular files under ``prefix`` whose base name is one of ``names``, in ``walk`` order,
         and how many regular files lie under ``prefix`` in all. None if git cannot list them.
 
-        Finding a few files by name (kustomizations) in a large tree: the same ``git ls-tree -r``
-        listing as ``walk``, but only the matching records are decoded and sorted, which made the
-        lookup cost a fraction of decoding and sorting every path of the tree.
+        Finding a few files by name (kustomizations) in a large tree. One side of a comparison
+        lists the folder with one ``git ls-tree -r``; the other derives its list from that one
+        (``Listings``), reading only the subtrees that differ, so the folder is listed once per
+        comparison rather than once per side.
         """
         if not self.is_dir(prefix):
             return [], 0
-        raw = self._ls_tree_raw(prefix)
-        if raw is None:
+        paths = self._files_under(prefix)
+        if paths is None:
             return None
-        tails = tuple(sep + name.encode() for name in names for sep in (b"/", b"\t"))
-        count = 0
-        out: list[str] = []
-        for record in raw.split(b"\0"):
-            # ``<mode> <type> <id>\t<path>``; a regular file's mode is 100644 or 100755.
-            if record.startswith(b"100"):
-                count += 1
-                if record.endswith(tails):
-                    out.append(record.partition(b"\t")[2].decode("utf-8", "replace"))
+        wanted = frozenset(names)
+        out = [p for p in paths if p.rpartition("/")[2] in wanted]
         out.sort(key=lambda path: path.split("/"))
-        return out, count
+        return out, len(paths)
+
+    def _files_under(self, prefix: str) -> list[str] | None:
+        """Every regular file under the folder ``prefix``, in string order."""
+        known = self.listings.get(prefix) if self.listings is not None else None
+        if known is not None and known[0] is self:
+            return known[1]
+        if known is not None:
+            paths = self._derive(prefix, *known)
+        else:
+            raw = self._ls_tree_raw(prefix)
+            if raw is None:
+                return None
+            # ``<mode> <type> <id>\t<path>``; a regular file's mode is 100644 or 100755.
+            paths = sorted(
+                record.partition(b"\t")[2].decode("utf-8", "replace")
+                for record in raw.split(b"\0")
+                if record.startswith(b"100")
+            )
+        if self.listings is not None:
+            self.listings.put(prefix, self, paths)
+        return paths
+
+    def _derive(self, prefix: str, other: GitSnapshot, listed: list[str]) -> list[str]:
+        """``other``'s files under ``prefix`` (sorted) turned into this snapshot's: subtrees with
+        equal ids are skipped, differing ones compared entry by entry."""
+        paths = list(listed)
+
+        def drop(path: str, tree: bool) -> None:
+            if tree:
+                # Every path that starts with ``path/``: "0" is the character after "/".
+                del paths[bisect.bisect_left(paths, path + "/") : bisect.bisect_left(paths, path + "0")]
+                return
+            i = bisect.bisect_left(paths, path)
+            if i < len(paths) and paths[i] == path:
+                del paths[i]
+
+        def walk(folder: str) -> None:
+            theirs, ours = other._dir(folder), self._dir(folder)
+            for name in theirs.keys() | ours.keys():
+                was, now = theirs.get(name), ours.get(name)
+                if was == now:
+                    continue
+                path = join(folder, name)
+                if was is not None and now is not None and was[1] == _TREE and now[1] == _TREE:
+                    walk(path)
+                    continue
+                if was is not None:
+                    drop(path, was[1] == _TREE)
+                if now is not None and now[1] == _TREE:
+                    for added in self._walk_trees(path):
+                        bisect.insort(paths, added)
+                elif now is not None and entry_type(now[1]) is EntryType.FILE:
+                    bisect.insort(paths, path)
+
+        walk(prefix)
+        return paths
 
     def _ls_tree(self, prefix: str) -> list[str] | None:
         """Every regular file under ``prefix``, listed by one ``git ls-tree -r`` run.
