@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from regress.api import diff_git  # noqa: E402
-from regress.kinds.base import Unit  # noqa: E402
-from regress.kinds.gitlab.handler import GitLabHandler  # noqa: E402
-from tests.gitrepo import two_commits  # noqa: E402
-from tests.memsnap import context  # noqa: E402
+from regress.api import diff_git
+from regress.kinds.base import Unit
+from regress.kinds.gitlab.handler import GitLabHandler
+from tests.gitrepo import two_commits
+from tests.memsnap import context
 
 TEMPLATES = """\
 .rules-mr:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from regress.api import diff_git  # noqa: E402
-from regress.kinds.base import LoadContext, ParseCache, Unit  # noqa: E402
-from regress.kinds.helm.handler import KIND, HelmHandler  # noqa: E402
-from regress.kinds.helm.render import available_backends  # noqa: E402
-from regress.model import Side  # noqa: E402
-from regress.source.folder import FolderSnapshot  # noqa: E402
-from tests.gitrepo import two_commits  # noqa: E402
+from regress.api import diff_git
+from regress.kinds.base import LoadContext, ParseCache, Unit
+from regress.kinds.helm.handler import KIND, HelmHandler
+from regress.kinds.helm.render import available_backends
+from regress.model import Side
+from regress.source.folder import FolderSnapshot
+from tests.gitrepo import two_commits
 
 DEPLOYMENT = """\
 {{- $c := .Values.components.NAME }}

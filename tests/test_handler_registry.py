@@ -60,9 +60,13 @@ def _listed_paths() -> set[str]:
     out.update({".dockerignore", "api/.dockerignore", "api/Dockerfile.dockerignore"})
     for folder in ("", "svc/"):
         out.update(folder + name for name in (*recipes.MAKEFILES, *recipes.JUSTFILES, "Makefile.am", "GNUmakefile.in"))
-        out.update(folder + name for name in ("tsconfig.json", "tsconfig.build.json", "tsconfig.json.bak", "jsconfig.json"))
+        out.update(
+            folder + name for name in ("tsconfig.json", "tsconfig.build.json", "tsconfig.json.bak", "jsconfig.json")
+        )
     out.update({precommit.PATH, f"svc/{precommit.PATH}", ".pre-commit-hooks.yaml"})
-    out.update({".github/settings.yml", ".github/settings.yaml", ".github/repos/api.yml", "settings.yml", "conf/settings.yaml"})
+    out.update(
+        {".github/settings.yml", ".github/settings.yaml", ".github/repos/api.yml", "settings.yml", "conf/settings.yaml"}
+    )
     return out
 
 
