@@ -9,8 +9,8 @@ repository.
 
 from __future__ import annotations
 
-import bisect
 import os
+import re
 import subprocess
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
@@ -48,20 +48,37 @@ def open_repo(path: Path) -> git.Repo:
         raise InputError(f"not a git repository: {path}") from None
 
 
+def _pick_named(raw: bytes, names: frozenset[str]) -> tuple[frozenset[str], int]:
+    """From ``git ls-tree -r -z`` records (``<mode> <type> <id>\t<path>``), the regular files named
+    one of ``names`` and the number of regular files. Only the matches are decoded: a path holds
+    no NUL, so a NUL followed by ``100`` starts exactly the records of regular files (modes 100644, 100755)."""
+    total = raw.count(b"\x00100") + raw.startswith(b"100")
+    found: set[str] = set()
+    if not names:
+        return frozenset(), total
+    pattern = re.compile(b"[\t/](?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + b")(?=\0|$)")
+    for match in pattern.finditer(raw):
+        start = raw.rfind(b"\0", 0, match.start()) + 1
+        record = raw[start : match.end()]
+        if record.startswith(b"100"):
+            found.add(record.partition(b"\t")[2].decode("utf-8", "replace"))
+    return frozenset(found), total
+
+
 class Listings:
-    """Regular files under a folder as one snapshot of a comparison listed them, for the other
-    snapshot to derive its own from: the two share every subtree the change did not touch, and
-    the ones it touched were read already to find the changed paths (``GitSnapshot.named_files``).
-    One per comparison, given to both its snapshots."""
+    """Files found by name under a folder (``GitSnapshot.named_files``) as one snapshot of a
+    comparison listed them, for the other snapshot to derive its own from: the two share every
+    subtree the change did not touch, and the ones it touched were read already to find the
+    changed paths. One per comparison, given to both its snapshots."""
 
     def __init__(self) -> None:
-        self._found: dict[str, tuple[GitSnapshot, list[str]]] = {}
+        self._found: dict[tuple[str, frozenset[str]], tuple[GitSnapshot, frozenset[str], int]] = {}
 
-    def get(self, prefix: str) -> tuple[GitSnapshot, list[str]] | None:
-        return self._found.get(prefix)
+    def get(self, key: tuple[str, frozenset[str]]) -> tuple[GitSnapshot, frozenset[str], int] | None:
+        return self._found.get(key)
 
-    def put(self, prefix: str, owner: GitSnapshot, paths: list[str]) -> None:
-        self._found.setdefault(prefix, (owner, paths))
+    def put(self, key: tuple[str, frozenset[str]], owner: GitSnapshot, found: frozenset[str], total: int) -> None:
+        self._found.setdefault(key, (owner, found, total))
 
 
 class GitSnapshot:
@@ -183,56 +200,44 @@ class GitSnapshot:
         and how many regular files lie under ``prefix`` in all. None if git cannot list them.
 
         Finding a few files by name (kustomizations) in a large tree. One side of a comparison
-        lists the folder with one ``git ls-tree -r``; the other derives its list from that one
-        (``Listings``), reading only the subtrees that differ, so the folder is listed once per
-        comparison rather than once per side.
+        lists the folder with one ``git ls-tree -r`` and picks the names out of its raw output
+        without decoding the rest; the other side derives its answer from that one (``Listings``),
+        reading only the subtrees that differ, so the folder is listed once per comparison and
+        the second side costs what the change costs.
         """
         if not self.is_dir(prefix):
             return [], 0
-        paths = self._files_under(prefix)
-        if paths is None:
-            return None
         wanted = frozenset(names)
-        out = [p for p in paths if p.rpartition("/")[2] in wanted]
-        out.sort(key=lambda path: path.split("/"))
-        return out, len(paths)
-
-    def _files_under(self, prefix: str) -> list[str] | None:
-        """Every regular file under the folder ``prefix``, in string order."""
-        known = self.listings.get(prefix) if self.listings is not None else None
+        key = (prefix, wanted)
+        known = self.listings.get(key) if self.listings is not None else None
         if known is not None and known[0] is self:
-            return known[1]
-        if known is not None:
-            paths = self._derive(prefix, *known)
+            found, total = known[1], known[2]
+        elif known is not None:
+            found, total = self._derive(prefix, wanted, known[0], known[1], known[2])
         else:
             raw = self._ls_tree_raw(prefix)
             if raw is None:
                 return None
-            # ``<mode> <type> <id>\t<path>``; a regular file's mode is 100644 or 100755.
-            paths = sorted(
-                record.partition(b"\t")[2].decode("utf-8", "replace")
-                for record in raw.split(b"\0")
-                if record.startswith(b"100")
-            )
-        if self.listings is not None:
-            self.listings.put(prefix, self, paths)
-        return paths
+            found, total = _pick_named(raw, wanted)
+            if self.listings is not None:
+                self.listings.put(key, self, found, total)
+        return sorted(found, key=lambda path: path.split("/")), total
 
-    def _derive(self, prefix: str, other: GitSnapshot, listed: list[str]) -> list[str]:
-        """``other``'s files under ``prefix`` (sorted) turned into this snapshot's: subtrees with
-        equal ids are skipped, differing ones compared entry by entry."""
-        paths = list(listed)
+    def _derive(
+        self, prefix: str, names: frozenset[str], other: GitSnapshot, found: frozenset[str], total: int
+    ) -> tuple[frozenset[str], int]:
+        """``other``'s answer under ``prefix`` turned into this snapshot's: subtrees with equal ids
+        are skipped, differing ones compared entry by entry."""
+        out = set(found)
 
-        def drop(path: str, tree: bool) -> None:
-            if tree:
-                # Every path that starts with ``path/``: "0" is the character after "/".
-                del paths[bisect.bisect_left(paths, path + "/") : bisect.bisect_left(paths, path + "0")]
-                return
-            i = bisect.bisect_left(paths, path)
-            if i < len(paths) and paths[i] == path:
-                del paths[i]
+        def files(snapshot: GitSnapshot, path: str, entry: tuple[bytes, int]) -> Iterator[str]:
+            if entry[1] == _TREE:
+                yield from snapshot._walk_trees(path)
+            elif entry_type(entry[1]) is EntryType.FILE:
+                yield path
 
         def walk(folder: str) -> None:
+            nonlocal total
             theirs, ours = other._dir(folder), self._dir(folder)
             for name in theirs.keys() | ours.keys():
                 was, now = theirs.get(name), ours.get(name)
@@ -243,15 +248,17 @@ class GitSnapshot:
                     walk(path)
                     continue
                 if was is not None:
-                    drop(path, was[1] == _TREE)
-                if now is not None and now[1] == _TREE:
-                    for added in self._walk_trees(path):
-                        bisect.insort(paths, added)
-                elif now is not None and entry_type(now[1]) is EntryType.FILE:
-                    bisect.insort(paths, path)
+                    for gone in files(other, path, was):
+                        total -= 1
+                        out.discard(gone)
+                if now is not None:
+                    for new in files(self, path, now):
+                        total += 1
+                        if new.rpartition("/")[2] in names:
+                            out.add(new)
 
         walk(prefix)
-        return paths
+        return frozenset(out), total
 
     def _ls_tree(self, prefix: str) -> list[str] | None:
         """Every regular file under ``prefix``, listed by one ``git ls-tree -r`` run.
