@@ -69,10 +69,15 @@ def send_all(plan: Path, url: str, rate: float) -> None:
             "Content-Type": "application/json",
         }
         started = time.perf_counter()
-        r = client.post(url + "/webhook", content=body.encode(), headers=headers)
+        try:
+            status = client.post(url + "/webhook", content=body.encode(), headers=headers).status_code
+        except httpx.HTTPError as exc:
+            # Counted, not lost: a delivery the service never answered is a result too (status 0).
+            print(f"delivery {did}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            status = 0
         elapsed = time.perf_counter() - started
         with lock:
-            latencies.append((kind, elapsed, r.status_code, started - t0))
+            latencies.append((kind, elapsed, status, started - t0))
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         # Warm-up: open the client's connections before the clock starts, as a sender that has
@@ -265,7 +270,11 @@ def main() -> int:
                 f"analysed before a newer push arrived), {len(stuck)} left in progress, "
                 f"{len(dup_runs)} heads with more than one run; schema errors: {len(fake.errors)}"
             )
-            ok = final_ok and not stuck and not dup_runs and not fake.errors
+            # Every delivery must have had an answer: one the sender lost is a failed run.
+            unanswered = len(items) - sum(1 for _, _, status in latencies if status)
+            if unanswered:
+                print(f"{unanswered} deliveries got no answer")
+            ok = final_ok and not stuck and not dup_runs and not fake.errors and not unanswered
             print(
                 "result:",
                 "OK" if ok else "FAILED",
