@@ -17,6 +17,7 @@ FILES = {
     "app/Kustomization": "resources: []\n",
     "app/xkustomization.yaml": "not one\n",
     "app/kustomization.yaml.bak": "not one either\n",
+    "app/a\tkustomization.yaml": "a tab in the name: not one\n",
     "overlays/prod/kustomization.yaml": "resources: [../../app]\n",
     "overlays/prod/patch.yaml": "kind: Deployment\n",
     "overlays/prod/kustomization.yaml.d/kustomization.yaml": "resources: []\n",
@@ -49,7 +50,7 @@ def test_named_files_agrees_with_walk(tmp_path: Path) -> None:
             "overlays/prod/kustomization.yaml",
             "overlays/prod/kustomization.yaml.d/kustomization.yaml",
         ],
-        10,
+        11,
     )
     assert snap.named_files("missing", NAMES) == ([], 0)
     assert snap.named_files("docs/readme.md", NAMES) == ([], 0)
@@ -107,5 +108,5 @@ def test_a_listing_derived_from_the_other_side_equals_a_fresh_one(tmp_path: Path
             "overlays/staging/extra/kustomization.yml",
             "overlays/staging/kustomization.yaml",
         ],
-        9,
+        10,
     )

@@ -51,7 +51,8 @@ def open_repo(path: Path) -> git.Repo:
 def _pick_named(raw: bytes, names: frozenset[str]) -> tuple[frozenset[str], int]:
     """From ``git ls-tree -r -z`` records (``<mode> <type> <id>\t<path>``), the regular files named
     one of ``names`` and the number of regular files. Only the matches are decoded: a path holds
-    no NUL, so a NUL followed by ``100`` starts exactly the records of regular files (modes 100644, 100755)."""
+    no NUL, so a NUL followed by ``100`` starts exactly the records of regular files (modes
+    100644, 100755)."""
     total = raw.count(b"\x00100") + raw.startswith(b"100")
     found: set[str] = set()
     if not names:
@@ -60,8 +61,10 @@ def _pick_named(raw: bytes, names: frozenset[str]) -> tuple[frozenset[str], int]
     for match in pattern.finditer(raw):
         start = raw.rfind(b"\0", 0, match.start()) + 1
         record = raw[start : match.end()]
-        if record.startswith(b"100"):
-            found.add(record.partition(b"\t")[2].decode("utf-8", "replace"))
+        path = record.partition(b"\t")[2].decode("utf-8", "replace")
+        # The match may have begun at a tab inside a file name ("a<TAB>kustomization.yaml").
+        if record.startswith(b"100") and path.rpartition("/")[2] in names:
+            found.add(path)
     return frozenset(found), total
 
 
