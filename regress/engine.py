@@ -22,7 +22,7 @@ from regress.errors import InputError
 from regress.findings import Finding, Severity, fingerprint
 from regress.kinds.base import Handler, LoadContext, LoadResult, ParseCache, Unit, UnitError
 from regress.kinds.registry import FAMILIES, HANDLERS
-from regress.model import Change, Location, ModelObject, Notice, NoticeKind, Side
+from regress.model import Change, Location, ModelObject, Notice, NoticeKind, Side, Status
 from regress.rules import meta, registry
 from regress.rules.base import Hit, Index, Rule, RuleContext
 from regress.source.base import ChangeType, EntryType, PathChange, Snapshot
@@ -170,6 +170,8 @@ class _Run:
         }
         self.notices: list[Notice] = []
         self.findings: list[Finding] = []
+        #: Identities of the objects the change added, removed, modified or renamed (evaluate()).
+        self.altered: set[str] = set()
         self.objects: dict[Side, list[ModelObject]] = {Side.BASE: [], Side.HEAD: []}
         self.stats: dict[str, Any] = {}
         self.unit_errors: list[UnitError] = []
@@ -326,6 +328,14 @@ class _Run:
                 # Looked up only for a family that has objects (its module is imported then).
                 changes.extend(diff_objects(base_objs, head_objs, FAMILIES[family]))
         self.stats["changes"] = _count_statuses(changes)
+        # Identities the change really altered (a moved object, same content elsewhere, is none).
+        self.altered = {
+            o.identity
+            for c in changes
+            if c.status is not Status.MOVED
+            for o in (c.before, c.after)
+            if o is not None
+        }
         for change in changes:
             # A watch on (family, "*") sees every type of the family (a lifecycle guard can sit on
             # any Terraform resource).
@@ -487,7 +497,7 @@ class _Run:
         by_code = {r.code: r for r in self.rules}
         out: list[Finding] = []
         seen: set[str] = set()
-        findings = _collapse_render_roots(_drop_yielding(findings))
+        findings = _collapse_render_roots(_drop_yielding(findings, self.altered))
         for finding in findings:
             if finding.fingerprint in seen:
                 continue
@@ -502,12 +512,21 @@ class _Run:
         return out
 
 
-def _drop_yielding(findings: list[Finding]) -> list[Finding]:
-    """Drops heuristic findings that another finding of the same category already covers."""
+def _drop_yielding(findings: list[Finding], altered: set[str]) -> list[Finding]:
+    """Drops heuristic findings (a chart's values read by convention) that another finding of the
+    same category already covers, or whose objects did not change at all: a value the templates
+    of a render root ignore (an environment that pins its own replica count) changes nothing
+    that root deploys, whatever the value says."""
     covered: set[tuple[str, str]] = {(str(f.category), f.identity) for f in findings if "yields_to" not in f.extra}
-    return [
-        f for f in findings if not any((str(f.category), ident) in covered for ident in f.extra.get("yields_to", ()))
-    ]
+    out = []
+    for f in findings:
+        yields = f.extra.get("yields_to", ())
+        if any((str(f.category), ident) in covered for ident in yields):
+            continue
+        if yields and altered.isdisjoint(yields):
+            continue
+        out.append(f)
+    return out
 
 
 def _collapse_render_roots(findings: list[Finding]) -> list[Finding]:

@@ -55,8 +55,8 @@ class Hit:
     #: reports a scanner's weakening under security and a test's under tests.
     category: Category | None = None
     #: Identities of objects whose findings make this one redundant: the engine drops this hit's
-    #: finding when a finding of the same category exists for any of them (a values-level
-    #: heuristic yields to what the rendered objects show).
+    #: finding when a finding of the same category exists for any of them, or when none of them
+    #: changed (a values-level heuristic yields to what the rendered objects show).
     yields_to: tuple[str, ...] = ()
 
 
