@@ -330,11 +330,7 @@ class _Run:
         self.stats["changes"] = _count_statuses(changes)
         # Identities the change really altered (a moved object, same content elsewhere, is none).
         self.altered = {
-            o.identity
-            for c in changes
-            if c.status is not Status.MOVED
-            for o in (c.before, c.after)
-            if o is not None
+            o.identity for c in changes if c.status is not Status.MOVED for o in (c.before, c.after) if o is not None
         }
         for change in changes:
             # A watch on (family, "*") sees every type of the family (a lifecycle guard can sit on
