@@ -25,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from regress.cli import app, approvals, diff, explain, rules, serve, worker
+    from regress.cli import app, approvals, diff, explain, reconcile, rules, serve, worker
 
     parser = _Parser(
         prog="regress",
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (diff, rules, explain):
         module.register(sub)
     # The GitHub App service (imports its dependencies only when run).
-    for module in (serve, worker, approvals, app):
+    for module in (serve, worker, reconcile, approvals, app):
         module.register(sub)
     for module in _optional_commands():
         module.register(sub)

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
 
     from regress.webhooks import logs
     from regress.webhooks.app import create_app
+    from regress.webhooks.reconcile import Reconciler
     from regress.webhooks.service import Service, Sweeper, run_consumer_threads
     from regress.webhooks.settings import SettingsError, from_env
 
@@ -43,13 +44,18 @@ def run(args: argparse.Namespace) -> int:
     service = Service(settings)
     consumer = None
     sweeper = None
+    reconciler = None
     if not args.no_worker:
         consumer = run_consumer_threads(service)
         sweeper = Sweeper(service)
         sweeper.start()
+        reconciler = Reconciler(service)
+        reconciler.start()
     try:
         uvicorn.run(create_app(service), host=args.host, port=args.port, log_config=None, access_log=False)
     finally:
+        if reconciler is not None:
+            reconciler.stop()
         if sweeper is not None:
             sweeper.stop()
         if consumer is not None:

@@ -1,5 +1,6 @@
 """``regress worker``: workers only (scale-out): take deliveries and analyses from the queue
-(``REGRESS_QUEUE_URL``), and re-enqueue what a dead worker or a restarted queue left behind."""
+(``REGRESS_QUEUE_URL``), re-enqueue what a dead worker or a restarted queue left behind, and run
+the periodic reconcile pass (``REGRESS_RECONCILE_INTERVAL``)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from prometheus_client import start_http_server
 
     from regress.webhooks import logs
+    from regress.webhooks.reconcile import Reconciler
     from regress.webhooks.service import Service, Sweeper
     from regress.webhooks.settings import SettingsError, from_env
 
@@ -49,9 +51,12 @@ def run(args: argparse.Namespace) -> int:
         start_http_server(args.metrics_port, registry=service.metrics.registry)
     sweeper = Sweeper(service)
     sweeper.start()
+    reconciler = Reconciler(service)
+    reconciler.start()
     consumer = service.huey.create_consumer(workers=settings.workers, worker_type="thread", periodic=False)
     try:
         consumer.run()  # returns on SIGINT/SIGTERM after a graceful stop
     finally:
+        reconciler.stop()
         sweeper.stop()
     return 0

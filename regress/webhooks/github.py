@@ -23,6 +23,7 @@ import httpx
 from githubkit import AppAuthStrategy, GitHub, TokenAuthStrategy
 from githubkit.exception import GitHubException, RateLimitExceeded, RequestFailed, RequestTimeout
 from githubkit.retry import RetryOption
+from githubkit.utils import UNSET
 
 from regress.webhooks.settings import Settings
 
@@ -30,6 +31,8 @@ from regress.webhooks.settings import Settings
 #: margin too; "Authenticating as a GitHub App installation": tokens last one hour).
 TOKEN_MARGIN = dt.timedelta(minutes=5)
 USER_AGENT = "regress-app"
+#: The largest page GitHub serves ("Using pagination in the REST API": ``per_page`` max 100).
+PER_PAGE = 100
 
 
 class RetryLater(Exception):
@@ -77,6 +80,30 @@ class GitHubApi(Protocol):
     def react(self, installation_id: int, repo: RepoRef, comment_id: int, content: str) -> None: ...
     def permission(self, installation_id: int, repo: RepoRef, login: str) -> Permission: ...
     def get_pull(self, installation_id: int, repo: RepoRef, number: int) -> dict[str, Any]: ...
+    def hook_deliveries(self, cursor: str | None) -> Page: ...
+    def redeliver(self, delivery_id: int) -> None: ...
+    def installations(self, page: int) -> Page: ...
+    def installation_repositories(self, installation_id: int, page: int) -> Page: ...
+    def open_pulls(self, installation_id: int, repo: RepoRef, page: int) -> Page: ...
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing, and where the next one starts (GitHub's ``Link: <…>; rel="next"``):
+    a ``cursor`` for hook deliveries, a ``page`` number elsewhere; None on the last page."""
+
+    items: list[dict[str, Any]]
+    next: str | None
+
+
+def next_param(response: httpx.Response, param: str) -> str | None:
+    """The ``param`` query value of the response's ``rel="next"`` link ("Using pagination in the
+    REST API": follow the Link header rather than computing pages)."""
+    link = response.links.get("next", {}).get("url")
+    if not link:
+        return None
+    values = httpx.URL(link).params.get_list(param)
+    return values[0] if values else None
 
 
 @dataclass(frozen=True)
@@ -304,6 +331,31 @@ class GitHubClient:
         gh = self._gh(installation_id)
         resp = self._call(lambda: gh.rest.pulls.get(repo.owner, repo.name, number))
         return cast(dict[str, Any], resp.json())
+
+    # -- the reconciler's listings -----------------------------------------------------------------
+    def hook_deliveries(self, cursor: str | None) -> Page:
+        """A page of the App's webhook deliveries, newest first (App JWT)."""
+        resp = self._call(
+            lambda: self._app.rest.apps.list_webhook_deliveries(per_page=PER_PAGE, cursor=cursor or UNSET)
+        )
+        return Page(list(resp.json()), next_param(resp.raw_response, "cursor"))
+
+    def redeliver(self, delivery_id: int) -> None:
+        self._call(lambda: self._app.rest.apps.redeliver_webhook_delivery(delivery_id))
+
+    def installations(self, page: int) -> Page:
+        resp = self._call(lambda: self._app.rest.apps.list_installations(per_page=PER_PAGE, page=page))
+        return Page(list(resp.json()), next_param(resp.raw_response, "page"))
+
+    def installation_repositories(self, installation_id: int, page: int) -> Page:
+        gh = self._gh(installation_id)
+        resp = self._call(lambda: gh.rest.apps.list_repos_accessible_to_installation(per_page=PER_PAGE, page=page))
+        return Page(list(resp.json().get("repositories") or []), next_param(resp.raw_response, "page"))
+
+    def open_pulls(self, installation_id: int, repo: RepoRef, page: int) -> Page:
+        gh = self._gh(installation_id)
+        resp = self._call(lambda: gh.rest.pulls.list(repo.owner, repo.name, state="open", per_page=PER_PAGE, page=page))
+        return Page(list(resp.json()), next_param(resp.raw_response, "page"))
 
 
 def describe(exc: BaseException) -> str:

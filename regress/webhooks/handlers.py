@@ -92,7 +92,7 @@ def _installation_repositories(svc: Service, payload: dict[str, Any], action: st
 
 
 # -- pull requests -------------------------------------------------------------------------------
-def _pull_row(info: events.PullInfo, repo: RepoInfo, installation: int, open_: bool, seen: float) -> Pull:
+def pull_row(info: events.PullInfo, repo: RepoInfo, installation: int, open_: bool, seen: float) -> Pull:
     return Pull(
         repo_id=repo.id,
         number=info.number,
@@ -121,7 +121,7 @@ def _pull_request(svc: Service, payload: dict[str, Any], action: str, installati
     # one-second resolution: the PR as the API shows it now is the newest state, so the newest
     # head is analysed whatever the order (one GET per event).
     current = events.pull_of(svc.github.get_pull(installation, RepoRef.parse(repo.full_name), info.number)) or info
-    stored = svc.store.upsert_pull(_pull_row(current, repo, installation, current.open, time.time()))
+    stored = svc.store.upsert_pull(pull_row(current, repo, installation, current.open, time.time()))
     if not stored.open:
         svc.store.drop_work(pr_key(repo.id, info.number))
         return DeliveryState.DONE, "closed"
@@ -177,7 +177,7 @@ def _pull(svc: Service, installation: int, repo: RepoInfo, number: int) -> Pull 
     info = events.pull_of(svc.github.get_pull(installation, RepoRef.parse(repo.full_name), number))
     if info is None:
         return None
-    return svc.store.upsert_pull(_pull_row(info, repo, installation, info.open, time.time()))
+    return svc.store.upsert_pull(pull_row(info, repo, installation, info.open, time.time()))
 
 
 def _pulls_for_check(svc: Service, payload: dict[str, Any], key: str, installation: int, repo: RepoInfo) -> list[Pull]:

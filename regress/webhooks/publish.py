@@ -97,6 +97,7 @@ class Publisher:
             body["details_url"] = details_url
         self.github.update_check_run(installation_id, repo, check_id, body)
         self.store.add_annotated(repo_id, head_sha, fps[done:])
+        self.store.mark_completed(repo_id, head_sha, conclusion.value)
         return conclusion.value
 
     def fail(self, installation_id: int, repo_id: int, repo: RepoRef, head_sha: str, reason: str) -> None:
@@ -112,6 +113,7 @@ class Publisher:
                 "output": checkrun.failure_output(reason),
             },
         )
+        self.store.mark_completed(repo_id, head_sha, checkrun.Conclusion.FAILURE.value)
 
     def start_if_missing(self, installation_id: int, repo_id: int, repo: RepoRef, head_sha: str) -> int:
         row = self.store.get_check_run(repo_id, head_sha)

@@ -65,6 +65,15 @@ class Settings:
     permission_cache_seconds: float
     #: The nice value of ``regress worker`` processes (0: unchanged).
     worker_nice: int
+    #: Seconds between reconcile passes (redeliver failed deliveries, re-scan open PRs); 0: never.
+    reconcile_interval: float = 300.0
+    #: How far back failed deliveries are redelivered: GitHub keeps them 3 days on github.com and
+    #: GHEC, 7 on GHES ("Redelivering webhooks").
+    redelivery_days: float = 3.0
+    #: At most this many pages are read from one paginated listing in one reconcile pass.
+    reconcile_max_pages: int = 20
+    #: At most this many pull requests are queued for analysis by one reconcile pass.
+    reconcile_max_pulls: int = 200
 
     @property
     def embedded_queue(self) -> bool:
@@ -89,6 +98,20 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name}={raw!r} is not a number") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive")
+    return value
+
+
+def _seconds_or_off(env: Mapping[str, str], name: str, default: float) -> float:
+    """A period in seconds where 0 switches the thing off."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number of seconds") from None
+    if not 0 <= value < float("inf"):  # also refuses NaN
+        raise SettingsError(f"{name} must be 0 (off) or a positive number of seconds")
     return value
 
 
@@ -159,4 +182,8 @@ def from_env(env: Mapping[str, str] | None = None, *, need_github: bool = True) 
         retry_base=_float(env, "REGRESS_RETRY_BASE", 1.0),
         permission_cache_seconds=_float(env, "REGRESS_PERMISSION_CACHE_SECONDS", 300.0),
         worker_nice=_int(env, "REGRESS_WORKER_NICE", 0, 0, 19),
+        reconcile_interval=_seconds_or_off(env, "REGRESS_RECONCILE_INTERVAL", 300.0),
+        redelivery_days=_float(env, "REGRESS_REDELIVERY_DAYS", 3.0),
+        reconcile_max_pages=_int(env, "REGRESS_RECONCILE_MAX_PAGES", 20, 1, 10_000),
+        reconcile_max_pulls=_int(env, "REGRESS_RECONCILE_MAX_PULLS", 200, 1, 1_000_000),
     )

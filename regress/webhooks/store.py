@@ -185,6 +185,39 @@ class ApprovalRow(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(300))
 
 
+class CompletedRun(Base):
+    """A head commit whose ``regress`` check run this service completed (any conclusion): the
+    reconciler leaves such heads alone."""
+
+    __tablename__ = "completed_runs"
+    repo_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    head_sha: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conclusion: Mapped[str] = mapped_column(String(40))
+    completed: Mapped[float] = mapped_column(Float)
+
+
+class Redelivery(Base):
+    """A redelivery the reconciler asked GitHub for, by the delivery's GUID (``X-GitHub-Delivery``)."""
+
+    __tablename__ = "redeliveries"
+    guid: Mapped[str] = mapped_column(String(200), primary_key=True)
+    #: GitHub's id of the delivery attempt last asked to be redelivered.
+    delivery_id: Mapped[int] = mapped_column(BigInteger)
+    requested: Mapped[float] = mapped_column(Float)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Lock(Base):
+    """A named lease shared by every process of the service (one reconcile pass at a time)."""
+
+    __tablename__ = "locks"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    until: Mapped[float] = mapped_column(Float, default=0.0)
+    #: When the locked job is next due (a periodic job runs when due, wherever the lock is free).
+    due: Mapped[float] = mapped_column(Float, default=0.0)
+
+
 @dataclass(frozen=True)
 class StoredApproval:
     id: int
@@ -355,6 +388,44 @@ class Store:
             )
             return [r[0] for r in rows]
 
+    def stored_deliveries(self, delivery_ids: Sequence[str]) -> set[str]:
+        """Which of these delivery ids are stored (received, whatever became of them)."""
+        out: set[str] = set()
+        ids = list(delivery_ids)
+        with self.session() as s:
+            for i in range(0, len(ids), 500):
+                out.update(r[0] for r in s.execute(select(Delivery.id).where(Delivery.id.in_(ids[i : i + 500]))))
+        return out
+
+    def redeliveries(self, guids: Sequence[str]) -> dict[str, Redelivery]:
+        """The redeliveries asked for these GUIDs so far."""
+        out: dict[str, Redelivery] = {}
+        ids = list(guids)
+        with self.session() as s:
+            for i in range(0, len(ids), 500):
+                out.update(
+                    (r.guid, r) for r in s.scalars(select(Redelivery).where(Redelivery.guid.in_(ids[i : i + 500])))
+                )
+        return out
+
+    def note_redelivery(self, guid: str, delivery_id: int) -> None:
+        now = time.time()
+        for _ in range(3):
+            with self.session() as s:
+                result = s.execute(
+                    update(Redelivery)
+                    .where(Redelivery.guid == guid)
+                    .values(delivery_id=delivery_id, requested=now, count=Redelivery.count + 1)
+                )
+                if getattr(result, "rowcount", 0) == 1:
+                    return
+            try:
+                with self.session() as s:
+                    s.add(Redelivery(guid=guid, delivery_id=delivery_id, requested=now, count=1))
+                return
+            except IntegrityError:
+                continue
+
     def delivery_counts(self) -> dict[tuple[str, str], int]:
         with self.session() as s:
             rows = s.execute(
@@ -403,7 +474,7 @@ class Store:
 
     def purge_repository(self, repo_id: int) -> None:
         with self.session() as s:
-            for table in (Pull, PullHead, Work, CheckRun, Analysis, ApprovalRow):
+            for table in (Pull, PullHead, Work, CheckRun, CompletedRun, Analysis, ApprovalRow):
                 s.execute(delete(table).where(table.repo_id == repo_id))
 
     # -- pull requests ---------------------------------------------------------------------------
@@ -578,6 +649,34 @@ class Store:
             elif row.check_run_id != check_run_id:
                 row.check_run_id, row.html_url, row.annotated = check_run_id, html_url, "[]"
 
+    def mark_completed(self, repo_id: int, head_sha: str, conclusion: str) -> None:
+        with self.session() as s:
+            s.merge(CompletedRun(repo_id=repo_id, head_sha=head_sha, conclusion=conclusion, completed=time.time()))
+
+    def completed_heads(self, repo_id: int, heads: Sequence[str]) -> set[str]:
+        """Which of these heads have a completed check run from this service. An analysis on
+        record counts too (it is stored just before its run is completed, and databases written
+        before completions were recorded have only those)."""
+        wanted = list(heads)
+        if not wanted:
+            return set()
+        with self.session() as s:
+            done = {
+                r[0]
+                for r in s.execute(
+                    select(CompletedRun.head_sha).where(
+                        CompletedRun.repo_id == repo_id, CompletedRun.head_sha.in_(wanted)
+                    )
+                )
+            }
+            done.update(
+                r[0]
+                for r in s.execute(
+                    select(Analysis.head_sha).where(Analysis.repo_id == repo_id, Analysis.head_sha.in_(wanted))
+                )
+            )
+        return done
+
     def add_annotated(self, repo_id: int, head_sha: str, fingerprints: list[str]) -> None:
         with self.session() as s:
             row = s.get(CheckRun, (repo_id, head_sha))
@@ -625,6 +724,47 @@ class Store:
                 select(Analysis.report).where(Analysis.repo_id == repo_id, Analysis.pr_number == pr_number)
             )
             return any(r and json.loads(r).get("findings") for r in rows)
+
+    # -- locks -----------------------------------------------------------------------------------
+    def take_lock(self, name: str, owner: str, lease: float, every: float | None = None) -> bool:
+        """Take the named lock for ``lease`` seconds unless another owner holds it; with
+        ``every``, only when the job is due, and the next run becomes due ``every`` seconds on."""
+        now = time.time()
+        values: dict[str, Any] = {"owner": owner, "until": now + lease}
+        if every is not None:
+            values["due"] = now + every
+        for _ in range(3):
+            with self.session() as s:
+                q = update(Lock).where(Lock.name == name).where((Lock.until < now) | (Lock.owner == owner))
+                if every is not None:
+                    q = q.where(Lock.due <= now)
+                if getattr(s.execute(q.values(**values)), "rowcount", 0) == 1:
+                    return True
+                if s.get(Lock, name) is not None:
+                    return False
+            try:
+                with self.session() as s:
+                    s.add(Lock(name=name, **{"due": 0.0, **values}))
+                return True
+            except IntegrityError:
+                continue  # created by another process meanwhile: compete for that row
+        return False
+
+    def renew_lock(self, name: str, owner: str, lease: float) -> bool:
+        with self.session() as s:
+            result = s.execute(
+                update(Lock).where(Lock.name == name, Lock.owner == owner).values(until=time.time() + lease)
+            )
+            return getattr(result, "rowcount", 0) == 1
+
+    def release_lock(self, name: str, owner: str) -> None:
+        with self.session() as s:
+            s.execute(update(Lock).where(Lock.name == name, Lock.owner == owner).values(owner=None, until=0.0))
+
+    def lock_holder(self, name: str) -> str | None:
+        with self.session() as s:
+            row = s.get(Lock, name)
+            return row.owner if row is not None and row.until >= time.time() else None
 
     # -- approvals -------------------------------------------------------------------------------
     def add_approval(self, row: ApprovalRow) -> int:
