@@ -40,6 +40,12 @@ OPERATIONS = [
     "repos/get-collaborator-permission-level",
     "pulls/get",
     "reactions/create-for-issue-comment",
+    # The reconciler's.
+    "apps/list-webhook-deliveries",
+    "apps/redeliver-webhook-delivery",
+    "apps/list-installations",
+    "apps/list-repos-accessible-to-installation",
+    "pulls/list",
 ]
 
 #: The (event, action) pairs whose documented example payloads the tests start from.
