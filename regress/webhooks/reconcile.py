@@ -72,17 +72,24 @@ class Summary:
     errors: tuple[str, ...]
 
     def lines(self) -> list[str]:
+        redelivered = f"redelivery requested for {len(self.redelivered)}"
+        queued = f"{len(self.requested)} queued for analysis"
         out = [
-            f"deliveries: {self.deliveries_seen} in the last {self.window_days:g} days, "
-            f"{len(self.redelivered)} redelivery requested"
+            f"deliveries: {_count(self.deliveries_seen, 'attempt')} in the last {self.window_days:g} days; "
+            + redelivered
             + (f": {', '.join(self.redelivered)}" if self.redelivered else ""),
-            f"pull requests: {self.open_pulls} open in {self.repositories} repositories of "
-            f"{self.installations} installations, {len(self.requested)} queued for analysis"
+            f"pull requests: {self.open_pulls} open in {_count(self.repositories, 'repository', 'repositories')} "
+            f"of {_count(self.installations, 'installation')}; "
+            + queued
             + (f": {', '.join(self.requested)}" if self.requested else ""),
         ]
         out += [f"limit: {x}" for x in self.limits]
         out += [f"error: {x}" for x in self.errors]
         return out
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 @dataclass
@@ -158,7 +165,7 @@ def _recent_deliveries(svc: Service, tally: _Tally, cutoff: float) -> dict[str, 
     pages = 0
     while True:
         if pages >= svc.settings.reconcile_max_pages:
-            tally.limit(f"hook deliveries: stopped after {pages} pages")
+            tally.limit(f"hook deliveries: stopped after {_count(pages, 'page')}")
             break
         page = svc.github.hook_deliveries(cursor)
         pages += 1
@@ -222,7 +229,7 @@ def _pages(svc: Service, tally: _Tally, what: str, fetch: Callable[[int], Page])
         if page.next is None or not page.next.isdigit():
             return
         number = int(page.next)
-    tally.limit(f"{what}: stopped after {svc.settings.reconcile_max_pages} pages")
+    tally.limit(f"{what}: stopped after {_count(svc.settings.reconcile_max_pages, 'page')}")
 
 
 class _Budget(Exception):

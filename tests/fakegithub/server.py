@@ -9,6 +9,13 @@
   Tokens use the long ``ghs_<app id>_<…>`` format with dots and dashes.
 - git: the repositories over the smart HTTP protocol through ``git http-backend``, accepting only
   ``x-access-token:<installation token>`` Basic auth.
+- Webhooks: ``configure_webhook(url, secret)`` points the App's hook at the service;
+  ``send_event(...)`` delivers an event there (signed, as Hookshot does) or records it as a failed
+  attempt without sending it, and both appear in ``GET /app/hook/deliveries`` (newest first,
+  ``cursor`` pagination). ``POST /app/hook/deliveries/{id}/attempts`` redelivers the stored payload
+  with the same ``X-GitHub-Delivery``, asynchronously, and records the new attempt.
+- Listings (``/app/installations``, ``/installation/repositories``, ``/repos/{o}/{r}/pulls``) are
+  paginated with ``Link`` headers; ``page_size`` caps ``per_page`` so tests can cross pages.
 - Faults: ``fail(...)`` makes matching requests answer a given status and headers (5xx, 429
   with Retry-After) a number of times; ``delay(...)`` slows matching requests down.
 """
@@ -25,21 +32,48 @@ import secrets
 import subprocess
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from regress.webhooks.signature import sign
 from tests.fakegithub import openapi, payloads
 from tests.gitrepo import ENV as GIT_ENV
 
 COMMENT_LIMIT = 65_536
 API = "/api"
+#: Operations authenticated with the App's JWT rather than an installation token.
+APP_JWT_OPERATIONS = frozenset(
+    {
+        "apps/create-installation-access-token",
+        "apps/list-webhook-deliveries",
+        "apps/redeliver-webhook-delivery",
+        "apps/list-installations",
+    }
+)
+#: The fields of a delivery attempt GitHub lists (``hook-delivery-item``).
+DELIVERY_FIELDS = (
+    "id",
+    "guid",
+    "delivered_at",
+    "redelivery",
+    "duration",
+    "status",
+    "status_code",
+    "event",
+    "action",
+    "installation_id",
+    "repository_id",
+    "throttled_at",
+)
 
 
 def new_private_key() -> str:
@@ -92,6 +126,14 @@ class FakeGitHub:
         self.errors: list[str] = []
         self.git_auth_failures = 0
         self.seen_authorization: list[str] = []
+        self.suspended: set[int] = set()
+        #: Webhook delivery attempts, oldest first (each with its payload under ``body``).
+        self.hook_deliveries: list[dict[str, Any]] = []
+        self.webhook_url: str | None = None
+        self.webhook_secret = ""
+        #: The largest ``per_page`` served (GitHub's is 100); lower it to make tests cross pages.
+        self.page_size = 100
+        self._delivery_ids = itertools.count(90_000_001)
         self._faults: list[Fault] = []
         self._delays: list[tuple[str, re.Pattern[str], float]] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -200,6 +242,87 @@ class FakeGitHub:
         with self.lock:
             self.comments[cid] = comment
         return comment
+
+    # -- webhooks --------------------------------------------------------------------------------
+    def configure_webhook(self, url: str, secret: str) -> None:
+        self.webhook_url, self.webhook_secret = url, secret
+
+    def send_event(
+        self,
+        event: str,
+        payload: dict[str, Any],
+        guid: str | None = None,
+        reach: bool = True,
+        age: float = 0.0,
+    ) -> dict[str, Any]:
+        """Deliver an event to the App's webhook and record the attempt; with ``reach=False`` the
+        attempt is recorded as failed (a 502 on the way) and nothing is sent. ``age`` back-dates it."""
+        body = json.dumps(payload).encode()
+        attempt = self._new_attempt(guid or str(uuid.uuid4()), event, payload, body, redelivery=False, age=age)
+        if reach:
+            self._post(attempt)
+        else:
+            attempt.update({"status": "Invalid HTTP Response: 502", "status_code": 502})
+        return attempt
+
+    def attempts_for(self, guid: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [dict(a) for a in self.hook_deliveries if a["guid"] == guid]
+
+    def _new_attempt(
+        self, guid: str, event: str, payload: dict[str, Any], body: bytes, redelivery: bool, age: float = 0.0
+    ) -> dict[str, Any]:
+        action = payload.get("action")
+        attempt = {
+            "id": next(self._delivery_ids),
+            "guid": guid,
+            "delivered_at": self._now(-age),
+            "redelivery": redelivery,
+            "duration": 0.0,
+            "status": "pending",
+            "status_code": 0,
+            "event": event,
+            "action": action if isinstance(action, str) else None,
+            "installation_id": (payload.get("installation") or {}).get("id"),
+            "repository_id": (payload.get("repository") or {}).get("id"),
+            "throttled_at": None,
+            "body": body,
+        }
+        with self.lock:
+            self.hook_deliveries.append(attempt)
+        return attempt
+
+    def _post(self, attempt: dict[str, Any]) -> None:
+        """Send one attempt as Hookshot does ("Webhook events and payloads": delivery headers)."""
+        headers = {
+            "X-GitHub-Event": attempt["event"],
+            "X-GitHub-Delivery": attempt["guid"],
+            "X-GitHub-Hook-ID": "1",
+            "X-GitHub-Hook-Installation-Target-ID": str(self.app_id),
+            "X-GitHub-Hook-Installation-Target-Type": "integration",
+            "X-Hub-Signature-256": sign(self.webhook_secret, attempt["body"]),
+            "Content-Type": "application/json",
+            "User-Agent": "GitHub-Hookshot/fake",
+        }
+        started = time.monotonic()
+        try:
+            if self.webhook_url is None:
+                raise httpx.ConnectError("no webhook URL configured")
+            code = httpx.post(self.webhook_url, content=attempt["body"], headers=headers, timeout=10).status_code
+            status = "OK" if 200 <= code < 300 else f"Invalid HTTP Response: {code}"
+        except httpx.HTTPError:
+            code, status = 0, "failed to connect to host"
+        with self.lock:
+            attempt.update({"status": status, "status_code": code, "duration": round(time.monotonic() - started, 3)})
+
+    def _paged(self, path: str, query: dict[str, list[str]], items: list[Any]) -> tuple[list[Any], dict[str, str]]:
+        """A page of ``items`` and its ``Link`` header ("Using pagination in the REST API")."""
+        per_page = min(int((query.get("per_page") or ["30"])[0]), self.page_size)
+        page = int((query.get("page") or ["1"])[0])
+        chunk = items[(page - 1) * per_page : page * per_page]
+        if page * per_page >= len(items):
+            return chunk, {}
+        return chunk, {"Link": f'<{self.api_url}{path}?per_page={per_page}&page={page + 1}>; rel="next"'}
 
     # -- what tests look at ----------------------------------------------------------------------
     def runs_for(self, repo: str, head_sha: str) -> list[dict[str, Any]]:
@@ -344,11 +467,20 @@ class FakeGitHub:
                 self.errors.extend(problems)
             self._send(h, 422, {"message": "Validation Failed", "errors": problems})
             return 422
-        if op.id == "apps/create-installation-access-token":
+        if op.id in APP_JWT_OPERATIONS:
             why = self._check_app_jwt(auth)
             if why:
                 self._send(h, 401, {"message": why})
                 return 401
+        if op.id == "apps/list-webhook-deliveries":
+            return self._list_deliveries(h, query)
+        if op.id == "apps/redeliver-webhook-delivery":
+            return self._redeliver(h, int(params[0]))
+        if op.id == "apps/list-installations":
+            return self._list_installations(h, query)
+        if op.id == "apps/list-repos-accessible-to-installation":
+            return self._list_installation_repos(h, self._token_installation(auth), query)
+        if op.id == "apps/create-installation-access-token":
             iid = int(params[0])
             if iid not in self.installations:
                 self._send(h, 404, {"message": "Not Found"})
@@ -363,9 +495,74 @@ class FakeGitHub:
         if iid is None or full not in self.installations.get(iid, set()):
             self._send(h, 401 if iid is None else 404, {"message": "Bad credentials" if iid is None else "Not Found"})
             return 401 if iid is None else 404
-        status, resp = getattr(self, "_" + op.id.replace("/", "_").replace("-", "_"))(full, params[2:], query, body)
-        self._send(h, status, resp)
+        result = getattr(self, "_" + op.id.replace("/", "_").replace("-", "_"))(full, params[2:], query, body)
+        status, resp, headers = result if len(result) == 3 else (*result, None)
+        self._send(h, status, resp, headers)
         return status
+
+    # -- App-level operations --------------------------------------------------------------------
+    def _list_deliveries(self, h: BaseHTTPRequestHandler, query: dict[str, list[str]]) -> int:
+        per_page = min(int((query.get("per_page") or ["30"])[0]), self.page_size)
+        cursor = (query.get("cursor") or [None])[0]
+        with self.lock:
+            newest_first = sorted(self.hook_deliveries, key=lambda a: a["id"], reverse=True)
+            if cursor is not None:
+                newest_first = [a for a in newest_first if a["id"] < int(cursor)]
+            chunk = [{k: a[k] for k in DELIVERY_FIELDS} for a in newest_first[:per_page]]
+        headers = {}
+        if len(newest_first) > per_page:
+            after = chunk[-1]["id"]
+            headers["Link"] = f'<{self.api_url}/app/hook/deliveries?per_page={per_page}&cursor={after}>; rel="next"'
+        self._send(h, 200, chunk, headers)
+        return 200
+
+    def _redeliver(self, h: BaseHTTPRequestHandler, delivery_id: int) -> int:
+        with self.lock:
+            original = next((a for a in self.hook_deliveries if a["id"] == delivery_id), None)
+        if original is None:
+            self._send(h, 404, {"message": "Not Found"})
+            return 404
+        attempt = self._new_attempt(
+            original["guid"], original["event"], json.loads(original["body"]), original["body"], redelivery=True
+        )
+        # GitHub accepts the request and delivers afterwards.
+        threading.Thread(target=self._post, args=(attempt,), daemon=True).start()
+        self._send(h, 202, {})
+        return 202
+
+    def _list_installations(self, h: BaseHTTPRequestHandler, query: dict[str, list[str]]) -> int:
+        template = openapi.example("apps/list-installations")[0]
+        with self.lock:
+            ids = sorted(self.installations)
+        items = []
+        for iid in ids:
+            inst = json.loads(json.dumps(template))
+            inst.update(
+                {
+                    "id": iid,
+                    "app_id": self.app_id,
+                    "app_slug": self.app_slug,
+                    "access_tokens_url": f"{self.api_url}/app/installations/{iid}/access_tokens",
+                    "suspended_at": self._now() if iid in self.suspended else None,
+                }
+            )
+            items.append(inst)
+        chunk, headers = self._paged("/app/installations", query, items)
+        self._send(h, 200, chunk, headers)
+        return 200
+
+    def _list_installation_repos(self, h: BaseHTTPRequestHandler, iid: int | None, query: dict[str, list[str]]) -> int:
+        if iid is None:
+            self._send(h, 401, {"message": "Bad credentials"})
+            return 401
+        with self.lock:
+            names = sorted(self.installations.get(iid, set()))
+        repos = [payloads.repository(self.repo_json(n)) for n in names]
+        chunk, headers = self._paged("/installation/repositories", query, repos)
+        self._send(
+            h, 200, {"total_count": len(repos), "repository_selection": "selected", "repositories": chunk}, headers
+        )
+        return 200
 
     # -- REST operations -------------------------------------------------------------------------
     def _check_run_json(self, run: dict[str, Any]) -> dict[str, Any]:
@@ -495,6 +692,18 @@ class FakeGitHub:
         u["permissions"] = flags
         u["role_name"] = role
         return 200, {"permission": legacy, "role_name": role, "user": u}
+
+    def _pulls_list(self, repo: str, params: tuple[str, ...], query: Any, body: Any) -> tuple[int, Any, Any]:
+        state = (query.get("state") or ["open"])[0]
+        with self.lock:
+            prs = [
+                pr for (name, _), pr in self.pulls.items() if name == repo and (state == "all" or pr["state"] == state)
+            ]
+        # Newest first, GitHub's default order (``sort=created``, ``direction=desc``).
+        prs.sort(key=lambda pr: pr["number"], reverse=True)
+        items = [payloads.pull_request_object(pr, self.repo_json(repo), self.repo_json(pr["head_repo"])) for pr in prs]
+        chunk, headers = self._paged(f"/repos/{repo}/pulls", query, items)
+        return 200, chunk, headers
 
     def _pulls_get(self, repo: str, params: tuple[str, ...], query: Any, body: Any) -> tuple[int, Any]:
         pr = self.pulls.get((repo, int(params[0])))

@@ -69,6 +69,8 @@ def service_env(fake: FakeGitHub, data_dir: Path, **extra: str) -> dict[str, str
             "REGRESS_MAX_RETRY_WAIT": "5",
             "REGRESS_LOG_LEVEL": "INFO",
             "REGRESS_PERMISSION_CACHE_SECONDS": "0.001",
+            # Periodic reconcile passes off unless a test asks for them (they call GitHub).
+            "REGRESS_RECONCILE_INTERVAL": "0",
             **extra,
         }
     )
