@@ -4,6 +4,7 @@ periodic schedule; plus its settings and the database lock, without a network.""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from collections.abc import Iterator
@@ -47,9 +48,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
         fake.stop()
 
 
-def reconcile(fake: FakeGitHub, data: Path, **extra: str) -> list[str]:
+def reconcile(fake: FakeGitHub, data: Path, *args: str, **extra: str) -> list[str]:
     done = subprocess.run(
-        [REGRESS, "reconcile"],
+        [REGRESS, "reconcile", *args],
         env=service_env(fake, data, **extra),
         capture_output=True,
         text=True,
@@ -119,10 +120,17 @@ def test_a_pass_redelivers_what_failed_and_analyses_what_never_arrived(env: Env)
     assert delivery_state(data, "lost-star") is None
 
     # Once everything is done, a pass finds nothing to do either.
-    assert reconcile(fake, data) == [
-        "deliveries: 6 attempts in the last 3 days; redelivery requested for 0",
-        "pull requests: 2 open in 1 repository of 1 installation; 0 queued for analysis",
-    ]
+    assert json.loads("\n".join(reconcile(fake, data, "--format", "json"))) == {
+        "window_days": 3.0,
+        "deliveries_seen": 6,
+        "redelivered": [],
+        "installations": 1,
+        "repositories": 1,
+        "open_pulls": 2,
+        "requested": [],
+        "limits": [],
+        "errors": [],
+    }
     assert fake.runs_for(repo, cut)[0]["history"].count("completed") == 2
     assert fake.runs_for(repo, grow)[0]["history"].count("completed") == 1
     assert fake.errors == []
