@@ -219,6 +219,14 @@ class Lock(Base):
 
 
 @dataclass(frozen=True)
+class AskedRedelivery:
+    #: When the last redelivery of the GUID was asked for (epoch seconds).
+    requested: float
+    #: How many times it was asked for.
+    count: int
+
+
+@dataclass(frozen=True)
 class StoredApproval:
     id: int
     repo: str
@@ -397,14 +405,15 @@ class Store:
                 out.update(r[0] for r in s.execute(select(Delivery.id).where(Delivery.id.in_(ids[i : i + 500]))))
         return out
 
-    def redeliveries(self, guids: Sequence[str]) -> dict[str, Redelivery]:
+    def redeliveries(self, guids: Sequence[str]) -> dict[str, AskedRedelivery]:
         """The redeliveries asked for these GUIDs so far."""
-        out: dict[str, Redelivery] = {}
+        out: dict[str, AskedRedelivery] = {}
         ids = list(guids)
         with self.session() as s:
             for i in range(0, len(ids), 500):
                 out.update(
-                    (r.guid, r) for r in s.scalars(select(Redelivery).where(Redelivery.guid.in_(ids[i : i + 500])))
+                    (r.guid, AskedRedelivery(r.requested, r.count))
+                    for r in s.scalars(select(Redelivery).where(Redelivery.guid.in_(ids[i : i + 500])))
                 )
         return out
 

@@ -4,14 +4,19 @@ periodic schedule; plus its settings and the database lock, without a network.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
+from regress.webhooks.github import Page
+from regress.webhooks.reconcile import run_pass as reconcile_pass
 from regress.webhooks.settings import SettingsError, from_env
 from regress.webhooks.store import Store
 from tests.fakegithub import payloads
@@ -28,6 +33,9 @@ from tests.webhooks.harness import (
     wait_until,
 )
 from tests.webhooks.test_app_e2e import PEOPLE, deploy
+
+if TYPE_CHECKING:
+    from regress.webhooks.service import Service
 
 Env = tuple[FakeGitHub, Process, Hub, Path]
 
@@ -237,3 +245,54 @@ def test_redelivery_window_and_bounds_settings() -> None:
     assert (s.redelivery_days, s.reconcile_max_pages, s.reconcile_max_pulls) == (7.0, 5, 50)
     d = from_env({}, need_github=False)
     assert (d.redelivery_days, d.reconcile_max_pages, d.reconcile_max_pulls) == (3.0, 20, 200)
+
+
+class ListingOnlyGitHub:
+    """Just the listings a pass reads: a fixed set of delivery attempts and no installations."""
+
+    def __init__(self, attempts: list[dict[str, object]]) -> None:
+        self.attempts = attempts
+        self.redelivered: list[int] = []
+
+    def hook_deliveries(self, cursor: str | None) -> Page:
+        return Page([dict(a) for a in self.attempts], None)
+
+    def redeliver(self, delivery_id: int) -> None:
+        self.redelivered.append(delivery_id)
+
+    def installations(self, page: int) -> Page:
+        return Page([], None)
+
+
+def test_a_guid_is_redelivered_at_most_three_times_and_not_in_quick_succession(tmp_path: Path) -> None:
+    now = time.time()
+    at = dt.datetime.fromtimestamp(now - 600, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def attempt(id_: int, guid: str, status: str) -> dict[str, object]:
+        return {
+            "id": id_,
+            "guid": guid,
+            "delivered_at": at,
+            "status": status,
+            "event": "pull_request",
+            "action": "opened",
+        }
+
+    github = ListingOnlyGitHub(
+        [
+            attempt(11, "lost", "Invalid HTTP Response: 503"),
+            attempt(10, "lost", "timed out"),
+            attempt(9, "kept", "timed out"),
+        ]
+    )
+    store = Store(f"sqlite:///{tmp_path / 'state.db'}")
+    store.create_schema()
+    # "kept" reached the service, though GitHub recorded a timeout (it answered too slowly).
+    assert store.add_delivery("kept", "pull_request", "opened", 1, "o/r", b"{}")
+    settings = from_env({"REGRESS_DATA_DIR": str(tmp_path)}, need_github=False)
+    svc = cast("Service", SimpleNamespace(settings=settings, github=github, store=store))
+
+    redelivered = [reconcile_pass(svc, now + offset).redelivered for offset in (0, 60, 1000, 2000, 3000, 90_000)]
+    # The newest attempt of "lost" is asked for; not again within 15 minutes; three times in all.
+    assert redelivered == [("lost",), (), ("lost",), ("lost",), (), ()]
+    assert github.redelivered == [11, 11, 11]
