@@ -52,7 +52,7 @@ def approvals_for(svc: Service, work: Work) -> list[StoredApproval]:
 
 
 def analyse(svc: Service, work: Work) -> Report:
-    token = svc.github.installation_token(work.installation_id)
+    token = svc.github.fetch_token(work.installation_id, RepoRef.parse(work.repo))
     mirror = svc.mirrors.fetch(work.repo_id, work.clone_url, [work.base_sha, work.head_sha], token)
     report = api.diff_git(mirror, work.base_sha, work.head_sha, three_dot=True, options=Options())
     base_label = f"merge base {report.base.resolved[:12]}" if report.base.resolved else "merge base"

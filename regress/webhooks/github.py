@@ -65,6 +65,7 @@ class RepoRef:
 
 class GitHubApi(Protocol):
     def installation_token(self, installation_id: int) -> str: ...
+    def fetch_token(self, installation_id: int, repo: RepoRef) -> str: ...
     def create_check_run(self, installation_id: int, repo: RepoRef, body: Mapping[str, Any]) -> dict[str, Any]: ...
     def update_check_run(
         self, installation_id: int, repo: RepoRef, check_run_id: int, body: Mapping[str, Any]
@@ -183,28 +184,48 @@ class GitHubClient:
             event_hooks=self._hooks,
         )
         self._lock = threading.Lock()
-        self._tokens: dict[int, Token] = {}
+        #: By (installation, repository the token is narrowed to, or None for the whole installation).
+        self._tokens: dict[tuple[int, str | None], Token] = {}
         self._clients: dict[int, tuple[str, GitHub[TokenAuthStrategy]]] = {}
         self._permissions: dict[tuple[int, str, str], tuple[float, Permission]] = {}
 
     # -- authentication --------------------------------------------------------------------------
     def installation_token(self, installation_id: int) -> str:
+        """A token for everything the App does in the installation (its REST calls)."""
+        return self._token(installation_id, None)
+
+    def fetch_token(self, installation_id: int, repo: RepoRef) -> str:
+        """A token that can only read one repository's contents: what ``git fetch`` gets. It sits
+        in a git subprocess's environment, so it is narrowed to what that process needs (GitHub
+        docs, "Generating an installation access token": ``repositories`` and ``permissions``)."""
+        return self._token(installation_id, repo.name)
+
+    def _token(self, installation_id: int, repository: str | None) -> str:
         now = dt.datetime.now(dt.UTC)
+        key = (installation_id, repository)
         with self._lock:
-            cached = self._tokens.get(installation_id)
+            cached = self._tokens.get(key)
             if cached and cached.expires - TOKEN_MARGIN > now:
                 return cached.value
-        resp = self._call(lambda: self._app.rest.apps.create_installation_access_token(installation_id))
+        if repository is None:
+            resp = self._call(lambda: self._app.rest.apps.create_installation_access_token(installation_id))
+        else:
+            resp = self._call(
+                lambda: self._app.rest.apps.create_installation_access_token(
+                    installation_id, data={"repositories": [repository], "permissions": {"contents": "read"}}
+                )
+            )
         data = resp.json()
         expires = dt.datetime.fromisoformat(str(data["expires_at"]).replace("Z", "+00:00"))
         token = Token(str(data["token"]), expires)
         with self._lock:
-            self._tokens[installation_id] = token
+            self._tokens[key] = token
         return token.value
 
     def forget_installation(self, installation_id: int) -> None:
         with self._lock:
-            self._tokens.pop(installation_id, None)
+            for key in [k for k in self._tokens if k[0] == installation_id]:
+                del self._tokens[key]
             self._clients.pop(installation_id, None)
 
     def _gh(self, installation_id: int) -> GitHub[TokenAuthStrategy]:

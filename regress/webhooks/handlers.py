@@ -282,7 +282,7 @@ def _issue_comment(svc: Service, payload: dict[str, Any], installation: int, rep
 def base_config(svc: Service, pull: Pull) -> Config:
     """The approval policy from the base branch (never from the PR's own head)."""
     try:
-        token = svc.github.installation_token(pull.installation_id)
+        token = svc.github.fetch_token(pull.installation_id, RepoRef.parse(pull.repo))
         path = svc.mirrors.fetch(pull.repo_id, pull.clone_url, [pull.base_sha], token)
         repo = gitsrc.open_repo(path)
         try:

@@ -118,6 +118,9 @@ class FakeGitHub:
         self.repos: dict[str, Repo] = {}
         self.installations: dict[int, set[str]] = {}
         self.tokens: dict[str, tuple[int, float]] = {}
+        #: Tokens narrowed to some repositories (by name), and every access-token request body.
+        self.token_repos: dict[str, frozenset[str]] = {}
+        self.token_requests: list[dict[str, Any]] = []
         self.check_runs: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, dict[str, Any]] = {}
         self.reactions: list[dict[str, Any]] = []
@@ -341,13 +344,23 @@ class FakeGitHub:
     def _now(offset: float = 0) -> str:
         return (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=offset)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def _issue_token(self, installation_id: int) -> str:
+    def _issue_token(self, installation_id: int, repositories: list[str] | None = None) -> str:
         # The 2026 stateless format: ghs_<app id>_<JWT-like body>, ~520 characters, with . - _
         body = ".".join(base64.urlsafe_b64encode(secrets.token_bytes(n)).decode().rstrip("=") for n in (48, 250, 86))
         token = f"ghs_{self.app_id}_{body}"
         with self.lock:
             self.tokens[token] = (installation_id, time.time() + 3600)
+            if repositories is not None:
+                self.token_repos[token] = frozenset(repositories)
         return token
+
+    def _token_reaches(self, header: str, full_name: str) -> bool:
+        """Whether a token narrowed to some repositories (``repositories`` in the access-token
+        request) may touch ``full_name``: GitHub answers 404 for the others."""
+        value = header.split(" ", 1)[1] if " " in header else ""
+        with self.lock:
+            narrowed = self.token_repos.get(value)
+        return narrowed is None or full_name.partition("/")[2] in narrowed
 
     def _check_app_jwt(self, header: str) -> str | None:
         if not header.startswith("Bearer "):
@@ -485,14 +498,24 @@ class FakeGitHub:
             if iid not in self.installations:
                 self._send(h, 404, {"message": "Not Found"})
                 return 404
+            request = body if isinstance(body, dict) else {}
+            with self.lock:
+                self.token_requests.append(request)
+            names = request.get("repositories")
+            unknown = [n for n in names or () if not any(f.endswith("/" + n) for f in self.installations[iid])]
+            if unknown:
+                self._send(h, 422, {"message": f"repositories not in the installation: {unknown}"})
+                return 422
             resp = openapi.example(op.id)
-            resp.update({"token": self._issue_token(iid), "expires_at": self._now(3600), "repositories": []})
+            resp.update({"token": self._issue_token(iid, names), "expires_at": self._now(3600), "repositories": []})
+            if "permissions" in request:
+                resp["permissions"] = request["permissions"]
             self._send(h, 201, resp)
             return 201
         owner, name = params[0], params[1]
         full = f"{owner}/{name}"
         iid = self._token_installation(auth)
-        if iid is None or full not in self.installations.get(iid, set()):
+        if iid is None or full not in self.installations.get(iid, set()) or not self._token_reaches(auth, full):
             self._send(h, 401 if iid is None else 404, {"message": "Bad credentials" if iid is None else "Not Found"})
             return 401 if iid is None else 404
         result = getattr(self, "_" + op.id.replace("/", "_").replace("-", "_"))(full, params[2:], query, body)
@@ -720,7 +743,12 @@ class FakeGitHub:
         if repo is not None and auth.startswith("Basic "):
             user, _, token = base64.b64decode(auth[6:]).decode(errors="replace").partition(":")
             iid = self._token_installation(f"token {token}")
-            ok = user == "x-access-token" and iid is not None and repo.full_name in self.installations.get(iid, set())
+            ok = (
+                user == "x-access-token"
+                and iid is not None
+                and repo.full_name in self.installations.get(iid, set())
+                and self._token_reaches(f"token {token}", repo.full_name)
+            )
         if not ok:
             with self.lock:
                 self.git_auth_failures += 1
