@@ -19,6 +19,10 @@ from regress.model import Route
 _KEY_LINE = r"^(?P<indent>\s*)(?:-\s+)*(?P<quote>['\"]?){key}(?P=quote)\s*:(?:\s|$)"
 _VALUES_REF = re.compile(r"\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)")
 _DOC_SPLIT = re.compile(r"^---\s*$", re.M)
+#: A template action, ``{{ … }}`` with its whitespace trimming marks.
+_ACTION = re.compile(r"\{\{-?(.*?)-?\}\}")
+#: Actions that choose what is written rather than write it (Go's text/template).
+_CONTROL = frozenset({"if", "else", "with", "range", "end", "define", "block", "template"})
 #: Template functions that write a whole YAML block from a value.
 _BLOCK_FUNCS = re.compile(r"\b(toYaml|toJson|include|tpl)\b")
 
@@ -157,7 +161,22 @@ def _values_ref(lines: list[tuple[int, str]], at: int, complete: bool) -> tuple[
     if at > 0 and re.search(r"\{\{-?\s*with\b", lines[at - 1][1]):
         candidates.append(lines[at - 1][1])
     for text in candidates:
-        m = _VALUES_REF.search(text)
-        if m:
-            return tuple(m.group(1).strip(".").split("."))
+        ref = _output_ref(text)
+        if ref is not None:
+            return tuple(ref.strip(".").split("."))
     return None
+
+
+def _output_ref(text: str) -> str | None:
+    """The ``.Values`` path a line writes out: the first one in an action that prints (``{{
+    .Values.replicaCount }}``, ``{{ toYaml .Values.resources }}``) rather than one that only
+    decides (``{{ if eq .Values.mode "single" }}``); else the first on the line."""
+    for action in _ACTION.finditer(text):
+        body = action.group(1).strip()
+        if body.split(" ", 1)[0] in _CONTROL:
+            continue
+        m = _VALUES_REF.search(body)
+        if m:
+            return m.group(1)
+    m = _VALUES_REF.search(text)
+    return m.group(1) if m else None
