@@ -386,25 +386,48 @@ def test_approvals_audit_cli(env: tuple[FakeGitHub, Process, Hub]) -> None:
     assert "reason: batch job, runs once a day" in out.stdout
 
 
-def test_metrics_count_deliveries_analyses_github_calls_and_findings(env: tuple[FakeGitHub, Process, Hub]) -> None:
+def _metrics(hub: Hub) -> dict[str, float]:
     import httpx
 
-    _, _, hub = env
     text = httpx.get(hub.app_url + "/metrics").text
-    values = {
+    return {
         line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
         for line in text.splitlines()
         if line.startswith("regress_") and " " in line
     }
-    assert values['regress_deliveries_total{event="pull_request",outcome="accepted"}'] >= 8
-    assert values['regress_deliveries_total{event="pull_request",outcome="duplicate"}'] == 1
-    assert values['regress_deliveries_total{event="pull_request",outcome="bad_signature"}'] == 1
-    assert values['regress_github_api_calls_total{status="201"}'] > 0
-    assert values['regress_github_api_calls_total{status="502"}'] == 2
-    assert values["regress_analysis_duration_seconds_count"] >= 8
-    assert values['regress_findings_total{approved="false",category="reliability"}'] > 0
-    assert values['regress_findings_total{approved="true",category="reliability"}'] > 0
-    assert values['regress_analyses_total{conclusion="success"}'] > 0
+
+
+def test_metrics_count_deliveries_analyses_github_calls_and_findings(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """The counters move by what this test does (the module's other tests ran before or not)."""
+    fake, _, hub = env
+    before = _metrics(hub)
+    base = hub.repo("shop/metrics", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit("shop/metrics", {"deploy/checkout.yaml": deploy(replicas=2)}, base, "cut")
+    fake.fail("POST", r"/repos/shop/metrics/check-runs$", 502, times=2)
+    fake.open_pull("shop/metrics", 1, head, base, "alice", 501)
+    payload = hub.pr_payload("opened", "shop/metrics", 1)
+    assert hub.deliver("pull_request", payload, delivery_id="metrics-1").status_code == 202
+    assert hub.deliver("pull_request", payload, delivery_id="metrics-1").status_code == 200
+    assert hub.deliver("pull_request", payload, delivery_id="metrics-2", secret="not the secret").status_code == 401
+    assert hub.completed("shop/metrics", head)["conclusion"] == "action_required"
+    hub.comment("shop/metrics", 1, "wendy", "/regress approve all capacity plan PLAT-813", uid=503)
+    assert hub.completed("shop/metrics", head, count=2)["conclusion"] == "success"
+
+    after = _metrics(hub)
+
+    def grew(name: str) -> float:
+        return after.get(name, 0.0) - before.get(name, 0.0)
+
+    assert grew('regress_deliveries_total{event="pull_request",outcome="accepted"}') == 1
+    assert grew('regress_deliveries_total{event="pull_request",outcome="duplicate"}') == 1
+    assert grew('regress_deliveries_total{event="pull_request",outcome="bad_signature"}') == 1
+    assert grew('regress_deliveries_total{event="issue_comment",outcome="accepted"}') == 1
+    assert grew('regress_github_api_calls_total{status="502"}') == 2
+    assert grew('regress_github_api_calls_total{status="201"}') > 0
+    assert grew("regress_analysis_duration_seconds_count") >= 1
+    assert grew('regress_findings_total{approved="false",category="reliability"}') > 0
+    assert grew('regress_findings_total{approved="true",category="reliability"}') > 0
+    assert grew('regress_analyses_total{conclusion="success"}') > 0
 
 
 def test_an_analysis_whose_workers_keep_dying_is_given_up_and_reported(env: tuple[FakeGitHub, Process, Hub]) -> None:
