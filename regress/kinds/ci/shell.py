@@ -9,6 +9,7 @@ detection needs. Expressions such as ``${{ … }}`` and ``$(…)`` become one op
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass
@@ -54,6 +55,14 @@ def redact(script: str) -> str:
 
 
 def split(script: str) -> list[Command]:
+    """The commands of a shell script, in order, with the operators around each."""
+    return list(_split(script))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(script: str) -> tuple[Command, ...]:
+    # Memoised: a step's script is split by the model, the classifier, step pairing and several
+    # rules, on both sides, and the same commands recur across a repository's workflows.
     text = redact(script)
     out: list[Command] = []
     buf: list[str] = []
@@ -141,7 +150,7 @@ def split(script: str) -> list[Command]:
         buf.append(ch)
         i += 1
     flush("")
-    return out
+    return tuple(out)
 
 
 def _quote_end(text: str, i: int) -> int:
