@@ -143,7 +143,21 @@ HANDLERS: tuple[Handler, ...] = (
         "JsTestsHandler",
         "js-tests",
         "gates",
-        Claims(names=frozenset({"package.json"}), words=("jest.config.", "vitest.config.", "vite.config.")),
+        Claims(
+            names=frozenset(
+                {
+                    "package.json",
+                    ".nycrc",
+                    ".nycrc.json",
+                    ".nycrc.yml",
+                    ".nycrc.yaml",
+                    "nyc.config.js",
+                    ".c8rc",
+                    ".c8rc.json",
+                }
+            ),
+            words=("jest.config.", "vitest.config.", "vite.config."),
+        ),
     ),
     Lazy(
         "regress.kinds.gates.scanners",

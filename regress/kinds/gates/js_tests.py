@@ -1,12 +1,13 @@
 """JavaScript test settings that gate tests: the npm ``test`` script, jest's coverage thresholds and
-ignore patterns, vitest's coverage thresholds and excludes.
+ignore patterns, vitest's coverage thresholds and excludes, nyc and c8 coverage checks (``nyc``).
 
-A unit is a folder (a package): ``package.json`` (``scripts.test``, a ``jest`` key), ``jest.config.*``
-and ``vitest.config.*``/``vite.config.*``. JSON is read fully; JavaScript and TypeScript configs are
-read only where a setting is written as a literal (see ``jsliteral``), and a notice says when one is
-not. Jest thresholds are percentages when positive and a maximum number of uncovered items when
-negative (docs "Configuring Jest: coverageThreshold"); vitest reads ``test.coverage.thresholds`` and,
-before vitest 1.0, ``test.coverage.lines`` and friends (vitest PR #4442).
+A unit is a folder (a package): ``package.json`` (``scripts.test``, a ``jest`` key), ``jest.config.*``,
+``vitest.config.*``/``vite.config.*`` and the nyc/c8 settings files. JSON is read fully; JavaScript
+and TypeScript configs are read only where a setting is written as a literal (see ``jsliteral``),
+and a notice says when one is not. Jest thresholds are percentages when positive and a maximum
+number of uncovered items when negative (docs "Configuring Jest: coverageThreshold"); vitest reads
+``test.coverage.thresholds`` and, before vitest 1.0, ``test.coverage.lines`` and friends (vitest
+PR #4442).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.ci import classify as cls
-from regress.kinds.gates import jsliteral
+from regress.kinds.gates import jsliteral, nyc
 from regress.kinds.gates.model import FAMILY, Gate, Threshold
 from regress.kinds.gates.textmap import TextSourceMap
 from regress.model import ModelObject, Notice, NoticeKind, Origin
@@ -36,7 +37,7 @@ _VITEST = (
     "vite.config.mts",
     "vite.config.mjs",
 )
-FILES = ("package.json", *_JEST, *_VITEST)
+FILES = ("package.json", *_JEST, *_VITEST, *nyc.FILES, "nyc.config.js")
 METRICS = ("lines", "branches", "functions", "statements")
 
 
@@ -59,6 +60,8 @@ class JsTestsHandler:
             script_object(package, prefix + "package.json", ctx, unit.root, result)
         jest(package, prefix, ctx, unit.root, result)
         vitest(prefix, ctx, unit.root, result)
+        for tool in ("nyc", "c8"):
+            nyc.load(tool, package, prefix, ctx, unit.root, result)
         return result
 
     def package(self, path: str, ctx: LoadContext, result: LoadResult) -> dict[str, Any] | None:

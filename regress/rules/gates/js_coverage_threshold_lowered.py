@@ -1,4 +1,4 @@
-"""A jest or vitest coverage threshold was lowered or removed, or more code is left out of coverage.
+"""A jest, vitest, nyc or c8 coverage threshold was lowered or removed, or more code is left out of coverage.
 
 ## What it does
 Compares jest's `coverageThreshold` (global and per-path entries) and vitest's
@@ -8,14 +8,26 @@ allowed) made more negative. Also reports new `coveragePathIgnorePatterns` (jest
 `coverage.exclude` entries (vitest), and vitest `coverage.enabled: false`. Settings computed in a
 JavaScript config (not written as literals) are not compared; a notice says so.
 
+For nyc and c8 it reads `.nycrc` (`.json`, `.yml`, `.yaml`), `.c8rc` (`.json`), the `nyc`/`c8`
+key of package.json and the flags of each package.json script that runs them
+(`nyc --check-coverage --lines 90 mocha`), as each tool merges them, and reports `check-coverage`
+switched off or removed, `lines`, `branches`, `functions` or `statements` lowered (a removed one
+falls back to the tool's default: 90 for lines, 0 for the others), and `per-file` switched off.
+Settings moved between these places, keys reordered and thresholds raised are silent.
+
 ## Why is this bad?
-jest and vitest exit with an error when coverage is below these thresholds; lowering them, or
-excluding code from coverage, lets less tested code pass.
+jest, vitest, nyc and c8 exit with an error when coverage is below these thresholds; lowering
+them, switching the check off, or excluding code from coverage lets less tested code pass.
 
 ## Example
 ```json
 // base                                      // head
 "coverageThreshold": {"global": {"branches": 65}}   "coverageThreshold": {"global": {"branches": 63}}
+```
+
+```json
+// .nycrc, base                               // .nycrc, head
+{"check-coverage": true, "lines": 90}         {"check-coverage": false, "lines": 90}
 ```
 
 ## How to resolve
@@ -53,6 +65,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if not isinstance(before, Gate):
         return
     tool = before.tool
+    if tool in ("nyc", "c8"):
+        yield from _nyc(before, after if isinstance(after, Gate) else None)
+        return
     new = {t.name: t for t in after.thresholds} if isinstance(after, Gate) else {}
     for was in before.thresholds:
         now = new.get(was.name)
@@ -94,6 +109,74 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+def _nyc(before: Gate, after: Gate | None) -> Iterator[Hit]:
+    """Each script's gate (or the settings files' when no script runs the tool) against the same
+    gate in head; a gate that is gone is compared with the strictest head gate, so renaming the
+    script or moving the flags into .nycrc stays silent."""
+    if before.options.get("unknown") or (after is not None and after.options.get("unknown")):
+        return
+    tool = before.tool
+    base: dict[str, dict[str, object]] = before.options.get("gates", {})
+    head: dict[str, dict[str, object]] = after.options.get("gates", {}) if after is not None else {}
+    checking = {k: g for k, g in head.items() if g.get("check-coverage") is True}
+    for script, was in base.items():
+        if was.get("check-coverage") is not True:
+            continue
+        where = f" in npm script `{script}`" if script else ""
+        now = head.get(script) if script in head else _strictest(checking)
+        if now is None or now.get("check-coverage") is not True:
+            route = (script, "check-coverage")
+            yield Hit(
+                message=f"{tool} no longer checks coverage{where} (check-coverage: true → "
+                + ("false)" if now is not None else "removed)"),
+                attr=f"{script}:check-coverage" if script else "check-coverage",
+                head_route=route,
+                base_route=route,
+                before=True,
+                after=False if now is not None else None,
+                severity=Severity.HIGH,
+            )
+            continue
+        for metric in ("lines", "branches", "functions", "statements"):
+            old, new = was.get(metric), now.get(metric)
+            if isinstance(old, float) and isinstance(new, float) and new < old:
+                route = (script, metric)
+                yield Hit(
+                    message=f"{tool} coverage threshold {metric} {_num(old)} → {_num(new)}{where}",
+                    attr=f"threshold[{script}:{metric}]" if script else f"threshold[{metric}]",
+                    head_route=route,
+                    base_route=route,
+                    before=_num(old),
+                    after=_num(new),
+                )
+        if was.get("per-file") is True and now.get("per-file") is not True:
+            route = (script, "per-file")
+            yield Hit(
+                message=f"{tool} no longer checks coverage per file{where} (per-file: true → false)",
+                attr=f"{script}:per-file" if script else "per-file",
+                head_route=route,
+                base_route=route,
+                before=True,
+                after=False,
+            )
+
+
+def _strictest(gates: dict[str, dict[str, object]]) -> dict[str, object] | None:
+    """The head gate with the highest thresholds: what a base gate whose script is gone is
+    compared with."""
+    if not gates:
+        return None
+
+    def total(gate: dict[str, object]) -> float:
+        return sum(v for m in ("lines", "branches", "functions", "statements") if isinstance(v := gate.get(m), float))
+
+    return max(gates.values(), key=total)
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if v.is_integer() else str(v)
+
+
 def _route(tool: str, name: str) -> tuple[str, ...]:
     glob, _, metric = name.rpartition(":")
     if tool == "jest":
@@ -107,7 +190,7 @@ RULE = Rule(
     category=Category.TESTS,
     severity=Severity.MEDIUM,
     kinds=KINDS,
-    watches=((FAMILY, "jest"), (FAMILY, "vitest")),
+    watches=((FAMILY, "jest"), (FAMILY, "vitest"), (FAMILY, "nyc"), (FAMILY, "c8")),
     check=check,
     doc=__doc__ or "",
     statuses=frozenset({"modified", "removed", "renamed", "moved"}),
