@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from regress.diff import FamilyDiff
 from regress.kinds import registry
 from regress.kinds.depupdates.handler import DEPENDABOT, RENOVATE
-from regress.kinds.gates import codecov, codeowners, js_tests, precommit, python_tools, recipes, scanners
+from regress.kinds.gates import codecov, codeowners, js_tests, precommit, python_tools, recipes, scanners, source_code
 from regress.kinds.terraform.module import TF_SUFFIXES
 from regress.source.folder import FolderSnapshot
 from tests.gitrepo import two_commits
@@ -58,6 +58,8 @@ def _listed_paths() -> set[str]:
     for name in ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.prod.yaml", "Compose.YML"):
         out.update({name, f"deploy/{name}"})
     out.update({".dockerignore", "api/.dockerignore", "api/Dockerfile.dockerignore"})
+    for suffix in source_code.SUFFIXES:
+        out.update({f"app/main{suffix}", f"vendor/lib/x{suffix}", f"web/node_modules/x{suffix}", f"main{suffix}.txt"})
     for folder in ("", "svc/"):
         out.update(folder + name for name in (*recipes.MAKEFILES, *recipes.JUSTFILES, "Makefile.am", "GNUmakefile.in"))
         out.update(
@@ -118,6 +120,7 @@ def test_handler_order_and_family_diffs() -> None:
         "dockerfile",
         "compose",
         "kubernetes",
+        "source-code",
     ]
     assert list(registry.FAMILIES) == ["ci", "kubernetes", "helm-values", "gates", "terraform", "dockerfile", "compose"]
     for family in registry.FAMILIES:
@@ -138,7 +141,7 @@ def _imported_after_diff(tmp_path: Path, base: dict[str, str], head: dict[str, s
         f"report = diff_git(Path({str(repo)!r}), {b!r}, {h!r})\n"
         "print(sorted(f.code for f in report.findings))\n"
         "print(sorted(m for m in sys.modules if m.startswith('regress.kinds.') and m.endswith(('handler', "
-        "'ignorefile', 'codecov', 'codeowners', 'js_tests', 'python_tools', 'scanners'))))\n"
+        "'ignorefile', 'codecov', 'codeowners', 'js_tests', 'python_tools', 'scanners', 'source_code'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     findings, modules = out.splitlines()

@@ -175,6 +175,8 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("gates", "gates.trivy_ignore_comment_added"),
     ("gates", "gates.kics_ignore_comment_added"),
     ("gates", "gates.zizmor_ignore_comment_added"),
+    # Security suppressions in source code (SP-06)
+    ("gates", "gates.security_suppression_comment_added"),
     # Test recipes outside the pipeline (X-01 beyond npm)
     ("gates", "gates.test_recipe_emptied"),
     # pre-commit hooks (SC-14)

@@ -33,6 +33,9 @@ from regress.kinds.gates.model import FAMILY
 from regress.model import ModelObject, Origin, Route
 
 TYPE = "inline-suppressions"
+#: Security suppressions in source code (``source_code.py``), a type of their own so the IaC
+#: suppression rules never see them.
+SOURCE_TYPE = "source-suppressions"
 
 
 class Syntax(enum.StrEnum):
@@ -46,6 +49,13 @@ class Tool(enum.StrEnum):
     TRIVY = "trivy"
     KICS = "kics"
     ZIZMOR = "zizmor"
+    # Source-code suppressions (``source_code.py``).
+    BANDIT = "bandit"
+    GOSEC = "gosec"
+    GOLANGCI = "golangci-lint"
+    RUFF = "ruff"
+    ESLINT = "eslint"
+    SONAR = "sonar"
 
 
 _CHECKOV = re.compile(r"#\s*checkov:skip=(?P<ids>[A-Za-z0-9_,-]+)")

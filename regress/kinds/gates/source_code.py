@@ -1,0 +1,177 @@
+"""Security suppressions in source code: comments that switch a security check off for the code
+beside them.
+
+Only the changed source files of a pull request are read (Python, Go, JavaScript/TypeScript,
+Java/Kotlin), one unit per file, and only their comments (``comments.py``). The markers, as each
+tool documents them:
+
+- bandit: ``# nosec`` on the line it silences, optionally naming tests, ``# nosec B602, B607`` or
+  by name (bandit docs, "Configuration: Exclusions" / "Suppressing findings");
+- gosec: ``#nosec`` in a Go comment (``// #nosec``, ``/* #nosec G401 */``), optionally with rule
+  IDs separated by spaces and a justification after ``--`` (gosec README, "Annotating code");
+  golangci-lint's ``//nolint:gosec`` (golangci-lint docs, "False Positives: Nolint directive");
+- SonarQube: ``NOSONAR`` in a comment silences every issue of its line (SonarQube docs,
+  "Tracking in-line suppression comments"); read in every language here;
+- ruff and flake8-bandit: ``# noqa: S602`` on a line, ``# ruff: noqa: S602`` for the file (ruff
+  docs, "Error suppression"); only the ``S`` codes (flake8-bandit's security checks) count;
+- ESLint: ``eslint-disable``, ``eslint-disable-line`` and ``eslint-disable-next-line`` comments
+  naming rules, with a description after ``--`` (ESLint docs, "Disabling Rules"); only
+  eslint-plugin-security's ``security/…`` rules count.
+
+A bare ``# noqa``, ``//nolint`` or ``eslint-disable`` silences every lint rule: they are lint
+suppressions, not reported here. Markers are counted per (tool, check) in the file (as
+``inline.py`` does for IaC files), so moved or reformatted lines change nothing, and each
+remembers the code it sits on. Vendored code (``vendor/``, ``node_modules/``, ``third_party/``)
+and minified bundles are not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from regress.kinds.base import LoadContext, LoadResult, Unit
+from regress.kinds.gates.comments import Comment, Language, comments, next_code
+from regress.kinds.gates.inline import SOURCE_TYPE, InlineSuppressions, Marker, MarkerSourceMap, Tool
+from regress.kinds.gates.model import FAMILY
+from regress.model import ModelObject, Notice, NoticeKind, Origin
+from regress.source.base import Snapshot
+from regress.yamlload import LoadError
+
+KIND = "source-code"
+TYPE = SOURCE_TYPE
+LANGUAGES: dict[str, Language] = {
+    ".py": Language.PYTHON,
+    ".go": Language.GO,
+    ".js": Language.JAVASCRIPT,
+    ".jsx": Language.JAVASCRIPT,
+    ".ts": Language.JAVASCRIPT,
+    ".tsx": Language.JAVASCRIPT,
+    ".mjs": Language.JAVASCRIPT,
+    ".cjs": Language.JAVASCRIPT,
+    ".java": Language.JVM,
+    ".kt": Language.JVM,
+}
+SUFFIXES = tuple(LANGUAGES)
+_VENDORED = ("vendor/", "node_modules/", "third_party/")
+
+_BANDIT = re.compile(r"#\s*nosec\b:?(?P<rest>[^#]*)")
+_BANDIT_ID = re.compile(r"^(B\d{3}|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)$")
+_GOSEC = re.compile(r"#nosec\b(?P<rest>.*)")
+_NOLINT = re.compile(r"^\s*nolint:(?P<linters>[\w,-]+)")
+_SONAR = re.compile(r"\bNOSONAR\b(?:\s*\((?P<ids>[^)]*)\))?")
+_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+_FILE_NOQA = re.compile(r"^\s*(?:ruff|flake8)\s*:\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)")
+_SECURITY_CODE = re.compile(r"^S\d{3}$")
+_ESLINT = re.compile(r"^\s*eslint-disable(?P<scope>-next-line|-line)?\b(?P<rules>[^\n]*)")
+
+
+class SourceSuppressionsHandler:
+    kind = KIND
+    family = FAMILY
+
+    def units(self, path: str, snapshot: Snapshot) -> list[Unit]:
+        del snapshot
+        if not path.endswith(SUFFIXES) or path.endswith((".min.js", ".min.mjs")):
+            return []
+        if any(part in f"/{path}" for part in (f"/{v}" for v in _VENDORED)):
+            return []
+        return [Unit(KIND, path)]
+
+    def load(self, unit: Unit, ctx: LoadContext) -> LoadResult:
+        result = LoadResult()
+        path = unit.root
+        if not ctx.exists(path):
+            return result
+        result.files.append(path)
+        try:
+            text = ctx.text(path)
+        except LoadError as exc:
+            # Not text we can read (binary, an encoding we refuse, over the size limit): its
+            # comments are unknown, which is no weakening of a configuration.
+            result.notices.append(Notice(NoticeKind.SKIPPED, f"{path} not read for suppressions: {exc}", path))
+            return result
+        markers = scan(path, text, LANGUAGES[path[path.rindex(".") :]])
+        if markers:
+            facts = InlineSuppressions(path, tuple(markers))
+            result.objects.append(
+                ModelObject(
+                    family=FAMILY,
+                    type=TYPE,
+                    key=("source", path),
+                    body={"suppressions": dict(sorted(facts.counts().items()))},
+                    origin=Origin(KIND, path, MarkerSourceMap(tuple(markers), path)),
+                    label=f"security suppressions in {path}",
+                    facts=facts,
+                )
+            )
+        return result
+
+
+def scan(path: str, text: str, language: Language) -> list[Marker]:
+    """Every security suppression in the comments of one source file."""
+    lines = text.splitlines()
+    out: list[Marker] = []
+    for comment in comments(text, language):
+        for tool, check, scope in _markers(comment, language):
+            if scope == "file":
+                anchor = "(file)"
+            else:
+                code = comment.code if scope == "line" else ""
+                code = code or next_code(lines, comment.line, language)
+                anchor = f"`{code[:60]}`" if code else "(file)"
+            out.append(Marker(tool, check, path, comment.line, anchor))
+    return out
+
+
+def _markers(comment: Comment, language: Language) -> list[tuple[Tool, str, str]]:
+    """(tool, check, scope) for each marker of a comment; scope is ``line`` (the comment's line,
+    or the next line of code when it stands alone), ``next`` or ``file``."""
+    found: list[tuple[Tool, str, str]] = []
+    if language is Language.PYTHON:
+        found = _python(comment.text)
+    elif language is Language.GO:
+        found = _go(comment.text)
+    elif language is Language.JAVASCRIPT:
+        found = _eslint(comment.text)
+    for m in _SONAR.finditer(comment.text):
+        ids = [i.strip() for i in (m.group("ids") or "").split(",") if i.strip()]
+        found.extend((Tool.SONAR, i, "line") for i in ids or ["*"])
+    return found
+
+
+def _python(text: str) -> list[tuple[Tool, str, str]]:
+    found: list[tuple[Tool, str, str]] = []
+    for m in _BANDIT.finditer("#" + text):
+        ids = [w for w in re.split(r"[,\s]+", m.group("rest")) if _BANDIT_ID.match(w)]
+        found.extend((Tool.BANDIT, i, "line") for i in ids or ["*"])
+    whole = _FILE_NOQA.match(text)
+    if whole is not None:
+        found.extend((Tool.RUFF, c, "file") for c in _security_codes(whole.group("codes")))
+        return found
+    for m in _NOQA.finditer("#" + text):
+        found.extend((Tool.RUFF, c, "line") for c in _security_codes(m.group("codes")))
+    return found
+
+
+def _go(text: str) -> list[tuple[Tool, str, str]]:
+    found: list[tuple[Tool, str, str]] = []
+    for m in _GOSEC.finditer(text):
+        ids = re.findall(r"\bG\d{3}\b", m.group("rest").split("--", 1)[0])
+        found.extend((Tool.GOSEC, i, "line") for i in ids or ["*"])
+    nolint = _NOLINT.match(text)
+    if nolint is not None and "gosec" in nolint.group("linters").split(","):
+        found.append((Tool.GOLANGCI, "gosec", "line"))
+    return found
+
+
+def _eslint(text: str) -> list[tuple[Tool, str, str]]:
+    m = _ESLINT.match(text)
+    if m is None:
+        return []
+    rules = [r.strip() for r in m.group("rules").split("--", 1)[0].split(",")]
+    scope = {"-line": "line", "-next-line": "next"}.get(m.group("scope") or "", "file")
+    return [(Tool.ESLINT, r, scope) for r in rules if r.startswith("security/")]
+
+
+def _security_codes(codes: str) -> list[str]:
+    return [c.upper() for c in re.split(r"[\s,]+", codes) if _SECURITY_CODE.match(c.upper())]
