@@ -13,7 +13,9 @@ key of package.json and the flags of each package.json script that runs them
 (`nyc --check-coverage --lines 90 mocha`), as each tool merges them, and reports `check-coverage`
 switched off or removed, `lines`, `branches`, `functions` or `statements` lowered (a removed one
 falls back to the tool's default: 90 for lines, 0 for the others), and `per-file` switched off.
-Settings moved between these places, keys reordered and thresholds raised are silent.
+Settings moved between these places, a renamed script, a move from nyc to c8 (or back) with
+the same gate, keys reordered and thresholds raised are silent; settings in `nyc.config.js` are
+not compared.
 
 ## Why is this bad?
 jest, vitest, nyc and c8 exit with an error when coverage is below these thresholds; lowering
@@ -59,14 +61,17 @@ def _weaker(was: Threshold, now: Threshold | None) -> bool:
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
     before = change.before.facts if change.before is not None else None
     after = change.after.facts if change.after is not None else None
     if not isinstance(before, Gate):
         return
     tool = before.tool
     if tool in ("nyc", "c8"):
-        yield from _nyc(before, after if isinstance(after, Gate) else None)
+        # nyc and c8 take the same settings: a project moving from one to the other keeps its
+        # gate if the other tool checks as much in the same folder.
+        sibling = ctx.head.get(FAMILY, ("c8" if tool == "nyc" else "nyc", before.scope))
+        other = sibling.facts if sibling is not None and isinstance(sibling.facts, Gate) else None
+        yield from _nyc(before, after if isinstance(after, Gate) else None, other)
         return
     new = {t.name: t for t in after.thresholds} if isinstance(after, Gate) else {}
     for was in before.thresholds:
@@ -109,16 +114,17 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
-def _nyc(before: Gate, after: Gate | None) -> Iterator[Hit]:
+def _nyc(before: Gate, after: Gate | None, other: Gate | None) -> Iterator[Hit]:
     """Each script's gate (or the settings files' when no script runs the tool) against the same
-    gate in head; a gate that is gone is compared with the strictest head gate, so renaming the
-    script or moving the flags into .nycrc stays silent."""
-    if before.options.get("unknown") or (after is not None and after.options.get("unknown")):
+    gate in head; a gate that is gone is compared with the strictest head gate of either tool, so
+    renaming the script, moving the flags into .nycrc or moving from nyc to c8 stays silent."""
+    if any(g is not None and g.options.get("unknown") for g in (before, after, other)):
         return
     tool = before.tool
     base: dict[str, dict[str, object]] = before.options.get("gates", {})
     head: dict[str, dict[str, object]] = after.options.get("gates", {}) if after is not None else {}
-    checking = {k: g for k, g in head.items() if g.get("check-coverage") is True}
+    pool = [*head.values(), *(other.options.get("gates", {}).values() if other is not None else ())]
+    checking = {str(i): g for i, g in enumerate(pool) if g.get("check-coverage") is True}
     for script, was in base.items():
         if was.get("check-coverage") is not True:
             continue
@@ -127,8 +133,8 @@ def _nyc(before: Gate, after: Gate | None) -> Iterator[Hit]:
         if now is None or now.get("check-coverage") is not True:
             route = (script, "check-coverage")
             yield Hit(
-                message=f"{tool} no longer checks coverage{where} (check-coverage: true → "
-                + ("false)" if now is not None else "removed)"),
+                message=f"{tool} no longer checks coverage{where} "
+                + ("(check-coverage: true → false)" if now is not None else "(check-coverage removed)"),
                 attr=f"{script}:check-coverage" if script else "check-coverage",
                 head_route=route,
                 base_route=route,
