@@ -21,7 +21,8 @@ tool documents them:
 A bare ``# noqa``, ``//nolint`` or ``eslint-disable`` silences every lint rule: they are lint
 suppressions, not reported here. Markers are counted per (tool, check) in the file (as
 ``inline.py`` does for IaC files), so moved or reformatted lines change nothing, and each
-remembers the code it sits on. Vendored code (``vendor/``, ``node_modules/``, ``third_party/``)
+remembers the code it sits on. ``assert`` checks silenced in Python test files are not counted
+(pytest is written with asserts). Vendored code (``vendor/``, ``node_modules/``, ``third_party/``)
 and minified bundles are not read.
 """
 
@@ -62,6 +63,10 @@ _SONAR = re.compile(r"\bNOSONAR\b(?:\s*\((?P<ids>[^)]*)\))?")
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 _FILE_NOQA = re.compile(r"^\s*(?:ruff|flake8)\s*:\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)")
 _SECURITY_CODE = re.compile(r"^S\d{3}$")
+#: bandit B101 / ruff S101 report ``assert`` (stripped under ``python -O``); pytest tests are
+#: written with asserts, and bandit's docs suggest skipping B101 for them, so silencing it in a
+#: test file is no weakening.
+_ASSERT_CHECKS = frozenset({"B101", "assert_used", "S101"})
 _ESLINT = re.compile(r"^\s*eslint-disable(?P<scope>-next-line|-line)?\b(?P<rules>[^\n]*)")
 
 
@@ -111,8 +116,11 @@ def scan(path: str, text: str, language: Language) -> list[Marker]:
     """Every security suppression in the comments of one source file."""
     lines = text.splitlines()
     out: list[Marker] = []
+    in_tests = _is_python_test(path)
     for comment in comments(text, language):
         for tool, check, scope in _markers(comment, language):
+            if in_tests and check in _ASSERT_CHECKS:
+                continue
             if scope == "file":
                 anchor = "(file)"
             else:
@@ -171,6 +179,14 @@ def _eslint(text: str) -> list[tuple[Tool, str, str]]:
     rules = [r.strip() for r in m.group("rules").split("--", 1)[0].split(",")]
     scope = {"-line": "line", "-next-line": "next"}.get(m.group("scope") or "", "file")
     return [(Tool.ESLINT, r, scope) for r in rules if r.startswith("security/")]
+
+
+def _is_python_test(path: str) -> bool:
+    folder, _, name = path.rpartition("/")
+    parts = folder.split("/")
+    return name.endswith(".py") and (
+        name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or "tests" in parts
+    )
 
 
 def _security_codes(codes: str) -> list[str]:

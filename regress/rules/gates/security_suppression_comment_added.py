@@ -8,8 +8,10 @@ IDs), gosec `#nosec` and golangci-lint `//nolint:gosec`, SonarQube `NOSONAR`, ru
 eslint-plugin-security rules (`security/…`). A check that is now silenced more often in a file
 than before, including in a new file, is reported. Lines that moved or were reformatted with
 their comment, a removed suppression, and a blanket `# nosec` narrowed to named tests are silent.
-A bare `# noqa`, `//nolint` or `eslint-disable` (every lint rule) is left to lint review; vendored
-code (`vendor/`, `node_modules/`, `third_party/`) is not read.
+A bare `# noqa`, `//nolint` or `eslint-disable` (every lint rule) is left to lint review, and so
+is the `assert` check (bandit B101, ruff S101) silenced in Python test files (`tests/`,
+`test_*.py`, `*_test.py`, `conftest.py`), which pytest tests are written with; vendored code
+(`vendor/`, `node_modules/`, `third_party/`) is not read.
 
 ## Why is this bad?
 The comment switches the scanner off for the code beside it from inside the change that needs
