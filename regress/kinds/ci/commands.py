@@ -8,7 +8,7 @@ import shlex
 from dataclasses import dataclass
 
 from regress.kinds.ci.classify import DEFAULT_PATTERNS, TEST, Patterns, classify_command, unwrap
-from regress.kinds.ci.shell import split
+from regress.kinds.ci.shell import split, substitutions
 from regress.kinds.ci.signals import RUNNERS, RunnerFlags
 
 
@@ -121,6 +121,36 @@ def test_commands(script: str | None, patterns: Patterns = DEFAULT_PATTERNS) -> 
     for cmd in split(script):
         if TEST in classify_command(cmd.argv, patterns):
             out.append(parse(unwrap(cmd.argv)))
+    return out
+
+
+#: Commands that list the test files a run gets, by glob, before a runner or splitter receives them.
+#: CircleCI's `circleci tests glob PATTERN…` (docs "Use the CircleCI CLI to split tests"): the
+#: files it prints are the whole suite that `circleci tests split`/`run` then shares out among the
+#: `parallelism` containers, so its patterns, not the container count, decide what is tested.
+GLOB_COMMANDS: tuple[tuple[str, ...], ...] = (("circleci", "tests", "glob"),)
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteGlob:
+    """The file patterns one test-file-listing command selects."""
+
+    text: str
+    patterns: tuple[str, ...]
+
+
+def suite_globs(script: str | None) -> list[SuiteGlob]:
+    """Every test-file glob in ``script``, including those inside ``$(…)``."""
+    if not script:
+        return []
+    out: list[SuiteGlob] = []
+    for part in (script, *substitutions(script)):
+        for cmd in split(part):
+            for prefix in GLOB_COMMANDS:
+                if cmd.argv[: len(prefix)] == prefix:
+                    patterns = tuple(w for w in cmd.argv[len(prefix) :] if not w.startswith("-"))
+                    if patterns:
+                        out.append(SuiteGlob(shlex.join(cmd.argv), patterns))
     return out
 
 

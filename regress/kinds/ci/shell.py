@@ -279,3 +279,27 @@ def shell_options(template: str | None) -> tuple[bool, bool]:
         return False, False
     flags = "".join(w[1:] for w in words[1:] if w.startswith("-") and not w.startswith("--"))
     return "e" in flags, "pipefail" in words
+
+
+def substitutions(script: str) -> list[str]:
+    """The scripts inside the ``$(…)`` command substitutions of ``script``, outermost first and
+    then nested ones, which ``split`` keeps as one opaque word (``TESTS=$(circleci tests glob …)``).
+    Single-quoted text is skipped: the shell does not substitute there."""
+    out: list[str] = []
+    todo = [redact(script)]
+    while todo and len(out) < 100:
+        text = todo.pop()
+        i = 0
+        while i < len(text):
+            if text[i] == "'":
+                i = _quote_end(text, i)
+                continue
+            if text.startswith("$(", i) and not text.startswith("$((", i):
+                j = _paren_end(text, i + 1)
+                inner = text[i + 2 : j - 1]
+                out.append(inner)
+                todo.append(inner)
+                i = j
+                continue
+            i += 1
+    return out

@@ -9,6 +9,13 @@ pytest `-k`/`-m`/`--deselect`/`--ignore`, jest `--testPathIgnorePatterns`/`--onl
 `pytest tests/unit`). Flags that keep every test (`-x`, `-n auto`, `-v`, `--cov*`, `-race`) are
 not narrowing.
 
+Test files chosen by glob before they reach the runner count too: CircleCI's
+`circleci tests glob "tests/**/*.py"` becoming `"tests/unit/**/*.py"` narrows the suite that
+`circleci tests split`/`run` shares out, even inside `$(…)`. A glob that still covers every base
+pattern (equal, wider, another spelling, `{a,b}` alternatives), or a different `parallelism` or
+`--split-by`, still runs every test and stays silent; a pattern built from a variable is not
+compared.
+
 ## Why is this bad?
 The job is still called "test" and still green, but whole areas of the suite no longer run.
 
@@ -16,6 +23,13 @@ The job is still called "test" and still green, but whole areas of the suite no 
 ```yaml
 # base                 # head
 - run: pytest          - run: pytest -k "not slow" --ignore=tests/e2e
+```
+
+```yaml
+# base (CircleCI)
+- run: circleci tests glob "tests/**/*.py" | circleci tests run --command="xargs pytest"
+# head
+- run: circleci tests glob "tests/unit/**/*.py" | circleci tests run --command="xargs pytest"
 ```
 
 ## How to resolve
@@ -32,8 +46,9 @@ from collections.abc import Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import TEST
-from regress.kinds.ci.commands import TestCommand, matches, scope_covers, test_commands
-from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.commands import TestCommand, matches, scope_covers, suite_globs, test_commands
+from regress.kinds.ci.globs import lost
+from regress.kinds.ci.model import FAMILY, Job, Step
 from regress.kinds.ci.pairing import pair_steps
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
@@ -84,6 +99,30 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 after=new.text,
                 related=callers_related(after),
             )
+        yield from _globs_narrowed(after, sb, sa)
+
+
+def _globs_narrowed(after: Job, sb: Step, sa: Step) -> Iterator[Hit]:
+    old, new = suite_globs(sb.run), suite_globs(sa.run)
+    if not old or not new:
+        return  # the listing went away or appeared: the runner's own arguments decide (above)
+    before = tuple(p for g in old for p in g.patterns)
+    now = tuple(p for g in new for p in g.patterns)
+    if any("$" in p or "<<" in p for p in before + now):
+        return  # built at run time: unknown, not narrowed
+    gone = lost(before, now)
+    if not gone:
+        return
+    yield Hit(
+        message=f"test files selected in {sa.label} of {after.label} in {after.pipeline} narrowed: "
+        f"`{old[0].text[:80]}` → `{new[0].text[:80]}` (no longer covers {', '.join(gone)})",
+        attr=f"step[{sa.key}].globs",
+        head_route=(*sa.route, "run"),
+        base_route=(*sb.route, "run"),
+        before=" ".join(before),
+        after=" ".join(now),
+        related=callers_related(after),
+    )
 
 
 RULE = Rule(
