@@ -97,6 +97,8 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("ci", "azure.deploy_condition_loosened"),
     ("ci", "azure.pr_trigger_narrowed"),
     ("ci", "azure.required_template_removed"),
+    # Azure Pipelines: test results enforcement (AZ-08)
+    ("ci", "azure.test_results_not_enforced"),
     # Files outside the pipeline that gate tests and scans
     ("gates", "gates.codecov_status_weakened"),
     ("gates", "gates.codecov_ci_coupling_loosened"),
