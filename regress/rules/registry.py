@@ -88,6 +88,8 @@ MODULES: tuple[tuple[str, str], ...] = (
     # CircleCI
     ("ci", "circleci.branch_filters_narrowed"),
     ("ci", "circleci.orb_pin_weakened"),
+    # CircleCI: contexts on pull-request jobs (CC-07)
+    ("ci", "circleci.context_exposed_to_pull_requests"),
     # Bitbucket Pipelines
     ("ci", "bitbucket.pull_request_pipeline_removed"),
     ("ci", "bitbucket.step_limited_by_changeset"),

@@ -247,7 +247,9 @@ class _Builder:
                 "job": job_name,
                 "branches": reach,
                 "filters": params.get("filters"),
-                "context": params.get("context"),
+                # Pipeline parameters resolved with their defaults, as for `when`; a parameter
+                # without a default stays `<< … >>` (unknown).
+                "context": _with_defaults(params.get("context"), self.params),
                 "approval": f"approval job {gate!r}" if gate else None,
                 "approval_route": ("workflows", wf_name, "jobs") if gate else (),
                 "shell": shell,
@@ -339,6 +341,17 @@ def matrix(raw: Any) -> Matrix | None:
             if isinstance(ex, dict):
                 combos.discard(tuple(sorted((str(k), st.text(v)) for k, v in ex.items())))
     return Matrix(frozenset(combos))
+
+
+def _with_defaults(value: Any, defaults: Mapping[str, Any]) -> Any:
+    def sub(text: str) -> str:
+        return _PARAM.sub(lambda m: st.text(defaults[m.group(1)]) if m.group(1) in defaults else m.group(0), text)
+
+    if isinstance(value, str):
+        return sub(value)
+    if isinstance(value, list):
+        return [sub(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def pipeline_parameters(raw: Any) -> dict[str, Any]:
