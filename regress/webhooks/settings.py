@@ -88,28 +88,27 @@ class Settings:
         return tuple(s for s in (self.webhook_secret, self.private_key) if s)
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, what: str) -> float:
+    """The variable as a float (``default`` when unset); the callers check its range."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = float(raw)
+        return float(raw)
     except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a number") from None
-    if value <= 0:
+        raise SettingsError(f"{name}={raw!r} is not {what}") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(env, name, default, "a number")
+    if not 0 < value < float("inf"):  # also refuses NaN
         raise SettingsError(f"{name} must be positive")
     return value
 
 
 def _seconds_or_off(env: Mapping[str, str], name: str, default: float) -> float:
     """A period in seconds where 0 switches the thing off."""
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a number of seconds") from None
+    value = _number(env, name, default, "a number of seconds")
     if not 0 <= value < float("inf"):  # also refuses NaN
         raise SettingsError(f"{name} must be 0 (off) or a positive number of seconds")
     return value

@@ -100,6 +100,23 @@ def test_command_errors_say_how_to_use_it() -> None:
     assert cmd.error.startswith("a command is missing")
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("soon", "REGRESS_LEASE_SECONDS='soon' is not a number"),
+        ("0", "REGRESS_LEASE_SECONDS must be positive"),
+        ("-5", "REGRESS_LEASE_SECONDS must be positive"),
+        ("nan", "REGRESS_LEASE_SECONDS must be positive"),
+        ("inf", "REGRESS_LEASE_SECONDS must be positive"),
+    ],
+)
+def test_settings_refuse_a_period_that_is_not_a_positive_number(value: str, message: str) -> None:
+    env = {"REGRESS_WEBHOOK_SECRET": "s", "REGRESS_GITHUB_APP_ID": "1", "REGRESS_GITHUB_PRIVATE_KEY": "k"}
+    with pytest.raises(SettingsError) as raised:
+        from_env({**env, "REGRESS_LEASE_SECONDS": value})
+    assert str(raised.value) == message
+
+
 def test_settings_refuse_to_start_without_a_secret(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="REGRESS_WEBHOOK_SECRET is not set: refusing to start"):
         from_env({"REGRESS_GITHUB_APP_ID": "1", "REGRESS_GITHUB_PRIVATE_KEY": "k"})
