@@ -427,6 +427,11 @@ def unwrap(argv: Sequence[str]) -> tuple[str, ...]:
         if head == "pnpm" and len(words) >= 3 and words[1] == "exec":
             words = words[2:]
             continue
+        if head == "cargo" and len(words) >= 2 and words[1].startswith("+"):
+            # `cargo +nightly test`: rustup's toolchain override, not a subcommand (rustup book,
+            # "Toolchain override shorthand").
+            words = (words[0], *words[2:])
+            continue
         if head == "bundle" and len(words) >= 3 and words[1] == "exec":
             words = words[2:]
             continue

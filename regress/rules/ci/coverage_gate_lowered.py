@@ -3,11 +3,14 @@
 ## What it does
 Reads the coverage thresholds a job enforces — `pytest --cov-fail-under=N`,
 `coverage report --fail-under=N`, `nyc`/`c8 --check-coverage --lines N`, `cargo tarpaulin
---fail-under N`, `cargo llvm-cov --fail-under-lines N`, coverlet `/p:Threshold=N` — and the
-inputs that make a coverage upload fail the job (codecov-action `fail_ci_if_error`, default
-false per its README; coveralls `fail-on-error`), and reports a threshold that went down or
-disappeared, and an upload that stopped failing the job. Thresholds in files (`.coveragerc`,
-`codecov.yml`, `pyproject.toml`) are checked by the coverage-file rules.
+--fail-under N`, `cargo llvm-cov --fail-under-lines|functions|regions N`, coverlet
+`dotnet test /p:Threshold=N` (also `-p:`/`-property:`, with `ThresholdType`; each of line,
+branch and method coverage is a gate of its own) — and the inputs that make a coverage upload
+fail the job (codecov-action `fail_ci_if_error`, default false per its README; coveralls
+`fail-on-error`), and reports a threshold that went down or disappeared, an upload that stopped
+failing the job, and a Maven command that gains `-Djacoco.haltOnFailure=false` or
+`-Djacoco.skip=true` (the build file's `jacoco:check` no longer fails the build). Thresholds in
+files (`.coveragerc`, `codecov.yml`, `pyproject.toml`) are checked by the coverage-file rules.
 
 ## Why is this bad?
 Untested code can now merge without the check turning red; a silently failing upload means the
@@ -32,7 +35,7 @@ from collections.abc import Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import COVERAGE
-from regress.kinds.ci.commands import coverage_gates
+from regress.kinds.ci.coverage_flags import coverage_gates, coverage_switches
 from regress.kinds.ci.knobs import shown, weakened
 from regress.kinds.ci.model import FAMILY, Job
 from regress.kinds.ci.pairing import pair_steps
@@ -55,26 +58,64 @@ def _num(v: float) -> str:
     return str(int(v)) if v.is_integer() else str(v)
 
 
+def _switches(job: Job) -> dict[str, tuple[object, ...]]:
+    out: dict[str, tuple[object, ...]] = {}
+    for step in job.steps:
+        for switch in coverage_switches(step.run):
+            out.setdefault(switch, (*step.route, "run"))
+    return out
+
+
+def _lowered(before: Job, after: Job) -> Iterator[Hit]:
+    old, new = _gates(before), _gates(after)
+    # coverlet gates line, branch and method coverage apiece (`dotnet /p:Threshold[line]`); one
+    # threshold lowered for all three is one finding naming the three.
+    grouped: dict[tuple[str, float, float | None], list[str]] = {}
+    for key, (value, _) in old.items():
+        now = new.get(key)
+        if now is not None and now[0] >= value:
+            continue
+        name, _, kind = key.partition("[")
+        grouped.setdefault((name, value, now[0] if now else None), []).append(kind.rstrip("]"))
+    for (name, value, now_value), kinds in grouped.items():
+        key = f"{name}[{kinds[0]}]" if kinds[0] else name
+        route = old[key][1]
+        now = new.get(key)
+        label = f"`{name}`" + (f" ({', '.join(kinds)})" if kinds[0] else "")
+        yield Hit(
+            message=f"coverage gate {label} of {after.label} in {after.pipeline} "
+            + (
+                f"lowered: {_num(value)} → {_num(now_value)}"
+                if now_value is not None
+                else f"removed (was {_num(value)})"
+            ),
+            attr=f"coverage[{name}]",
+            head_route=now[1] if now else ("steps",),
+            base_route=route,
+            before=value,
+            after=now_value,
+            related=callers_related(after),
+        )
+    old_switches = _switches(before)
+    for switch, route in _switches(after).items():
+        if switch in old_switches:
+            continue
+        yield Hit(
+            message=f"coverage gate of {after.label} in {after.pipeline} switched off: `{switch}` added",
+            attr=f"coverage[{switch.partition('=')[0]}]",
+            head_route=route,
+            before=None,
+            after=switch,
+            related=callers_related(after),
+        )
+
+
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     del ctx
     before, after = jobs(change)
     if before is None or after is None:
         return
-    old, new = _gates(before), _gates(after)
-    for key, (value, route) in old.items():
-        now = new.get(key)
-        if now is not None and now[0] >= value:
-            continue
-        yield Hit(
-            message=f"coverage gate `{key}` of {after.label} in {after.pipeline} "
-            + (f"lowered: {_num(value)} → {_num(now[0])}" if now else f"removed (was {_num(value)})"),
-            attr=f"coverage[{key}]",
-            head_route=now[1] if now else ("steps",),
-            base_route=route,
-            before=value,
-            after=now[0] if now else None,
-            related=callers_related(after),
-        )
+    yield from _lowered(before, after)
     for sb, sa in pair_steps(before, after):
         if sb is None or COVERAGE not in sb.classes:
             continue
