@@ -14,7 +14,17 @@ from ruamel.yaml import YAML
 from regress.diff import FamilyDiff
 from regress.kinds import registry
 from regress.kinds.depupdates.handler import DEPENDABOT, RENOVATE
-from regress.kinds.gates import codecov, codeowners, js_tests, precommit, python_tools, recipes, scanners, source_code
+from regress.kinds.gates import (
+    build_coverage,
+    codecov,
+    codeowners,
+    js_tests,
+    precommit,
+    python_tools,
+    recipes,
+    scanners,
+    source_code,
+)
 from regress.kinds.terraform.module import TF_SUFFIXES
 from regress.source.folder import FolderSnapshot
 from tests.gitrepo import two_commits
@@ -66,6 +76,10 @@ def _listed_paths() -> set[str]:
             folder + name for name in ("tsconfig.json", "tsconfig.build.json", "tsconfig.json.bak", "jsconfig.json")
         )
     out.update({precommit.PATH, f"svc/{precommit.PATH}", ".pre-commit-hooks.yaml"})
+    for folder in ("", "svc/"):
+        out.update(folder + name for name in build_coverage.NAMES)
+        out.update(folder + name for name in build_coverage.SIMPLECOV_HELPERS)
+    out.update({"lib/spec_helper.rb", "build.gradle.bak", "settings.gradle", "pom.xml.orig"})
     out.update(
         {".github/settings.yml", ".github/settings.yaml", ".github/repos/api.yml", "settings.yml", "conf/settings.yaml"}
     )
@@ -105,6 +119,7 @@ def test_handler_order_and_family_diffs() -> None:
         "scanner-config",
         "codeowners",
         "test-recipes",
+        "build-coverage",
         "repo-settings",
         "pre-commit",
         "lint-config",

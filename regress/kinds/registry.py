@@ -212,6 +212,25 @@ HANDLERS: tuple[Handler, ...] = (
         Claims(names=frozenset({"GNUmakefile", "makefile", "Makefile", "justfile", "Justfile", ".justfile"})),
     ),
     Lazy(
+        "regress.kinds.gates.build_coverage",
+        "BuildCoverageHandler",
+        "build-coverage",
+        "gates",
+        Claims(
+            names=frozenset(
+                {
+                    "build.gradle",
+                    "build.gradle.kts",
+                    "pom.xml",
+                    ".simplecov",
+                    "spec_helper.rb",
+                    "rails_helper.rb",
+                    "test_helper.rb",
+                }
+            )
+        ),
+    ),
+    Lazy(
         "regress.kinds.gates.repo_settings",
         "RepoSettingsHandler",
         "repo-settings",

@@ -111,6 +111,8 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("gates", "gates.scanner_suppression_added"),
     ("gates", "gates.scanner_config_weakened"),
     ("gates", "gates.codeowners_protection_removed"),
+    # Coverage gates in JVM and Ruby build files (CV-09)
+    ("gates", "gates.build_coverage_gate_lowered"),
     # Kubernetes
     ("kubernetes", "kubernetes.privileged_container"),
     ("kubernetes", "kubernetes.replicas_reduced"),

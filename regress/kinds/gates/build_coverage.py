@@ -1,0 +1,122 @@
+"""Coverage gates in JVM and Ruby build files (CATALOGUE.md CV-09): jacoco and Kover in Gradle
+build scripts, jacoco-maven-plugin's ``check`` goal in ``pom.xml``, SimpleCov's
+``minimum_coverage`` in ``.simplecov`` or the test helpers that start it.
+
+One object per build system and project folder (``gradle``, ``maven``, ``simplecov``), so
+rewriting ``build.gradle`` as ``build.gradle.kts``, or moving SimpleCov's settings from
+``spec/spec_helper.rb`` to ``.simplecov``, is no change. The files are read by the bounded text
+scanners of ``build_scan``; a file they cannot read makes its object unknown (a notice, and no
+comparison), never a removed gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from regress.kinds.base import LoadContext, LoadResult, Unit
+from regress.kinds.gates.build_scan import Scan, scan_gradle, scan_maven, scan_simplecov
+from regress.kinds.gates.model import FAMILY, Gate, Threshold
+from regress.model import ModelObject, Notice, NoticeKind, Origin, Route
+from regress.source.base import Snapshot
+
+KIND = "build-coverage"
+TYPE = "build-coverage"
+GRADLE = ("build.gradle", "build.gradle.kts")
+MAVEN = ("pom.xml",)
+#: SimpleCov reads `.simplecov` at the project root when it is required (SimpleCov README,
+#: "Using .simplecov"); projects also start it from their test helper.
+SIMPLECOV_ROOT = (".simplecov",)
+SIMPLECOV_HELPERS = ("spec/spec_helper.rb", "spec/rails_helper.rb", "test/test_helper.rb")
+NAMES = frozenset({*GRADLE, *MAVEN, *SIMPLECOV_ROOT, *(h.rsplit("/", 1)[1] for h in SIMPLECOV_HELPERS)})
+_SYSTEMS = (
+    ("gradle", GRADLE, scan_gradle),
+    ("maven", MAVEN, scan_maven),
+    ("simplecov", (*SIMPLECOV_ROOT, *SIMPLECOV_HELPERS), scan_simplecov),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineMap:
+    """A gate's route → the file and line it was read from; anything else the first file."""
+
+    places: tuple[tuple[Route, str, int], ...]
+    path: str
+
+    def locate(self, route: Route) -> tuple[str, int | None]:
+        for where, path, line in self.places:
+            if tuple(route[: len(where)]) == where:
+                return path, line
+        return self.path, 1
+
+
+def project_folder(path: str) -> str | None:
+    """The project folder a build file belongs to, or None when it is not one."""
+    folder, _, name = path.rpartition("/")
+    if name in GRADLE or name in MAVEN or name in SIMPLECOV_ROOT:
+        return folder
+    for helper in SIMPLECOV_HELPERS:
+        if path == helper or path.endswith("/" + helper):
+            return path[: -len(helper)].rstrip("/")
+    return None
+
+
+class BuildCoverageHandler:
+    kind = KIND
+    family = FAMILY
+
+    def units(self, path: str, snapshot: Snapshot) -> list[Unit]:
+        del snapshot
+        folder = project_folder(path)
+        return [] if folder is None else [Unit(KIND, folder)]
+
+    def load(self, unit: Unit, ctx: LoadContext) -> LoadResult:
+        result = LoadResult()
+        prefix = f"{unit.root}/" if unit.root else ""
+        for system, names, scan in _SYSTEMS:
+            scans: list[tuple[str, Scan]] = []
+            for name in names:
+                path = prefix + name
+                if not ctx.exists(path):
+                    continue
+                result.files.append(path)
+                scans.append((path, scan(ctx.text(path))))
+            if scans:
+                result.objects.append(_object(system, unit.root, scans, result))
+        return result
+
+
+def _object(system: str, folder: str, scans: list[tuple[str, Scan]], result: LoadResult) -> ModelObject:
+    gates: dict[str, list[float]] = {}
+    directions: dict[str, str] = {}
+    switches: list[str] = []
+    places: list[tuple[Route, str, int]] = []
+    unknown = [(path, s.unknown) for path, s in scans if s.unknown]
+    for path, s in scans:
+        for found in s.gates:
+            gates.setdefault(found.key, []).append(found.value)
+            directions[found.key] = found.direction
+            places.append((("gates", found.key), path, found.line))
+        for switch, line in s.switches:
+            switches.append(switch)
+            places.append((("switches", switch), path, line))
+    for path, reason in unknown:
+        result.notices.append(Notice(NoticeKind.DEGRADED, f"coverage gate not read, so not compared: {reason}", path))
+    body: dict[str, Any] = {
+        # Several limits may measure the same thing (two unnamed rules): kept as a sorted list,
+        # so their order in the file does not matter.
+        "gates": {k: sorted(v, reverse=directions[k] == "min") for k, v in sorted(gates.items())},
+        "switches": sorted(set(switches)),
+        "unknown": bool(unknown),
+    }
+    thresholds = tuple(Threshold(k, v, directions[k], f"{v:g}") for k, values in body["gates"].items() for v in values)
+    first = scans[0][0]
+    return ModelObject(
+        FAMILY,
+        TYPE,
+        (TYPE, system, folder),
+        body,
+        Origin(KIND, first, LineMap(tuple(places), first)),
+        f"{system} coverage gates in {folder or 'the repository root'}",
+        Gate(system, folder, thresholds, {"switches": body["switches"], "unknown": bool(unknown)}),
+    )
