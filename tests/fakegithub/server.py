@@ -103,6 +103,11 @@ class Repo:
     fork_of: str | None = None
 
 
+def _credential(header: str) -> str:
+    """The credential of an ``Authorization`` header (``token X``, ``Bearer X``): X."""
+    return header.split(" ", 1)[1] if " " in header else ""
+
+
 class FakeGitHub:
     def __init__(self, root: Path, app_id: int = 4242, app_slug: str = "regress", nice: int = 0) -> None:
         self.root = root
@@ -357,9 +362,8 @@ class FakeGitHub:
     def _token_reaches(self, header: str, full_name: str) -> bool:
         """Whether a token narrowed to some repositories (``repositories`` in the access-token
         request) may touch ``full_name``: GitHub answers 404 for the others."""
-        value = header.split(" ", 1)[1] if " " in header else ""
         with self.lock:
-            narrowed = self.token_repos.get(value)
+            narrowed = self.token_repos.get(_credential(header))
         return narrowed is None or full_name.partition("/")[2] in narrowed
 
     def _check_app_jwt(self, header: str) -> str | None:
@@ -378,9 +382,8 @@ class FakeGitHub:
         return None
 
     def _token_installation(self, header: str) -> int | None:
-        value = header.split(" ", 1)[1] if " " in header else ""
         with self.lock:
-            found = self.tokens.get(value)
+            found = self.tokens.get(_credential(header))
         if found is None or found[1] < time.time():
             return None
         return found[0]
