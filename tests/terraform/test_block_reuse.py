@@ -4,6 +4,9 @@ gives, however the blocks moved, and a moved block is not converted again."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tree_sitter import Parser, Tree
 
 from regress.kinds.terraform import hcl
 
@@ -24,6 +27,8 @@ BLOCKS = [
     'output "id" {\n  value = aws_s3_bucket.logs.id\n}\n',
 ]
 BASE = "\n".join(BLOCKS)
+EDITED = BLOCKS[0].replace('"${var.prefix}-logs"', '"logs"')
+NEW = 'variable "v" {\n  default = 1\n}\n'
 
 HEADS = {
     "lines added above everything": "# managed by terraform\n\n" + BASE,
@@ -35,6 +40,15 @@ HEADS = {
         ]
     ),
     "a block with a syntax error among moved ones": "\n".join(['resource "x" "y" {\n  a = \n}\n', *BLOCKS]),
+    # A block's exact text where it is no block: the stretch before it does not parse alone, so
+    # the whole file is parsed and the text is read as what it is there.
+    "a block's text inside a heredoc": "\n".join([*BLOCKS[:4], "locals {\n  doc = <<EOT\n" + BLOCKS[4] + "EOT\n}\n"]),
+    "a block's text inside a comment": "\n".join([*BLOCKS[:4], "/*\n" + BLOCKS[4] + "*/\n"]),
+    "a block's text nested in another, unindented": "\n".join([*BLOCKS[:4], 'module "m" {\n' + BLOCKS[4] + "}\n"]),
+    "a block's text inside a multi-line string": BLOCKS[0] + 'locals {\n  s = "a\n' + BLOCKS[4] + '"\n}\n',
+    "a comment after a block's closing brace": "\n".join([*BLOCKS[1:], BLOCKS[0].replace("}\n", "} # logs\n")]),
+    "reordered, one edited, a new one added": "\n".join([BLOCKS[3], EDITED, NEW, *BLOCKS[1:3]]),
+    "CRLF line ends, reordered": "\r\n".join(b.replace("\n", "\r\n") for b in reversed(BLOCKS)),
 }
 
 
@@ -64,3 +78,74 @@ def test_a_moved_block_is_shifted_not_converted_again(monkeypatch: pytest.Monkey
     edited = hcl.parse(HEADS["one block edited, the rest shifted"], hcl.Reuse(blocks={}, by_source=reuse.by_source))
     assert converted == ['resource "aws_s3_bucket" "logs" {']
     assert [b.line for b in edited.body.blocks] == [1, 7, 18, 24, 32]
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Record what tree-sitter is asked to parse from now on."""
+    seen: list[bytes] = []
+    real = Parser
+
+    class Recording:
+        def __init__(self, language: object) -> None:
+            self.parser = real(language)  # type: ignore[arg-type]
+
+        def parse(self, data: bytes, *old_tree: Tree) -> Tree:
+            seen.append(data)
+            return self.parser.parse(data, *old_tree)
+
+    monkeypatch.setattr(hcl, "Parser", Recording)
+    return seen
+
+
+def test_reordered_blocks_are_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    reuse = hcl.Reuse()
+    hcl.parse(BASE, reuse, "main.tf")
+    seen = _parses(monkeypatch)
+    reordered = hcl.parse(HEADS["blocks reordered"], reuse, "main.tf")
+    assert seen == []
+    assert [b.line for b in reordered.body.blocks] == [1, 5, 13, 19, 30]
+
+
+def test_only_the_text_between_reused_blocks_is_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    reuse = hcl.Reuse()
+    hcl.parse(BASE, reuse, "main.tf")
+    seen = _parses(monkeypatch)
+    hcl.parse(HEADS["reordered, one edited, a new one added"], reuse, "main.tf")
+    assert seen == [f"\n\n{EDITED}\n{NEW}\n".encode()]
+
+
+def test_a_stretch_that_does_not_parse_alone_makes_the_whole_file_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    reuse = hcl.Reuse()
+    hcl.parse(BASE, reuse, "main.tf")
+    seen = _parses(monkeypatch)
+    head = HEADS["a block's text inside a heredoc"]
+    hcl.parse(head, reuse, "main.tf")
+    assert seen[-1] == head.encode()
+
+
+_PIECES = [
+    *BLOCKS,
+    EDITED,
+    NEW,
+    "# a comment\n",
+    "\n",
+    "/* open\n",
+    "*/\n",
+    "x = <<EOT\n",
+    "EOT\n",
+    'module "m" {\n',
+    "}\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.booleans())
+def test_any_arrangement_reads_as_a_fresh_parse_does(pieces: list[str], crlf: bool) -> None:
+    """Blocks shuffled, repeated, dropped, and wrapped in comments, heredocs or other blocks:
+    reusing the earlier version's blocks never changes what the file reads as."""
+    base, head = BASE, "".join(pieces)
+    if crlf:
+        base, head = base.replace("\n", "\r\n"), head.replace("\n", "\r\n")
+    reuse = hcl.Reuse()
+    hcl.parse(base, reuse, "main.tf")
+    assert hcl.parse(head, reuse, "main.tf") == hcl.parse(head)

@@ -186,6 +186,10 @@ def parse(text: str, reuse: Reuse | None = None, path: str = "") -> HclFile:
     tree-sitter recovered around them."""
     data = text.encode("utf-8", "surrogateescape")
     previous = reuse.trees.pop(path, None) if reuse is not None and path else None
+    if previous is not None and reuse is not None:
+        spliced = _spliced(previous, data, reuse.by_source)
+        if spliced is not None:
+            return HclFile(spliced)
     tree = _incremental(previous, data) if previous is not None else Parser(_LANGUAGE).parse(data)
     if reuse is not None and path and previous is None:
         # Kept for the other side's version of the file, which takes it (sides load in turn).
@@ -206,6 +210,89 @@ def parse(text: str, reuse: Reuse | None = None, path: str = "") -> HclFile:
     except (_TooDeep, RecursionError):
         return HclFile(Body(()), (ParseError(1, f"nesting deeper than {MAX_DEPTH} levels"),))
     return HclFile(body, tuple(errors))
+
+
+#: A line that may open a top-level block: it starts with an identifier in the first column.
+_BLOCK_START = re.compile(rb"^[A-Za-z_][^\n]*", re.M)
+
+
+def _spliced(previous: tuple[bytes, Tree], data: bytes, by_source: dict[bytes, Block]) -> Body | None:
+    """The other side of a file assembled from the blocks it shares with ``previous``, parsing
+    only the text between them; None when that cannot be done safely (the caller parses).
+
+    Incremental parsing re-parses one edited span; blocks reordered or several edits far apart
+    make that span the whole file. Here every top-level block of the earlier version whose exact
+    text starts a line and ends one on this side is taken as converted before (shifted to its
+    new line), and each stretch between such blocks is parsed on its own. That is sound when
+    every stretch parses without an error: the text before a reused block is then a complete
+    sequence of top-level items, so the block is not inside a heredoc, a comment, a string or
+    another block, and its bytes mean what they meant before.
+    """
+    old_data, old_tree = previous
+    by_first_line: dict[bytes, list[tuple[bytes, Block]]] = {}
+    for body in old_tree.root_node.children:
+        if body.type != "body":
+            continue
+        for node in body.children:
+            if node.type != "block" or node.has_error:
+                continue
+            source = old_data[node.start_byte : node.end_byte]
+            block = by_source.get(hashlib.blake2b(source, digest_size=16).digest())
+            if block is not None:
+                by_first_line.setdefault(source.split(b"\n", 1)[0], []).append((source, block))
+    if not by_first_line:
+        return None
+    items: list[Attribute | Block] = []
+    cursor, line, counted = 0, 0, 0  # text before ``cursor`` is done; ``line`` is 0-based at ``counted``
+    reused = 0
+    for m in _BLOCK_START.finditer(data):
+        start = m.start()
+        if start < cursor:
+            continue
+        found = _reused_at(data, start, by_first_line.get(m.group(), []))
+        if found is None:
+            continue
+        block, end = found
+        line += data.count(b"\n", counted, start)
+        counted = start
+        if not _splice_gap(data, cursor, start, items, line - data.count(b"\n", cursor, start)):
+            return None
+        items.append(_shifted(block, line + 1 - block.line))
+        cursor = end
+        reused += 1
+    if not reused:
+        return None
+    line += data.count(b"\n", counted, cursor)
+    if not _splice_gap(data, cursor, len(data), items, line):
+        return None
+    return Body(tuple(items))
+
+
+def _reused_at(data: bytes, start: int, candidates: list[tuple[bytes, Block]]) -> tuple[Block, int] | None:
+    """The earlier block whose whole text is at ``start`` and ends a line, with where it ends."""
+    for source, block in candidates:
+        end = start + len(source)
+        if data.startswith(source, start) and (end == len(data) or data[end] in b"\r\n"):
+            return block, end
+    return None
+
+
+def _splice_gap(data: bytes, start: int, end: int, items: list[Attribute | Block], line: int) -> bool:
+    """Parse ``data[start:end]`` (which begins on 0-based ``line``) alone and add its items;
+    False when it does not parse cleanly."""
+    gap = data[start:end]
+    if not gap.strip():
+        return True
+    root = Parser(_LANGUAGE).parse(gap).root_node
+    if root.has_error:
+        return False
+    try:
+        body = _Converter(gap).config(root)
+    except (_TooDeep, RecursionError):
+        return False
+    for item in body.items:
+        items.append(replace(item, line=item.line + line) if isinstance(item, Attribute) else _shifted(item, line))
+    return True
 
 
 def _incremental(previous: tuple[bytes, Tree], data: bytes) -> Tree:
