@@ -3,12 +3,18 @@ gives, however the blocks moved, and a moved block is not converted again."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tree_sitter import Parser, Tree
 
+from regress.kinds.base import LoadContext, ParseCache, Unit
 from regress.kinds.terraform import hcl
+from regress.kinds.terraform.handler import TerraformHandler
+from regress.model import Side
+from regress.source.folder import FolderSnapshot
 
 BLOCKS = [
     'resource "aws_s3_bucket" "logs" {\n  bucket = "${var.prefix}-logs"\n  tags   = merge(var.tags, { a = 1 })\n}\n',
@@ -149,3 +155,26 @@ def test_any_arrangement_reads_as_a_fresh_parse_does(pieces: list[str], crlf: bo
     reuse = hcl.Reuse()
     hcl.parse(base, reuse, "main.tf")
     assert hcl.parse(head, reuse, "main.tf") == hcl.parse(head)
+
+
+def test_a_moved_block_shares_its_evaluated_body_and_reports_its_new_lines(tmp_path: Path) -> None:
+    """Both sides load through one cache (as a diff does); the head's resource and variable only
+    moved down, so their bodies are evaluated once, and their lines are still the head's."""
+    unmoved = BLOCKS[0] + '\nvariable "prefix" {\n  default = "x"\n}\n'
+    for side, text in (("base", unmoved), ("head", "# moved\n\n\n" + unmoved)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "main.tf").write_text(text)
+    cache = ParseCache()
+    handler = TerraformHandler()
+    loaded = {}
+    for side in Side:
+        ctx = LoadContext(FolderSnapshot(tmp_path / side.value), side, cache)
+        objects = handler.load(Unit("terraform", ""), ctx).objects
+        loaded[side] = {o.label: o for o in objects}
+    base, head = loaded[Side.BASE], loaded[Side.HEAD]
+    for label in ("aws_s3_bucket.logs", "var.prefix"):
+        assert head[label].body is base[label].body
+    assert base["aws_s3_bucket.logs"].origin.locate(("tags",), Side.BASE).line == 3
+    assert head["aws_s3_bucket.logs"].origin.locate(("tags",), Side.HEAD).line == 6
+    assert head["aws_s3_bucket.logs"].origin.locate(("nothing",), Side.HEAD).line == 4
+    assert head["var.prefix"].origin.locate(("default",), Side.HEAD).line == 10

@@ -221,12 +221,15 @@ class TfSourceMap:
     path: str
     lines: dict[Route, int]
     line: int
+    #: Added to every line of ``lines``: a body evaluated for the same block text further up or
+    #: down the file is shared, and this says how far its lines moved.
+    shift: int = 0
 
     def locate(self, route: Route) -> tuple[str, int | None]:
         probe = tuple(route)
         while probe:
             line = self.lines.get(probe)
             if line is not None:
-                return self.path, line
+                return self.path, line + self.shift
             probe = probe[:-1]
         return self.path, self.line

@@ -58,8 +58,9 @@ class ModuleCallFacts:
 def build(
     module: Module, kind: str, targets_for: ModuleTargets, memo: dict[Any, Converted] | None = None
 ) -> list[ModelObject]:
-    """The module's objects. ``memo`` holds evaluated resource bodies by (block source, line,
-    values read): a resource the change did not touch is evaluated once for both sides."""
+    """The module's objects. ``memo`` holds evaluated bodies of resources and variables by (block
+    source, values read), with the line the block was on: a block the change did not touch, or
+    only moved, is evaluated once for both sides (its lines shifted by the source map)."""
     out: list[ModelObject] = []
     moved = _moved(module)
     for at in module.blocks:
@@ -67,17 +68,14 @@ def build(
         obj: ModelObject | None = None
         reads = _reads(module, block.reads) if block.source_hash else ""
         if block.type in ("resource", "data") and len(block.labels) == 2:
-            key = (block.source_hash, block.line, reads) if block.source_hash else None
-            conv = memo.get(key) if memo is not None and key is not None else None
-            if conv is None:
-                conv = convert(block.body, module.scope)
-                if memo is not None and key is not None:
-                    memo[key] = conv
-            obj = _resource(module, at, kind, "managed" if block.type == "resource" else "data", conv)
+            conv, shift = _evaluated(module, block, reads, memo, frozenset())
+            obj = _resource(module, at, kind, "managed" if block.type == "resource" else "data", conv, shift)
         elif block.type == "module" and len(block.labels) == 1:
             obj = _module_call(module, at, kind, targets_for)
         elif block.type == "variable" and len(block.labels) == 1:
-            obj = _simple(module, at, kind, "variable", f"var.{block.labels[0]}")
+            # A variable's default and type are what matter; its description and validation do not.
+            conv, shift = _evaluated(module, block, reads, memo, _VARIABLE_SKIPS)
+            obj = _variable(module, at, kind, conv, shift)
         elif block.type == "removed":
             obj = _removed(module, at, kind)
         if obj is not None:
@@ -86,6 +84,27 @@ def build(
                 obj.extra["fingerprint"] = (block.source_hash, reads)
             out.append(obj)
     return out
+
+
+_VARIABLE_SKIPS = frozenset({"description", "validation"})
+
+
+def _evaluated(
+    module: Module, block: hcl.Block, reads: str, memo: dict[Any, Any] | None, skip: frozenset[str]
+) -> tuple[Converted, int]:
+    """The block's evaluated body and how far its lines lie from the ones recorded in it."""
+    key = (block.source_hash, reads, skip) if block.source_hash and memo is not None else None
+    if key is not None and memo is not None:
+        found = memo.get(key)
+        if found is not None:
+            conv, line = found
+            return conv, block.line - line
+    conv = convert(block.body, module.scope, skip)
+    if skip is _VARIABLE_SKIPS:
+        _normalise_type(conv.body)
+    if key is not None and memo is not None:
+        memo[key] = (conv, block.line)
+    return conv, 0
 
 
 def _reads(module: Module, names: tuple[str, ...]) -> str:
@@ -98,8 +117,8 @@ def _reads(module: Module, names: tuple[str, ...]) -> str:
     return "\n".join(parts)
 
 
-def _origin(module: Module, at: BlockAt, kind: str, lines: dict[Any, int]) -> Origin:
-    return Origin(kind, at.path, TfSourceMap(at.path, lines, at.block.line), module.folder)
+def _origin(module: Module, at: BlockAt, kind: str, lines: dict[Any, int], shift: int = 0) -> Origin:
+    return Origin(kind, at.path, TfSourceMap(at.path, lines, at.block.line, shift), module.folder)
 
 
 def _refs(exprs: dict[Any, hcl.Expr]) -> frozenset[str]:
@@ -132,7 +151,7 @@ def _var_routes(exprs: dict[Any, hcl.Expr]) -> dict[Any, str]:
     return out
 
 
-def _resource(module: Module, at: BlockAt, kind: str, mode: str, conv: Converted) -> ModelObject:
+def _resource(module: Module, at: BlockAt, kind: str, mode: str, conv: Converted, shift: int) -> ModelObject:
     rtype, name = at.block.labels
     address = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
     facts = ResourceFacts(mode, rtype, name, conv.exprs)
@@ -141,7 +160,7 @@ def _resource(module: Module, at: BlockAt, kind: str, mode: str, conv: Converted
         type=rtype if mode == "managed" else f"data.{rtype}",
         key=(module.folder, address),
         body=conv.body,
-        origin=_origin(module, at, kind, conv.lines),
+        origin=_origin(module, at, kind, conv.lines, shift),
         label=address,
         facts=facts,
         name_hint=name,
@@ -167,19 +186,16 @@ def _module_call(module: Module, at: BlockAt, kind: str, targets_for: ModuleTarg
     )
 
 
-def _simple(module: Module, at: BlockAt, kind: str, otype: str, address: str) -> ModelObject:
-    # A variable's default and type are what matter; its description and validation do not.
-    conv = convert(at.block.body, module.scope, frozenset({"description", "validation"}))
-    if otype == "variable":
-        _normalise_type(conv.body)
+def _variable(module: Module, at: BlockAt, kind: str, conv: Converted, shift: int) -> ModelObject:
+    name = at.block.labels[0]
     return ModelObject(
         family=FAMILY,
-        type=otype,
-        key=(module.folder, address),
+        type="variable",
+        key=(module.folder, f"var.{name}"),
         body=conv.body,
-        origin=_origin(module, at, kind, conv.lines),
-        label=address,
-        name_hint=at.block.labels[0],
+        origin=_origin(module, at, kind, conv.lines, shift),
+        label=f"var.{name}",
+        name_hint=name,
     )
 
 
