@@ -21,7 +21,7 @@ from regress.diff import diff_objects
 from regress.errors import InputError
 from regress.findings import Finding, Severity, fingerprint
 from regress.kinds.base import Handler, LoadContext, LoadResult, ParseCache, Unit, UnitError
-from regress.kinds.registry import FAMILIES, HANDLERS
+from regress.kinds.registry import FAMILIES, candidates
 from regress.model import Change, Location, ModelObject, Notice, NoticeKind, Side, Status
 from regress.rules import meta, registry
 from regress.rules.base import Hit, Index, Rule, RuleContext
@@ -177,6 +177,7 @@ class _Run:
         self.unit_errors: list[UnitError] = []
         self.loaded_units: dict[Side, set[Unit]] = {Side.BASE: set(), Side.HEAD: set()}
         self._nearby_cache: dict[tuple[Side, str, str], list[ModelObject]] = {}
+        self._claims: dict[Side, dict[str, tuple[Handler, list[Unit]] | None]] = {Side.BASE: {}, Side.HEAD: {}}
         self._by_folder: dict[Side, dict[tuple[str, str], list[ModelObject]]] = {}
 
     # -- loading ---------------------------------------------------------------------------------
@@ -201,12 +202,10 @@ class _Run:
                     if side is Side.HEAD:
                         self.notices.append(Notice(NoticeKind.SKIPPED, f"{etype.value} not analysed", change.path))
                     continue
-                for handler in HANDLERS:
-                    found = handler.units(change.path, snap)
-                    if found:
-                        for unit in found:
-                            units.setdefault(unit, handler)
-                        break
+                claim = self._claim(side, snap, change.path)
+                if claim is not None:
+                    for unit in claim[1]:
+                        units.setdefault(unit, claim[0])
         files_read: set[str] = set()
         for unit in sorted(units):
             handler = units[unit]
@@ -373,18 +372,31 @@ class _Run:
         for path in snap.files_in(folder):
             if not self.config.path_selected(path):
                 continue
-            for handler in HANDLERS:
-                units = handler.units(path, snap)
-                if not units:
-                    continue
-                if handler.kind == obj.origin.kind:
-                    for unit in units:
-                        if unit not in self.loaded_units[side]:
-                            self.loaded_units[side].add(unit)
-                            out.extend(self._load(handler, unit, side).objects)
-                break
+            claim = self._claim(side, snap, path)
+            if claim is None or claim[0].kind != obj.origin.kind:
+                continue
+            handler, units = claim
+            for unit in units:
+                if unit not in self.loaded_units[side]:
+                    self.loaded_units[side].add(unit)
+                    out.extend(self._load(handler, unit, side).objects)
         self._nearby_cache[key] = out
         return out
+
+    def _claim(self, side: Side, snap: Snapshot, path: str) -> tuple[Handler, list[Unit]] | None:
+        """The first handler that claims ``path`` on one side, with its units. Asked once per
+        side and path: ``nearby`` asks again about files ``collect`` already offered."""
+        memo = self._claims[side]
+        if path in memo:
+            return memo[path]
+        found = None
+        for handler in candidates(path):
+            units = handler.units(path, snap)
+            if units:
+                found = (handler, units)
+                break
+        memo[path] = found
+        return found
 
     def _from_hit(self, rule: Rule, change: Change, hit: Hit) -> Finding:
         head_obj = hit.head_obj or change.after

@@ -109,6 +109,22 @@ def test_lazy_entry_lets_through_everything_its_handler_claims(
     assert claimed, "no path exercises this handler"
 
 
+def test_candidates_leave_out_only_handlers_that_cannot_claim_the_path(
+    trees: list[tuple[FolderSnapshot, list[str]]], tmp_path: Path
+) -> None:
+    """The per-name shortlist (``registry.candidates``) keeps the claiming order and every
+    handler that claims a path, so the first claim is the same as asking every handler."""
+    listed = (FolderSnapshot(tmp_path), sorted(_listed_paths() | {"a.tf/main.yaml", "x/.tf", "tf"}))
+    for snapshot, paths in [*trees, listed]:
+        for path in paths:
+            shortlist = registry.candidates(path)
+            assert [h for h in registry.HANDLERS if h in shortlist] == list(shortlist)
+            for handler in registry.HANDLERS:
+                if handler not in shortlist:
+                    assert not handler.units(path, snapshot), (path, handler.kind)
+    assert len(registry.candidates("deploy/api/deployment.yaml")) < len(registry.HANDLERS)
+
+
 def test_handler_order_and_family_diffs() -> None:
     assert [h.kind for h in registry.HANDLERS] == [
         "github-actions",

@@ -12,6 +12,7 @@ path of the test cases and samples, in their trees). The other handlers are impo
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,17 @@ class Claims:
     requires: str | None = None
     #: Any path, while one of its folders (or the root) holds a file of this name.
     parents_with: str | None = None
+
+    def may_claim_name(self, name: str, prefixes: tuple[str, ...]) -> bool:
+        """``may_claim`` as far as a path's file name and the ``prefixes`` it starts with tell
+        (what the snapshot holds is not asked). Suffixes hold no ``/``: a path ends with one
+        exactly when its file name does."""
+        if name in self.names or any(p in prefixes for p in self.prefixes) or self.parents_with is not None:
+            return True
+        if self.suffixes and name.endswith(self.suffixes):
+            return True
+        lower = name.lower()
+        return any(w in lower for w in self.words)
 
     def may_claim(self, path: str, snapshot: Snapshot) -> bool:
         name = path.rpartition("/")[2]
@@ -302,6 +314,23 @@ HANDLERS: tuple[Handler, ...] = (
         Claims(suffixes=(".py", ".go", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".java", ".kt")),
     ),
 )
+
+
+_PREFIXES = tuple(p for h in HANDLERS if isinstance(h, Lazy) for p in h.claims.prefixes)
+
+
+def candidates(path: str) -> tuple[Handler, ...]:
+    """The handlers that may claim ``path``, in claiming order: the lazy ones whose claim the
+    path alone rules out are left out. Every changed path is offered to the handlers on both
+    sides (and the files around a changed one again), and most are ruled out by every lazy
+    handler; the answer depends only on the file name and the claimed folders the path lies
+    in, which repeat across a tree, so it is kept per (name, folders)."""
+    return _candidates(path.rpartition("/")[2], tuple(p for p in _PREFIXES if path.startswith(p)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _candidates(name: str, prefixes: tuple[str, ...]) -> tuple[Handler, ...]:
+    return tuple(h for h in HANDLERS if not isinstance(h, Lazy) or h.claims.may_claim_name(name, prefixes))
 
 
 #: Each model family and the module holding its ``DIFF`` settings, in diff order.

@@ -24,7 +24,7 @@ from regress.source.base import Snapshot
 from regress.yamlload import LoadError, YList, YMap, scalar
 
 KIND = "openshift-template"
-_TEMPLATE = re.compile(r"^kind:\s*['\"]?Template['\"]?\s*$", re.M)
+_TEMPLATE = re.compile(rb"^kind:\s*['\"]?Template['\"]?\s*$", re.M)
 _TYPED = re.compile(r"^\$\{\{([A-Za-z0-9_]+)\}\}$")
 _PLAIN = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
@@ -45,10 +45,11 @@ class OpenShiftTemplateHandler:
         if not path.lower().endswith(SUFFIXES):
             return []
         try:
-            text = snapshot.read(path)[:1_000_000].decode("utf-8", errors="replace")
+            data = snapshot.read(path)[:1_000_000]
         except KeyError:
             return []
-        return [Unit(KIND, path)] if _TEMPLATE.search(text) else []
+        # Every changed manifest passes here: a byte search rules most out before any decoding.
+        return [Unit(KIND, path)] if b"Template" in data and _TEMPLATE.search(data) else []
 
     def load(self, unit: Unit, ctx: LoadContext) -> LoadResult:
         result = LoadResult()
