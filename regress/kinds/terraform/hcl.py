@@ -7,7 +7,8 @@ unwired stub, amplify-education/python-hcl2#291). python-hcl2 is kept as a cross
 tests (tests/terraform/test_parser_crosscheck.py).
 
 The tree keeps what evaluation and rules need: blocks with labels, attributes with their line, and
-expressions as frozen nodes. Anything the evaluator does not model (``for`` expressions, splats,
+expressions as value nodes (compared and hashed by value, never changed once built: a changed
+copy is made with ``dataclasses.replace``). Anything the evaluator does not model (``for`` expressions, splats,
 template directives) is an ``Opaque`` node whose text is the source with whitespace collapsed, so
 ``terraform fmt`` never changes it. Template literals are rebuilt from the source bytes, not from
 tree-sitter's ``template_literal`` nodes, which leave out the spaces next to an interpolation.
@@ -26,21 +27,25 @@ from tree_sitter import Language, Node, Parser, Tree
 _LANGUAGE = Language(tree_sitter_hcl.language())
 
 # -- expressions ------------------------------------------------------------------------------------
+#
+# The node classes are not ``frozen``: a frozen dataclass sets each field through
+# ``object.__setattr__``, which made building the nodes of a changed module about a tenth slower.
+# ``unsafe_hash`` keeps them hashable by value; nothing assigns to a field after construction.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Lit:
     value: str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Template:
     """A string with interpolations: literal parts are ``str``, the rest expressions."""
 
     parts: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Ref:
     """A traversal such as ``var.x``, ``aws_s3_bucket.b.id`` or ``local.m["k"]``: steps are names
     (``str``), literal indexes (``int``) or index expressions."""
@@ -49,7 +54,7 @@ class Ref:
     steps: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Call:
     name: str
     args: tuple[Any, ...]
@@ -57,37 +62,37 @@ class Call:
     expand: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Cond:
     pred: Any
     yes: Any
     no: Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Binary:
     op: str
     left: Any
     right: Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Unary:
     op: str
     operand: Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TupleExpr:
     items: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ObjectExpr:
     items: tuple[tuple[Any, Any], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Opaque:
     """An expression the evaluator does not model; ``text`` is canonical (whitespace collapsed)."""
 
@@ -99,7 +104,7 @@ Expr = Lit | Template | Ref | Call | Cond | Binary | Unary | TupleExpr | ObjectE
 # -- bodies -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Attribute:
     name: str
     expr: Expr
@@ -107,7 +112,7 @@ class Attribute:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Block:
     type: str
     labels: tuple[str, ...]
@@ -120,7 +125,7 @@ class Block:
     reads: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Body:
     items: tuple[Attribute | Block, ...]
 
@@ -140,13 +145,13 @@ class Body:
         return found
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ParseError:
     line: int
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class HclFile:
     body: Body
     errors: tuple[ParseError, ...] = ()
