@@ -6,7 +6,9 @@ diff, rules), every module changed on the head side.
     python benchmarks/terraform_diff.py --modules 23
 
 Reports MB/s as (base + head bytes) / time, on wall-clock and on CPU time (the machine is shared),
-best of several runs, and the peak resident memory of the process. Each size runs twice: with
+best of several runs, and the peak resident memory of the process; and, as a yardstick that
+travels between machines, how fast tree-sitter alone parses the same files (both sides, nothing
+else done) and the engine's rate as a fraction of that. Each size runs twice: with
 Python's default garbage-collector settings, and with those ``regress diff`` sets for itself
 (``regress.api.tune_gc``). Numbers are recorded in docs/benchmarks.md.
 """
@@ -40,14 +42,17 @@ def run(modules: int, repeat: int) -> dict[str, float]:
         size_base = tfgen.generate(base, modules, edit=False)
         size_head = tfgen.generate(head, modules, edit=True)
         files = sum(1 for _ in base.rglob("*.tf"))
-        walls, cpus = [], []
+        walls, cpus, parser_cpus = [], [], []
         for _ in range(repeat):
+            # Interleaved with the engine's runs, so both see the same moments of a shared machine.
+            parser_cpus.append(parse_only(base, head))
             # A fresh engine run each time (fresh snapshots, fresh parse cache): nothing carries over.
             wall, cpu = time.perf_counter(), time.process_time()
             b, h = FolderSnapshot(base), FolderSnapshot(head)
             report = analyze(b, h, diff_folders(b, h))
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
+        parser_cpu = min(parser_cpus)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     mb = (size_base + size_head) / 1e6
     # The best of the repetitions: the machine is shared, and the slower runs measure the others.
@@ -60,10 +65,27 @@ def run(modules: int, repeat: int) -> dict[str, float]:
         "cpu_s": round(min(cpus), 3),
         "mb_per_s_wall": round(mb / min(walls), 2),
         "mb_per_s_cpu": round(mb / min(cpus), 2),
+        # The yardstick on this machine: tree-sitter alone parsing both sides' files once, as
+        # fast as it goes (a fresh parser per file, as the engine uses; nothing converted).
+        "parser_only_mb_per_s_cpu": round(mb / parser_cpu, 2),
+        "engine_vs_parser_only": round(parser_cpu / min(cpus), 2),
         "peak_rss_mib": round(peak_kib / 1024, 1),
         "findings": len(report.findings),
         "objects_per_side": report.stats["objects"]["head"],
     }
+
+
+def parse_only(base: Path, head: Path) -> float:
+    """CPU time of tree-sitter-hcl parsing every ``.tf`` file of both trees."""
+    from tree_sitter import Parser
+
+    from regress.kinds.terraform.hcl import LANGUAGE
+
+    texts = [p.read_bytes() for root in (base, head) for p in sorted(root.rglob("*.tf"))]
+    cpu = time.process_time()
+    for text in texts:
+        Parser(LANGUAGE).parse(text)
+    return time.process_time() - cpu
 
 
 def main() -> None:

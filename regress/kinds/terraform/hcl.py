@@ -24,7 +24,8 @@ from typing import Any
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser, Tree
 
-_LANGUAGE = Language(tree_sitter_hcl.language())
+#: The tree-sitter grammar (public for the benchmarks, which time the bare parser).
+LANGUAGE = Language(tree_sitter_hcl.language())
 
 # -- expressions ------------------------------------------------------------------------------------
 #
@@ -195,7 +196,7 @@ def parse(text: str, reuse: Reuse | None = None, path: str = "") -> HclFile:
         spliced = _spliced(previous, data, reuse.by_source)
         if spliced is not None:
             return HclFile(spliced)
-    tree = _incremental(previous, data) if previous is not None else Parser(_LANGUAGE).parse(data)
+    tree = _incremental(previous, data) if previous is not None else Parser(LANGUAGE).parse(data)
     if reuse is not None and path and previous is None:
         # Kept for the other side's version of the file, which takes it (sides load in turn).
         reuse.trees[path] = (data, tree)
@@ -205,7 +206,7 @@ def parse(text: str, reuse: Reuse | None = None, path: str = "") -> HclFile:
         # (hashicorp/hcl hclsyntax spec: NumericLit); found by the python-hcl2 cross-check.
         # Retry with `1.0e3`, which changes no line and no value.
         retried = _INT_EXPONENT.sub(rb"\1.0\2", data)
-        tree2 = Parser(_LANGUAGE).parse(retried)
+        tree2 = Parser(LANGUAGE).parse(retried)
         if not tree2.root_node.has_error:
             data, tree, root = retried, tree2, tree2.root_node
     errors = _errors(root) if root.has_error else []
@@ -288,7 +289,7 @@ def _splice_gap(data: bytes, start: int, end: int, items: list[Attribute | Block
     gap = data[start:end]
     if not gap.strip():
         return True
-    root = Parser(_LANGUAGE).parse(gap).root_node
+    root = Parser(LANGUAGE).parse(gap).root_node
     if root.has_error:
         return False
     try:
@@ -314,7 +315,7 @@ def _incremental(previous: tuple[bytes, Tree], data: bytes) -> Tree:
         old_end_point=_point(old_data, old_end),
         new_end_point=_point(data, new_end),
     )
-    return Parser(_LANGUAGE).parse(data, tree)
+    return Parser(LANGUAGE).parse(data, tree)
 
 
 def _edit_span(old: bytes, new: bytes) -> tuple[int, int, int]:
