@@ -339,7 +339,7 @@ class _Builder:
         """Jobs and steps of this side's workflows that call ``target`` (a local action folder or
         reusable workflow, as ``./path``): the related locations of a weakening inside a callee."""
         out: list[tuple[ModelObject, Route]] = []
-        for path, doc, routes in _callers_by_target(self.ctx).get(target.rstrip("/"), ()):
+        for path, doc, routes in _callers_of(self.ctx, target.rstrip("/")):
             holder = ModelObject(
                 FAMILY,
                 "caller",
@@ -409,20 +409,40 @@ def _target_of(uses: Any) -> str | None:
     return name
 
 
-_CallerIndex = dict[str, list[tuple[str, Any, list[Route]]]]
-
-
-def _callers_by_target(ctx: LoadContext) -> _CallerIndex:
-    """Every workflow of the snapshot by what its jobs and steps call: {target: [(path, document,
-    routes)]}, paths in order. Built once per snapshot: looking up each changed composite action's
-    callers by reading every workflow again made a change of many actions quadratic."""
+def _workflow_bytes(ctx: LoadContext) -> list[tuple[str, bytes]]:
+    """Every workflow file of the snapshot, unparsed (read once per snapshot, many at a time)."""
     memo = snapshot_memo(ctx.snapshot)
-    found: _CallerIndex | None = memo.get("github.callers")
+    found: list[tuple[str, bytes]] | None = memo.get("github.workflow-bytes")
     if found is not None:
         return found
-    found = {}
-    for path in sorted(ctx.snapshot.files_in(".github/workflows")):
-        if not is_workflow(path):
+    paths = [p for p in sorted(ctx.snapshot.files_in(".github/workflows")) if is_workflow(p)]
+    prefetch = getattr(ctx.snapshot, "prefetch", None)
+    if prefetch is not None:
+        prefetch(paths, ctx.max_file_bytes)
+    found = []
+    for path in paths:
+        try:
+            found.append((path, ctx.read(path)))
+        except (LoadError, KeyError):
+            continue
+    memo["github.workflow-bytes"] = found
+    return found
+
+
+def _callers_of(ctx: LoadContext, target: str) -> list[tuple[str, Any, list[Route]]]:
+    """The workflows of the snapshot whose jobs or steps call ``target`` (``./path``), with the
+    routes of those ``uses:``, paths in order. Only workflows whose text names the target's path
+    are parsed: a change of one composite action in a repository of a thousand workflows parses
+    the few that use it, not all of them. Kept per snapshot and target."""
+    memo: dict[str, list[tuple[str, Any, list[Route]]]] = snapshot_memo(ctx.snapshot).setdefault("github.callers", {})
+    found = memo.get(target)
+    if found is not None:
+        return found
+    # However ``uses:`` spells a local target (``./x``, ``$/x``, ``./x/``, quoted), the text holds ``x``.
+    needle = target.removeprefix("./").encode("utf-8", "surrogateescape")
+    found = []
+    for path, data in _workflow_bytes(ctx):
+        if needle not in data:
             continue
         try:
             doc = ctx.yaml(path).documents[0]
@@ -431,20 +451,18 @@ def _callers_by_target(ctx: LoadContext) -> _CallerIndex:
         jobs = doc.get("jobs") if isinstance(doc, dict) else None
         if not isinstance(jobs, dict):
             continue
-        routes: dict[str, list[Route]] = {}
+        routes: list[Route] = []
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
-            name = _target_of(body.get("uses"))
-            if name is not None:
-                routes.setdefault(name, []).append(("jobs", job_id, "uses"))
+            if _target_of(body.get("uses")) == target:
+                routes.append(("jobs", job_id, "uses"))
             for _i, sub, raw in _flat_steps(body.get("steps")):
-                name = _target_of(raw.get("uses"))
-                if name is not None:
-                    routes.setdefault(name, []).append(("jobs", job_id, "steps", *sub, "uses"))
-        for name, found_routes in routes.items():
-            found.setdefault(name, []).append((path, doc, found_routes))
-    memo["github.callers"] = found
+                if _target_of(raw.get("uses")) == target:
+                    routes.append(("jobs", job_id, "steps", *sub, "uses"))
+        if routes:
+            found.append((path, doc, routes))
+    memo[target] = found
     return found
 
 
