@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import posixpath
 from pathlib import Path
+from typing import Any
 
 from regress.kinds.kustomize.graph import NAMES
 from regress.source import git as gitsrc
-from tests.gitrepo import git, init, write_tree
+from tests.gitrepo import git, init, two_commits, write_tree
 
 FILES = {
     "kustomization.yaml": "resources: [app]\n",
@@ -110,3 +111,27 @@ def test_a_listing_derived_from_the_other_side_equals_a_fresh_one(tmp_path: Path
         ],
         10,
     )
+
+
+def test_the_two_sides_of_a_comparison_read_a_shared_blob_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """Prefetching on the second side asks git only for the blobs the first has not read."""
+    base = {f"wf/{i:03d}.yml": f"on: push # {i}\n" for i in range(2 * gitsrc.PREFETCH_MIN)}
+    head = {**base, "wf/000.yml": "on: pull_request\n"}
+    path, b, h = two_commits(tmp_path / "repo", base, head)
+    repo = gitsrc.open_repo(path)
+    asked: list[int] = []
+    real = gitsrc._cat_file
+
+    def counting(repo: Any, mode: str, shas: list[bytes]) -> Any:
+        if mode == "--batch":
+            asked.append(len(shas))
+        return real(repo, mode, shas)
+
+    monkeypatch.setattr(gitsrc, "_cat_file", counting)
+    listings = gitsrc.Listings()
+    sides = [gitsrc.GitSnapshot(repo, gitsrc.resolve(repo, rev), rev, listings) for rev in (b, h)]
+    for snap in sides:
+        snap.prefetch(sorted(base), 1 << 20)
+    assert asked == [len(base)]  # the head's one new blob is below the batch minimum: read alone
+    assert [snap.read("wf/000.yml") for snap in sides] == [b"on: push # 0\n", b"on: pull_request\n"]
+    assert sides[1].read("wf/001.yml") == b"on: push # 1\n"

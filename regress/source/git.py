@@ -69,13 +69,19 @@ def _pick_named(raw: bytes, names: frozenset[str]) -> tuple[frozenset[str], int]
 
 
 class Listings:
-    """Files found by name under a folder (``GitSnapshot.named_files``) as one snapshot of a
-    comparison listed them, for the other snapshot to derive its own from: the two share every
-    subtree the change did not touch, and the ones it touched were read already to find the
-    changed paths. One per comparison, given to both its snapshots."""
+    """What the two snapshots of a comparison share. One per comparison, given to both.
+
+    - Files found by name under a folder (``GitSnapshot.named_files``) as one snapshot listed
+      them, for the other to derive its own from: the two share every subtree the change did not
+      touch, and the ones it touched were read already to find the changed paths.
+    - Blob contents read ahead (``prefetch``), by object id: a file the change did not touch is
+      the same blob on both sides (the workflows searched for a changed action's callers), and
+      is read once.
+    """
 
     def __init__(self) -> None:
         self._found: dict[tuple[str, frozenset[str]], tuple[GitSnapshot, frozenset[str], int]] = {}
+        self.blobs: dict[bytes, bytes] = {}
 
     def get(self, key: tuple[str, frozenset[str]]) -> tuple[GitSnapshot, frozenset[str], int] | None:
         return self._found.get(key)
@@ -95,8 +101,8 @@ class GitSnapshot:
         self.listings = listings
         self.resolved = commit.hexsha if commit is not None else "(empty tree)"
         self._dirs: dict[str, dict[str, tuple[bytes, int]]] = {}
-        #: Blob contents read ahead by ``prefetch``, by binary object id.
-        self._blobs: dict[bytes, bytes] = {}
+        #: Blob contents read ahead by ``prefetch``, by binary object id (shared: ``Listings``).
+        self._blobs: dict[bytes, bytes] = listings.blobs if listings is not None else {}
         #: File lists of ``walk`` by prefix.
         self._walks: dict[str, list[str] | None] = {}
         #: Facts derived from the whole tree, kept for this snapshot's lifetime (see snapshot_memo).
