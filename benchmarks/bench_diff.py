@@ -9,6 +9,9 @@ per-environment folders, GitHub Actions workflows and composite actions) and mea
    each time) and the library call (``regress.api.diff_git``, in-process, fresh parse cache);
    median and spread of each, and the ratio large/small (bar: at most 1.5x; absolute median of
    the command line at most 0.5 s);
+   and, the same way in-process, a one-file pull request changing a composite action that 24 of
+   the repository's workflows call, against a repository of the action and those 24 (its
+   callers are looked up in every workflow: that lookup must not cost the repository's size);
 2. a full-tree diff in which all 5,000 files changed (bar: at least 3 MB/s of YAML, counting the
    bytes of both sides, which are both parsed);
 3. peak memory (maximum resident set size) of the command-line runs.
@@ -265,6 +268,15 @@ def pr_change(path: str, content: str) -> str:
     return workflow(i, test_cmd="python -m pytest -q || true" if i % 2 else "python -m pytest -q -x", pinned=i != 3)
 
 
+#: A one-file pull request changing a composite action that 24 of the 960 workflows call: finding
+#: its callers must not cost what the repository's size costs.
+ACTION_PR = ".github/actions/setup-05/action.yml"
+
+
+def action_change(content: str) -> str:
+    return content.replace("pip install -r", "pip install --no-deps -r")
+
+
 def full_change(path: str, content: str) -> str:
     """Every file changes (a tag bump, an interval, a timeout), as in a mass refactor."""
     if path.endswith("deployment.yaml"):
@@ -378,6 +390,11 @@ def main() -> None:
         lb, lh = make_repo(large, tree, pr_head, pack)
         sb, sh = make_repo(small, {p: tree[p] for p in prs}, pr_head, pack)
         fb, fh = make_repo(full, tree, {p: full_change(p, c) for p, c in tree.items()}, pack)
+        callers = {p: c for p, c in tree.items() if "uses: ./.github/actions/setup-05\n" in c}
+        action_head = {ACTION_PR: action_change(tree[ACTION_PR])}
+        alarge, asmall = work / "action-large", work / "action-small"
+        alb, alh = make_repo(alarge, tree, action_head, pack)
+        asb, ash = make_repo(asmall, {ACTION_PR: tree[ACTION_PR], **callers}, action_head, pack)
         yaml_bytes = sum(len(c.encode()) for c in tree.values()) + sum(
             len(full_change(p, c).encode()) for p, c in tree.items()
         )
@@ -410,6 +427,8 @@ def main() -> None:
             raw_small = repeat(cli(small, f"{sb}..{sh}", "small", uncompiled), args.runs)
         lib_large = repeat(lambda: library_run(large, lb, lh)[0], args.runs)
         lib_small = repeat(lambda: library_run(small, sb, sh)[0], args.runs)
+        act_large = repeat(lambda: library_run(alarge, alb, alh)[0], args.runs)
+        act_small = repeat(lambda: library_run(asmall, asb, ash)[0], args.runs)
         findings_large = library_run(large, lb, lh)[1]
         findings_small = library_run(small, sb, sh)[1]
         full_times = [cli(full, f"{fb}..{fh}", "full")() for _ in range(args.full_runs)]
@@ -434,6 +453,12 @@ def main() -> None:
             ("12-file PR, 12-file repo, library", spread(lib_small)),
             ("ratio large/small, library (bar ≤ 1.5)", f"{ratio_lib:7.2f}"),
             ("findings (large / small)", f"{findings_large:7d} / {findings_small}"),
+            ("1-file PR (composite action), 5,000-file repo, library", spread(act_large)),
+            (f"same, repo of the action and its {len(callers)} callers, library", spread(act_small)),
+            (
+                "ratio large/small, composite action, library",
+                f"{statistics.median(act_large) / statistics.median(act_small):7.2f}",
+            ),
             ("full-tree diff, 5,000 changed files, CLI", spread(full_times)),
             ("full-tree diff, 5,000 changed files, library", spread(full_lib)),
             (f"YAML throughput, CLI ({yaml_bytes / 1e6:.1f} MB both sides; bar ≥ 3)", f"{mbps_cli:7.1f} MB/s"),
