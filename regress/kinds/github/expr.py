@@ -21,6 +21,7 @@ coerces both to numbers; string comparison ignores case.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import math
 import re
@@ -201,8 +202,10 @@ _WRAPPED = re.compile(r"^\s*\$\{\{(.*)\}\}\s*$", re.S)
 _EMBEDDED = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 
 
+@functools.lru_cache(maxsize=2048)
 def parse_condition(text: str) -> Node:
-    """An ``if:`` value as an expression.
+    """An ``if:`` value as an expression (kept per text: the same conditions recur, and nodes
+    are immutable).
 
     ``if:`` may omit ``${{ }}``; when the value mixes ``${{ }}`` with other text it is a string
     template, which is always truthy (actionlint ``if-cond``): it is returned as that literal.

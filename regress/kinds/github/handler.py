@@ -9,6 +9,7 @@ by name and pin kind.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -487,10 +488,17 @@ def job_events(triggers: Mapping[str, Trigger], condition: str | None) -> frozen
     provably exclude (a three-valued evaluation with ``github.event_name`` set per event)."""
     if not triggers:
         return None
+    if condition is not None and not isinstance(condition, (str, bool, int, float)):
+        return _job_events.__wrapped__(tuple(triggers), condition)  # unhashable: not kept
+    return _job_events(tuple(triggers), condition)
+
+
+@functools.lru_cache(maxsize=1024)
+def _job_events(events: tuple[str, ...], condition: Any) -> frozenset[str]:
+    # Kept: the same ``if:`` over the same triggers recurs across a repository's workflows, and
+    # each answer parses and evaluates the condition once per trigger.
     return frozenset(
-        event
-        for event in triggers
-        if expr.condition_truth(condition, expr.Env(expr.event_contexts(event))) is not False
+        event for event in events if expr.condition_truth(condition, expr.Env(expr.event_contexts(event))) is not False
     )
 
 
