@@ -4,6 +4,7 @@ input are returned as errors; no exception escapes the handlers or the engine.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -55,6 +56,21 @@ def test_hcl_pieces_never_raise(pieces: list[str]) -> None:
     for a in parsed.body.attributes:
         hcl.render(a.expr)
         evaluate(a.expr, Scope())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(HCL_PIECES, max_size=30), st.lists(HCL_PIECES, max_size=30), st.randoms(use_true_random=False))
+def test_hcl_other_side_of_a_file_reads_as_a_fresh_parse(base: list[str], extra: list[str], rng: Any) -> None:
+    """The second side of a file is parsed reusing the first's blocks (``hcl.Reuse``): broken,
+    reordered or wrapped text must neither raise nor read differently from a fresh parse."""
+    blocks = ['resource "a" "b" {\n  x = 1\n}\n', 'output "o" {\n  value = var.a\n}\n', "locals {\n  l = 2\n}\n"]
+    first = "".join(blocks) + " ".join(base)
+    pieces = [*blocks, *extra]
+    rng.shuffle(pieces)
+    second = "\n".join(pieces)
+    reuse = hcl.Reuse()
+    hcl.parse(first, reuse, "main.tf")
+    assert hcl.parse(second, reuse, "main.tf") == hcl.parse(second)
 
 
 @settings(max_examples=200, deadline=None)
