@@ -54,6 +54,8 @@ HEADS = {
     "a block's text inside a multi-line string": BLOCKS[0] + 'locals {\n  s = "a\n' + BLOCKS[4] + '"\n}\n',
     "a comment after a block's closing brace": "\n".join([*BLOCKS[1:], BLOCKS[0].replace("}\n", "} # logs\n")]),
     "reordered, one edited, a new one added": "\n".join([BLOCKS[3], EDITED, NEW, *BLOCKS[1:3]]),
+    # Alone, "{ }" parses as a whole-file object; between blocks it is a syntax error.
+    "braces after the blocks": BASE + "\n{\n}\n",
     "CRLF line ends, reordered": "\r\n".join(b.replace("\n", "\r\n") for b in reversed(BLOCKS)),
 }
 
@@ -141,6 +143,7 @@ _PIECES = [
     "EOT\n",
     'module "m" {\n',
     "}\n",
+    "{\n",
 ]
 
 

@@ -290,7 +290,9 @@ def _splice_gap(data: bytes, start: int, end: int, items: list[Attribute | Block
     if not gap.strip():
         return True
     root = Parser(LANGUAGE).parse(gap).root_node
-    if root.has_error:
+    # Alone, a stretch may also parse as a whole-file object (``{ … }``, which tree-sitter-hcl
+    # accepts as a file's root); only body items and comments can stand between blocks.
+    if root.has_error or any(c.type not in ("body", "comment") for c in root.children):
         return False
     try:
         body = _Converter(gap).config(root)
