@@ -8,10 +8,14 @@ tests (tests/terraform/test_parser_crosscheck.py).
 
 The tree keeps what evaluation and rules need: blocks with labels, attributes with their line, and
 expressions as value nodes (compared and hashed by value, never changed once built: a changed
-copy is made with ``dataclasses.replace``). Anything the evaluator does not model (``for`` expressions, splats,
-template directives) is an ``Opaque`` node whose text is the source with whitespace collapsed, so
-``terraform fmt`` never changes it. Template literals are rebuilt from the source bytes, not from
-tree-sitter's ``template_literal`` nodes, which leave out the spaces next to an interpolation.
+copy is made with ``dataclasses.replace``). Anything the evaluator does not model (``for``
+expressions, splats, template directives) is an ``Opaque`` node whose text is the source with
+whitespace collapsed, so ``terraform fmt`` never changes it. Template literals are rebuilt from
+the source bytes, not from tree-sitter's ``template_literal`` nodes, which leave out the spaces
+next to an interpolation.
+
+The second side of a changed file reuses the first side's work (``Reuse``): blocks shared byte
+for byte are taken converted, and only the text between them is parsed (``_spliced``).
 """
 
 from __future__ import annotations
