@@ -279,10 +279,14 @@ def _spliced(previous: tuple[bytes, Tree], data: bytes, by_source: dict[bytes, B
 
 
 def _reused_at(data: bytes, start: int, candidates: list[tuple[bytes, Block]]) -> tuple[Block, int] | None:
-    """The earlier block whose whole text is at ``start`` and ends a line, with where it ends."""
-    for source, block in candidates:
+    """The earlier block whose whole text is at ``start`` and ends a line, with where it ends.
+    A block is taken once (removed from ``candidates``): blocks that open with the same line
+    (``moved {``, ``locals {``) are many in some files, and in the usual order the first of them
+    is the one, so the search stays linear; a repeated copy is parsed instead."""
+    for i, (source, block) in enumerate(candidates):
         end = start + len(source)
         if data.startswith(source, start) and (end == len(data) or data[end] in b"\r\n"):
+            del candidates[i]
             return block, end
     return None
 
