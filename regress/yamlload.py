@@ -225,11 +225,14 @@ class _Builder:
         while True:
             event = get_event()
             cls = type(event)
-            line = event.start_mark.line
             if start_line < 0:
-                start_line = line
+                start_line = event.start_mark.line
             if cls is ScalarEvent:
-                tag = event.tag
+                line = event.start_mark.line
+                # ``ctag`` rather than the ``tag`` property, which builds a string for every
+                # event; almost every scalar has no tag (ruamel.yaml 0.19, pinned).
+                ctag = event.ctag
+                tag = None if ctag is None else str(ctag)
                 if tag is None or tag == "!":
                     value = scalar(event.value, event.style)
                 elif tag == _STR:
@@ -245,12 +248,13 @@ class _Builder:
                 if self.budget < 0:
                     raise LoadError("aliases expand to too many nodes (an alias bomb?)", line + 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                line = event.start_mark.line
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", line + 1)
                 container: YMap | YList
                 if cls is MappingStartEvent:
                     container = YMap(line)
-                elif event.tag == "!reference":
+                elif event.ctag is not None and str(event.ctag) == "!reference":
                     container = Reference(line)
                 else:
                     container = YList(line)
@@ -268,6 +272,7 @@ class _Builder:
                     anchors[frame.anchor] = (value, size)
                 line = frame.value.line
             elif cls is AliasEvent:
+                line = event.start_mark.line
                 found = anchors.get(event.anchor)
                 if found is None:
                     raise LoadError(f"invalid YAML: found undefined alias {event.anchor!r}", line + 1)
@@ -293,9 +298,7 @@ class _Builder:
             key = parent.key
             if key is _NO_KEY:
                 # A key. ``<<`` (plain, or tagged !!merge) announces merge sources.
-                if cls is ScalarEvent and (
-                    event.tag == _MERGE or (event.value == "<<" and not event.style and event.tag is None)
-                ):
+                if cls is ScalarEvent and (tag == _MERGE or (tag is None and event.value == "<<" and not event.style)):
                     parent.merge_next = True
                     parent.key = None
                 else:
