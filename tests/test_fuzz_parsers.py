@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from regress.engine import analyze
 from regress.kinds.dockerfile.model import build as build_dockerfile
 from regress.kinds.dockerfile.parser import parse as parse_dockerfile
+from regress.kinds.gates import test_skips
+from regress.kinds.gates.comments import Language, blanked
 from regress.kinds.terraform import hcl
 from regress.kinds.terraform.evaluate import Scope, evaluate
 from regress.source.folder import FolderSnapshot, diff_folders
@@ -143,3 +145,46 @@ def test_engine_turns_undecodable_files_into_findings(tmp_path: Path, tf_bytes: 
     report = analyze(b, h, diff_folders(b, h))
     assert any(f.name == "unverifiable-file" for f in report.findings)
     assert not any(f.name == "rule-failed" for f in report.findings)
+
+
+_TEST_PIECES = st.sampled_from(
+    [
+        "def test_a():\n    pass\n",
+        "@pytest.mark.skip\n",
+        "class TestX:\n",
+        "    def test_b(self):\n        pytest.skip()\n",
+        'it("a", () => {',
+        'describe.skip("d", () => {',
+        "xit(`t`, () => {})",
+        "})",
+        "/* ",
+        "*/",
+        "// it.only('x')\n",
+        '"',
+        "'",
+        "`",
+        "@Test\n",
+        "@Disabled\n",
+        "void m() {}\n",
+        "fun `x y`() {}\n",
+        "class A {\n",
+        "}\n",
+        "func TestA(t *testing.T) {\n\tt.Skip()\n}\n",
+        "(",
+        "\n",
+        "\x00",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TEST_PIECES, max_size=30), st.sampled_from(list(Language)))
+def test_test_file_readers_never_raise(pieces: list[str], language: Language) -> None:
+    """Whatever a test file holds, its tests are read or it is unknown; no exception escapes,
+    and every test's line is a line of the file."""
+    text = "".join(pieces)
+    found = test_skips.read("tests/x", text, language)
+    if found is not None:
+        lines = text.count("\n") + 1
+        assert all(1 <= t.line <= lines for t in found.tests)
+        assert blanked(text, language, strings=True).count("\n") == text.count("\n")

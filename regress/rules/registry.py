@@ -111,6 +111,8 @@ MODULES: tuple[tuple[str, str], ...] = (
     ("gates", "gates.scanner_suppression_added"),
     ("gates", "gates.scanner_config_weakened"),
     ("gates", "gates.codeowners_protection_removed"),
+    # Tests skipped in the code of test files
+    ("gates", "gates.test_skipped_in_code"),
     # Coverage gates in JVM and Ruby build files (CV-09)
     ("gates", "gates.build_coverage_gate_lowered"),
     # Kubernetes

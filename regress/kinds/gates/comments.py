@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 
@@ -90,6 +91,46 @@ def _c_family(text: str, backtick: bool) -> list[Comment]:
         else:
             i += 1
     return out
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_C_SPECIAL = {True: re.compile(r"[\"'`]|//|/\*"), False: re.compile(r"[\"']|//|/\*")}
+
+
+def blanked(text: str, language: Language, strings: bool) -> str:
+    """``text`` (C family) with every comment, and with ``strings`` every string literal's
+    content, replaced by spaces: the same length and lines, so that offsets and line numbers
+    found in it hold for ``text``, and brackets or keywords inside comments and strings are not
+    read as code. Python files are read with ``ast`` instead."""
+    special = _C_SPECIAL[language in (Language.GO, Language.JAVASCRIPT)]
+    out: list[str] = []
+    done = 0  # text before ``done`` is in ``out``
+    i, n = 0, len(text)
+    while True:
+        m = special.search(text, i)
+        if m is None:
+            break
+        i = m.start()
+        if text.startswith("//", i):
+            end = text.find("\n", i)
+            start = i
+            stop = i = n if end < 0 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            start = i
+            stop = i = n if end < 0 else end + 2
+        else:
+            quote_end = _string_end(text, i, text[i])
+            # The content between the quotes (a string cut off by its line's end has no closing one).
+            closed = quote_end > i + 1 and text[quote_end - 1] == text[i]
+            start, stop, i = i + 1, quote_end - 1 if closed else quote_end, quote_end
+            if not strings:
+                continue
+        out.append(text[done:start])
+        out.append(_NOT_NEWLINE.sub(" ", text[start:stop]))
+        done = stop
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _string_end(text: str, start: int, quote: str) -> int:

@@ -1,5 +1,5 @@
 """Security suppressions in source code: comments that switch a security check off for the code
-beside them.
+beside them; and, in test files, the tests skipped in code (``test_skips.py``).
 
 Only the changed source files of a pull request are read (Python, Go, JavaScript/TypeScript,
 Java/Kotlin), one unit per file, and only their comments (``comments.py``). The markers, as each
@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
+from regress.kinds.gates import test_skips
 from regress.kinds.gates.comments import Comment, Language, comments, next_code
 from regress.kinds.gates.inline import SOURCE_TYPE, InlineSuppressions, Marker, MarkerSourceMap, Tool
 from regress.kinds.gates.model import FAMILY
@@ -95,7 +96,22 @@ class SourceSuppressionsHandler:
             # comments are unknown, which is no weakening of a configuration.
             result.notices.append(Notice(NoticeKind.SKIPPED, f"{path} not read for suppressions: {exc}", path))
             return result
-        markers = scan(path, text, LANGUAGES[path[path.rindex(".") :]])
+        language = LANGUAGES[path[path.rindex(".") :]]
+        if test_skips.is_test_file(path, language):
+            tests = test_skips.read(path, text, language)
+            if tests is not None:
+                result.objects.append(
+                    ModelObject(
+                        family=FAMILY,
+                        type=test_skips.TYPE,
+                        key=("tests-in-code", path),
+                        body=tests.body(),
+                        origin=Origin(KIND, path, test_skips.TestsSourceMap(tests)),
+                        label=f"tests in {path}",
+                        facts=tests,
+                    )
+                )
+        markers = scan(path, text, language)
         if markers:
             facts = InlineSuppressions(path, tuple(markers))
             result.objects.append(

@@ -1,0 +1,313 @@
+"""Tests skipped in the code of a test file (CATALOGUE.md X-03): which tests a file declares, and
+which of them are switched off where they are declared.
+
+Read from the changed test files only (the names each framework collects by default), one unit
+with the file's security suppressions (``source_code.py``):
+
+- Python (``test_*.py``, ``*_test.py``, files under ``tests/``), read with ``ast``: functions
+  and methods named ``test…`` (methods of classes named ``Test…`` or deriving from a
+  ``…TestCase``). Skipped: ``@pytest.mark.skip`` / ``@mark.skip`` / ``@unittest.skip(…)`` /
+  ``@skip(…)`` on the test or its class, ``pytestmark`` holding ``pytest.mark.skip`` in the
+  module or the class, ``pytest.mark.skipif(True, …)``, and a test whose first statement is
+  ``pytest.skip(…)`` or ``self.skipTest(…)`` (pytest docs, "How to use skip and xfail";
+  unittest docs, "Skipping tests and expected failures"). A condition (``skipif(sys.platform …)``)
+  is a test that runs where it can: not counted.
+- JavaScript/TypeScript (``*.test.*``, ``*.spec.*``, ``__tests__/``): ``it``/``test``/
+  ``specify``/``describe``/``context`` calls with a literal name. Skipped: ``.skip``, ``x``-prefixed
+  (``xit``, ``xdescribe``, ``xtest``), or inside a skipped ``describe`` (Jest, Mocha, Vitest
+  docs). ``.only``/``fit``/``fdescribe`` focus a file: every other test of it stops running.
+- Java/Kotlin (``…Test``, ``…Tests``, ``…IT`` files, or under ``src/test/``): methods annotated
+  ``@Test`` (and JUnit 5's parameterized, repeated and template tests). Skipped: ``@Disabled``
+  (JUnit 5) or ``@Ignore`` (JUnit 4) on the method or its class.
+- Go (``*_test.go``): ``func TestX(t *testing.T)`` (and benchmarks, fuzz tests). Skipped: a
+  ``t.Skip(…)``/``t.SkipNow()``/``t.Skipf(…)`` statement at the top level of the function body
+  (gofmt's one-tab indentation); one inside an ``if`` is a condition.
+
+A test is known by its name (within its class or ``describe`` blocks), so moving it inside the
+file or reformatting it changes nothing. What cannot be read (a syntax error) is unknown, and
+compares as nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from regress.kinds.gates.comments import Language, blanked
+from regress.model import Route
+
+TYPE = "tests-in-code"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeTest:
+    """One test a file declares: its name (``Class::method``, ``outer > inner > name``), line,
+    and whether it is skipped where it is declared."""
+
+    name: str
+    line: int
+    skipped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TestsInCode:
+    """The tests of one file, and the lines of focused tests (``.only``) in it."""
+
+    path: str
+    tests: tuple[CodeTest, ...]
+    focused: tuple[int, ...] = ()
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "tests": {t.name: "skipped" if t.skipped else "runs" for t in self.tests},
+            "focused": len(self.focused),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TestsSourceMap:
+    """Route ``("tests", name)`` is the test's line, ``("focused",)`` the first focused test's."""
+
+    facts: TestsInCode
+
+    def locate(self, route: Route) -> tuple[str, int | None]:
+        if len(route) == 2 and route[0] == "tests":
+            for t in self.facts.tests:
+                if t.name == route[1]:
+                    return self.facts.path, t.line
+        if route[:1] == ("focused",) and self.facts.focused:
+            return self.facts.path, self.facts.focused[0]
+        return self.facts.path, None
+
+
+class _Lines:
+    """1-based line of an offset, by bisection (a file may declare thousands of tests)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [m.end() for m in re.finditer("\n", text)]
+
+    def of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) + 1
+
+
+def is_test_file(path: str, language: Language) -> bool:
+    folder, _, name = path.rpartition("/")
+    parts = f"/{folder}/"
+    if language is Language.PYTHON:
+        return name.startswith("test_") or name.endswith("_test.py") or "/tests/" in parts
+    if language is Language.JAVASCRIPT:
+        return ".test." in name or ".spec." in name or "/__tests__/" in parts
+    if language is Language.JVM:
+        stem = name.rpartition(".")[0]
+        return stem.endswith(("Test", "Tests", "IT")) or "/src/test/" in parts
+    return name.endswith("_test.go")
+
+
+def read(path: str, text: str, language: Language) -> TestsInCode | None:
+    """The tests of a test file, or None when it declares none or cannot be read."""
+    tests: list[CodeTest] | None
+    focused: list[int] = []
+    if language is Language.PYTHON:
+        tests = _python(text)
+    elif language is Language.JAVASCRIPT:
+        tests, focused = _javascript(text)
+    elif language is Language.JVM:
+        tests = _jvm(text)
+    else:
+        tests = _go(text)
+    if not tests:
+        return None
+    return TestsInCode(path, tuple(tests), tuple(focused))
+
+
+# -- Python -----------------------------------------------------------------------------------
+
+_PY_SKIP = re.compile(r"^(?:pytest\.mark\.|mark\.|unittest\.)?skip(?:\(.*\))?$", re.S)
+_PY_SKIPIF_TRUE = re.compile(r"^(?:pytest\.mark\.|mark\.)skipif\(\s*True\b", re.S)
+
+
+def _python(text: str) -> list[CodeTest] | None:
+    try:
+        tree = ast.parse(text)
+        return _python_tests(tree)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _python_tests(tree: ast.Module) -> list[CodeTest]:
+    out: list[CodeTest] = []
+    module_skip = _marks_skip(tree.body)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+            out.append(CodeTest(node.name, node.lineno, module_skip or _function_skipped(node)))
+        elif isinstance(node, ast.ClassDef) and _is_test_class(node):
+            class_skip = module_skip or any(_is_skip(d) for d in node.decorator_list) or _marks_skip(node.body)
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test"):
+                    skipped = class_skip or _function_skipped(item)
+                    out.append(CodeTest(f"{node.name}::{item.name}", item.lineno, skipped))
+    return out
+
+
+def _is_test_class(node: ast.ClassDef) -> bool:
+    if node.name.startswith("Test"):
+        return True
+    return any(ast.unparse(b).endswith("TestCase") for b in node.bases)
+
+
+def _is_skip(expr: ast.expr) -> bool:
+    text = ast.unparse(expr)
+    return bool(_PY_SKIP.match(text) or _PY_SKIPIF_TRUE.match(text))
+
+
+def _marks_skip(body: list[ast.stmt]) -> bool:
+    """``pytestmark = pytest.mark.skip`` (or a list holding it) among these statements."""
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
+            value = stmt.value
+            items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            if any(_is_skip(v) for v in items):
+                return True
+    return False
+
+
+def _function_skipped(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    if any(_is_skip(d) for d in node.decorator_list):
+        return True
+    body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call):
+        called = ast.unparse(body[0].value.func)
+        return called in ("pytest.skip", "self.skipTest")
+    return False
+
+
+# -- JavaScript / TypeScript ----------------------------------------------------------------
+
+_JS_CALL = re.compile(
+    r"(?<![\w.$])(?P<prefix>[xf]?)(?P<fn>it|test|specify|describe|context)(?P<mods>(?:\.[A-Za-z]+)*)\s*\(\s*"
+    r"(?P<q>['\"`])(?P<name>(?:\\.|(?!(?P=q))[^\\])*)(?P=q)"
+)
+_JS_SUITES = ("describe", "context")
+
+
+def _javascript(text: str) -> tuple[list[CodeTest], list[int]]:
+    code = blanked(text, Language.JAVASCRIPT, strings=False)  # names are read from here
+    shape = blanked(text, Language.JAVASCRIPT, strings=True)  # brackets are matched here
+    suites: list[tuple[int, str, bool]] = []  # (end offset, own name, skipped) of enclosing describes
+    tests: list[CodeTest] = []
+    focused: list[int] = []
+    lines = _Lines(text)
+    for m in _JS_CALL.finditer(code):
+        mods = m.group("mods").split(".")[1:]
+        if "each" in mods or "todo" in mods:
+            continue  # a table of tests, or a test without a body: no single named test here
+        start = m.start()
+        while suites and suites[-1][0] <= start:
+            suites.pop()
+        line = lines.of(start)
+        skipped = m.group("prefix") == "x" or "skip" in mods or any(s[2] for s in suites)
+        if m.group("prefix") == "f" or "only" in mods:
+            focused.append(line)
+        name = " > ".join([*(s[1] for s in suites), m.group("name")])
+        if m.group("fn") in _JS_SUITES:
+            open_at = shape.find("(", m.start("fn"))
+            suites.append((_closing(shape, open_at), m.group("name"), skipped))
+        else:
+            tests.append(CodeTest(name, line, skipped))
+    return tests, focused
+
+
+def _closing(shape: str, open_at: int) -> int:
+    """The offset after the bracket that closes the one at ``open_at`` (strings and comments
+    are blanked in ``shape``); the text's end when it is never closed."""
+    depth = 0
+    for i in range(open_at, len(shape)):
+        c = shape[i]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(shape)
+
+
+# -- Java / Kotlin -------------------------------------------------------------------------------
+
+_JVM_TEST = re.compile(
+    r"@(?:org\.junit(?:\.jupiter\.api)?\.)?(?:Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\b"
+)
+_JVM_DISABLED = re.compile(r"@(?:org\.junit(?:\.jupiter\.api)?\.)?(?:Disabled|Ignore)\b")
+_JVM_METHOD = re.compile(r"(?:\bfun\s+(?P<kotlin>`[^`]+`|\w+)|(?P<java>\w+))\s*\(")
+_JVM_CLASS = re.compile(r"\bclass\s+(?P<name>\w+)")
+
+
+def _jvm(text: str) -> list[CodeTest]:
+    code = blanked(text, Language.JVM, strings=True)
+    out: list[CodeTest] = []
+    lines = _Lines(text)
+    classes = [(c.start(), _annotated_disabled(code, c.start())) for c in _JVM_CLASS.finditer(code)]
+    class_starts = [c[0] for c in classes]
+    for m in _JVM_TEST.finditer(code):
+        # The annotations of this method: from the end of the previous declaration or block to
+        # the method's name.
+        head_start = max(code.rfind(c, 0, m.start()) for c in ";{}") + 1
+        name_match = _method_name(code, m.end())
+        if name_match is None:
+            continue
+        annotations = code[head_start : name_match.start()]
+        # The nearest class declared before the test (a nested class's tests are its own).
+        at = bisect.bisect_left(class_starts, m.start()) - 1
+        skipped = bool(_JVM_DISABLED.search(annotations)) or (at >= 0 and classes[at][1])
+        name = name_match.group("kotlin") or name_match.group("java")
+        out.append(CodeTest(name.strip("`"), lines.of(name_match.start()), skipped))
+    return out
+
+
+def _method_name(code: str, start: int) -> re.Match[str] | None:
+    """The method declared after the annotation ending at ``start``: skip further annotations
+    (with arguments), modifiers and the return type, up to a name followed by ``(``."""
+    i = start
+    while True:
+        while i < len(code) and code[i].isspace():
+            i += 1
+        if code.startswith("@", i):
+            m = re.compile(r"@[\w.]+").match(code, i)
+            i = m.end() if m else i + 1
+            if code.startswith("(", i):
+                i = _closing(code, i)
+            continue
+        if code.startswith("(", i):  # the test annotation's own arguments
+            i = _closing(code, i)
+            continue
+        break
+    found = _JVM_METHOD.search(code, i)
+    while found is not None and found.group("java") in ("void", "public", "private", "protected", "static", "final"):
+        found = _JVM_METHOD.search(code, found.end())
+    return found
+
+
+def _annotated_disabled(code: str, offset: int) -> bool:
+    """Whether the declaration at ``offset`` carries ``@Disabled``/``@Ignore``."""
+    head_start = max(code.rfind(c, 0, offset) for c in ";{}") + 1
+    return bool(_JVM_DISABLED.search(code[head_start:offset]))
+
+
+# -- Go ---------------------------------------------------------------------------------------------
+
+_GO_FUNC = re.compile(r"^func\s+(?P<name>(?:Test|Benchmark|Fuzz)\w*)\s*\(\s*(?P<var>\w+)\s+\*testing\.[TBF]\s*\)", re.M)
+
+
+def _go(text: str) -> list[CodeTest]:
+    code = blanked(text, Language.GO, strings=True)
+    out: list[CodeTest] = []
+    lines = _Lines(text)
+    for m in _GO_FUNC.finditer(code):
+        end = code.find("\n}", m.end())
+        body = code[m.end() : len(code) if end < 0 else end]
+        skip = re.compile(rf"^\t{re.escape(m.group('var'))}\.Skip(?:Now|f)?\(", re.M)
+        out.append(CodeTest(m.group("name"), lines.of(m.start()), bool(skip.search(body))))
+    return out

@@ -1,0 +1,91 @@
+"""A test that ran is now skipped in its own code, or a focused test keeps a file's others from running.
+
+## What it does
+Reads the changed test files (Python, JavaScript/TypeScript, Java/Kotlin, Go) and knows each
+test by its name (within its class or `describe` blocks) and whether it is skipped where it is
+declared: `@pytest.mark.skip`, `@unittest.skip`, `pytestmark = pytest.mark.skip`, a first
+statement `pytest.skip(…)` or `self.skipTest(…)`; `it.skip`/`test.skip`/`describe.skip`, `xit`,
+`xdescribe`, a test inside a skipped `describe`; JUnit's `@Disabled` and `@Ignore` on the method
+or its class; a top-level `t.Skip()` in a Go test. A test that was in the file and ran, and is
+now skipped, is reported; so is a focused test (`it.only`, `describe.only`, `fit`) added to a
+file whose other tests then no longer run. A new test added skipped, a skip removed, a skip with
+a condition (`skipif(sys.platform == "win32")`, a `t.Skip()` inside an `if`), and tests moved or
+reformatted inside the file are silent.
+
+## Why is this bad?
+The pipeline still runs the test command and still goes green, but the test it ran is gone from
+the run: a skip in the code removes a test as surely as deleting it, and more quietly
+(CATALOGUE.md X-03). A committed `.only` is usually a leftover from debugging that switches off
+every other test in the file.
+
+## Example
+```python
+# base                                   # head
+def test_refund_is_idempotent():         @pytest.mark.skip(reason="flaky")
+    ...                                  def test_refund_is_idempotent():
+                                             ...
+```
+
+## How to resolve
+Fix the test, or approve the finding with the reason and the issue that tracks turning it back
+on; remove a committed `.only`.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from regress.findings import Category, Severity
+from regress.kinds.gates.model import FAMILY
+from regress.kinds.gates.test_skips import TYPE, TestsInCode
+from regress.model import Change
+from regress.rules.base import Hit, Rule, RuleContext
+
+
+def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
+    del ctx
+    head = change.after.facts if change.after is not None else None
+    base = change.before.facts if change.before is not None else None
+    if not isinstance(head, TestsInCode) or not isinstance(base, TestsInCode):
+        return
+    before = {t.name: t for t in base.tests}
+    for test in head.tests:
+        was = before.get(test.name)
+        if was is not None and not was.skipped and test.skipped:
+            yield Hit(
+                message=f"test '{test.name}' in {head.path} is now skipped in code",
+                attr=f"tests[{test.name}]",
+                head_route=("tests", test.name),
+                base_route=("tests", test.name),
+                before="runs",
+                after="skipped",
+            )
+    if head.focused and not base.focused:
+        others = [t for t in head.tests if not t.skipped and t.line not in head.focused and t.name in before]
+        if others:
+            yield Hit(
+                message=(
+                    f"a focused test (`.only`) added in {head.path}: its {len(others)} other "
+                    f"test{'s' if len(others) != 1 else ''} no longer run"
+                ),
+                attr="focused",
+                head_route=("focused",),
+                before=0,
+                after=len(head.focused),
+            )
+
+
+RULE = Rule(
+    code="CI068",
+    name="test-skipped-in-code",
+    category=Category.TESTS,
+    severity=Severity.MEDIUM,
+    kinds=("source-code",),
+    watches=((FAMILY, TYPE),),
+    check=check,
+    doc=__doc__ or "",
+    statuses=frozenset({"modified", "renamed", "moved"}),
+)
