@@ -11,11 +11,14 @@ with the file's security suppressions (``source_code.py``):
   module or the class, ``pytest.mark.skipif(True, …)``, and a test whose first statement is
   ``pytest.skip(…)`` or ``self.skipTest(…)`` (pytest docs, "How to use skip and xfail";
   unittest docs, "Skipping tests and expected failures"). A condition (``skipif(sys.platform …)``)
-  is a test that runs where it can: not counted.
+  is a test that runs where it can: not counted. An unconditional ``@pytest.mark.xfail`` (on the
+  test, its class or in ``pytestmark``) or ``@unittest.expectedFailure`` is a test that runs but
+  whose failure fails nothing.
 - JavaScript/TypeScript (``*.test.*``, ``*.spec.*``, ``__tests__/``): ``it``/``test``/
   ``specify``/``describe``/``context`` calls with a literal name. Skipped: ``.skip``, ``x``-prefixed
   (``xit``, ``xdescribe``, ``xtest``), or inside a skipped ``describe`` (Jest, Mocha, Vitest
   docs). ``.only``/``fit``/``fdescribe`` focus a file: every other test of it stops running.
+  ``test.failing`` (Jest) runs a test whose failure passes.
 - Java/Kotlin (``…Test``, ``…Tests``, ``…IT`` files, or under ``src/test/``): methods annotated
   ``@Test`` (and JUnit 5's parameterized, repeated and template tests). Skipped: ``@Disabled``
   (JUnit 5) or ``@Ignore`` (JUnit 4) on the method or its class.
@@ -33,6 +36,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +54,14 @@ class CodeTest:
     name: str
     line: int
     skipped: bool
+    #: Runs, but its failure fails nothing (pytest ``xfail``, Jest ``test.failing``).
+    expected_failure: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.skipped:
+            return "skipped"
+        return "expected to fail" if self.expected_failure else "runs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +74,7 @@ class TestsInCode:
 
     def body(self) -> dict[str, Any]:
         return {
-            "tests": {t.name: "skipped" if t.skipped else "runs" for t in self.tests},
+            "tests": {t.name: t.state for t in self.tests},
             "focused": len(self.focused),
         }
 
@@ -139,16 +151,19 @@ def _python(text: str) -> list[CodeTest] | None:
 
 def _python_tests(tree: ast.Module) -> list[CodeTest]:
     out: list[CodeTest] = []
-    module_skip = _marks_skip(tree.body)
+    module_skip, module_xfail = _marks(tree.body, _is_skip), _marks(tree.body, _is_xfail)
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
-            out.append(CodeTest(node.name, node.lineno, module_skip or _function_skipped(node)))
+            xfail = module_xfail or any(_is_xfail(d) for d in node.decorator_list)
+            out.append(CodeTest(node.name, node.lineno, module_skip or _function_skipped(node), xfail))
         elif isinstance(node, ast.ClassDef) and _is_test_class(node):
-            class_skip = module_skip or any(_is_skip(d) for d in node.decorator_list) or _marks_skip(node.body)
+            class_skip = module_skip or any(_is_skip(d) for d in node.decorator_list) or _marks(node.body, _is_skip)
+            class_xfail = module_xfail or any(_is_xfail(d) for d in node.decorator_list) or _marks(node.body, _is_xfail)
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test"):
                     skipped = class_skip or _function_skipped(item)
-                    out.append(CodeTest(f"{node.name}::{item.name}", item.lineno, skipped))
+                    xfail = class_xfail or any(_is_xfail(d) for d in item.decorator_list)
+                    out.append(CodeTest(f"{node.name}::{item.name}", item.lineno, skipped, xfail))
     return out
 
 
@@ -163,13 +178,29 @@ def _is_skip(expr: ast.expr) -> bool:
     return bool(_PY_SKIP.match(text) or _PY_SKIPIF_TRUE.match(text))
 
 
-def _marks_skip(body: list[ast.stmt]) -> bool:
-    """``pytestmark = pytest.mark.skip`` (or a list holding it) among these statements."""
+def _is_xfail(expr: ast.expr) -> bool:
+    """An unconditional ``xfail`` mark: bare, or called without a condition (``reason=``,
+    ``raises=``, ``strict=`` only) or with the condition ``True``."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    name = ast.unparse(target)
+    if name in ("unittest.expectedFailure", "expectedFailure"):
+        return True
+    if name not in ("pytest.mark.xfail", "mark.xfail"):
+        return False
+    if not isinstance(expr, ast.Call) or not expr.args:
+        return True
+    first = expr.args[0]
+    return isinstance(first, ast.Constant) and first.value is True
+
+
+def _marks(body: list[ast.stmt], test: Callable[[ast.expr], bool]) -> bool:
+    """``pytestmark = <mark>`` (or a list holding it) among these statements, for a mark that
+    ``test`` accepts."""
     for stmt in body:
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
             value = stmt.value
             items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-            if any(_is_skip(v) for v in items):
+            if any(test(v) for v in items):
                 return True
     return False
 
@@ -216,7 +247,7 @@ def _javascript(text: str) -> tuple[list[CodeTest], list[int]]:
             open_at = shape.find("(", m.start("fn"))
             suites.append((_closing(shape, open_at), m.group("name"), skipped))
         else:
-            tests.append(CodeTest(name, line, skipped))
+            tests.append(CodeTest(name, line, skipped, "failing" in mods))
     return tests, focused
 
 

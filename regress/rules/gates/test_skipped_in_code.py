@@ -1,4 +1,4 @@
-"""A test that ran is now skipped in its own code, or a focused test keeps a file's others from running.
+"""A test that ran is now skipped or expected to fail in its own code, or `.only` stops the rest.
 
 ## What it does
 Reads the changed test files (Python, JavaScript/TypeScript, Java/Kotlin, Go) and knows each
@@ -7,8 +7,10 @@ declared: `@pytest.mark.skip`, `@unittest.skip`, `pytestmark = pytest.mark.skip`
 statement `pytest.skip(…)` or `self.skipTest(…)`; `it.skip`/`test.skip`/`describe.skip`, `xit`,
 `xdescribe`, a test inside a skipped `describe`; JUnit's `@Disabled` and `@Ignore` on the method
 or its class; a top-level `t.Skip()` in a Go test. A test that was in the file and ran, and is
-now skipped, is reported; so is a focused test (`it.only`, `describe.only`, `fit`) added to a
-file whose other tests then no longer run. A new test added skipped, a skip removed, a skip with
+now skipped, is reported; so is one now marked as expected to fail (an unconditional
+`@pytest.mark.xfail`, Jest's `test.failing`: it runs, but its failure fails nothing), and a
+focused test (`it.only`, `describe.only`, `fit`) added to a file whose other tests then no longer
+run. A new test added skipped, a skip removed, a skip with
 a condition (`skipif(sys.platform == "win32")`, a `t.Skip()` inside an `if`), and tests moved or
 reformatted inside the file are silent.
 
@@ -54,15 +56,21 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before = {t.name: t for t in base.tests}
     for test in head.tests:
         was = before.get(test.name)
-        if was is not None and not was.skipped and test.skipped:
-            yield Hit(
-                message=f"test '{test.name}' in {head.path} is now skipped in code",
-                attr=f"tests[{test.name}]",
-                head_route=("tests", test.name),
-                base_route=("tests", test.name),
-                before="runs",
-                after="skipped",
-            )
+        if was is None or was.state != "runs" or test.state == "runs":
+            continue
+        if test.skipped:
+            message, attr = f"test '{test.name}' in {head.path} is now skipped in code", f"tests[{test.name}]"
+        else:
+            message = f"test '{test.name}' in {head.path} is now expected to fail: its failures fail nothing"
+            attr = f"xfail[{test.name}]"
+        yield Hit(
+            message=message,
+            attr=attr,
+            head_route=("tests", test.name),
+            base_route=("tests", test.name),
+            before=was.state,
+            after=test.state,
+        )
     if head.focused and not base.focused:
         others = [t for t in head.tests if not t.skipped and t.line not in head.focused and t.name in before]
         if others:
