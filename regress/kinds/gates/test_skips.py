@@ -13,7 +13,7 @@ with the file's security suppressions (``source_code.py``):
   unittest docs, "Skipping tests and expected failures"). A condition (``skipif(sys.platform …)``)
   is a test that runs where it can: not counted. An unconditional ``@pytest.mark.xfail`` (on the
   test, its class or in ``pytestmark``) or ``@unittest.expectedFailure`` is a test that runs but
-  whose failure fails nothing.
+  whose failure fails nothing. Test classes nest (``Outer::Inner::test_x``).
 - JavaScript/TypeScript (``*.test.*``, ``*.spec.*``, ``__tests__/``): ``it``/``test``/
   ``specify``/``describe``/``context`` calls with a literal name. Skipped: ``.skip``, ``x``-prefixed
   (``xit``, ``xdescribe``, ``xtest``), or inside a skipped ``describe`` (Jest, Mocha, Vitest
@@ -151,20 +151,31 @@ def _python(text: str) -> list[CodeTest] | None:
 
 def _python_tests(tree: ast.Module) -> list[CodeTest]:
     out: list[CodeTest] = []
-    module_skip, module_xfail = _marks(tree.body, _is_skip), _marks(tree.body, _is_xfail)
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
-            xfail = module_xfail or any(_is_xfail(d) for d in node.decorator_list)
-            out.append(CodeTest(node.name, node.lineno, module_skip or _function_skipped(node), xfail))
-        elif isinstance(node, ast.ClassDef) and _is_test_class(node):
-            class_skip = module_skip or any(_is_skip(d) for d in node.decorator_list) or _marks(node.body, _is_skip)
-            class_xfail = module_xfail or any(_is_xfail(d) for d in node.decorator_list) or _marks(node.body, _is_xfail)
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test"):
-                    skipped = class_skip or _function_skipped(item)
-                    xfail = class_xfail or any(_is_xfail(d) for d in item.decorator_list)
-                    out.append(CodeTest(f"{node.name}::{item.name}", item.lineno, skipped, xfail))
+    _collect(tree.body, "", _marks(tree.body, _is_skip), _marks(tree.body, _is_xfail), out)
     return out
+
+
+def _collect(body: list[ast.stmt], prefix: str, skip: bool, xfail: bool, out: list[CodeTest]) -> None:
+    """The tests of a module or class body; ``skip``/``xfail``: what the enclosing scopes mark.
+    Test classes nest (pytest collects ``Test…`` classes inside ``Test…`` classes)."""
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+            out.append(
+                CodeTest(
+                    prefix + node.name,
+                    node.lineno,
+                    skip or _function_skipped(node),
+                    xfail or any(_is_xfail(d) for d in node.decorator_list),
+                )
+            )
+        elif isinstance(node, ast.ClassDef) and _is_test_class(node):
+            _collect(
+                node.body,
+                f"{prefix}{node.name}::",
+                skip or any(_is_skip(d) for d in node.decorator_list) or _marks(node.body, _is_skip),
+                xfail or any(_is_xfail(d) for d in node.decorator_list) or _marks(node.body, _is_xfail),
+                out,
+            )
 
 
 def _is_test_class(node: ast.ClassDef) -> bool:
