@@ -6,9 +6,11 @@ feature branches — no `filters: branches: only` limiting it to named long-live
 scheduled-only, not behind a `type: approval` job. It also reports a job that already had the
 context and now runs on feature branches because its branch filters or its approval job went,
 unless `branch-filters-narrowed` or `deploy-approval-removed` already reports that for a deploy
-job.
+job. A new job invocation is reported when it runs on feature branches with a context that no
+job of the base ran with there (an added object that brings in exposure).
 
-Silent when the context was already there and reachable, when the job runs only on named
+Silent when the context was already there and reachable (for a new job: when another job
+already runs with it on feature branches), when the job runs only on named
 branches (`only: main`), only on tags or only on a schedule, when a person approves it first,
 and when the context is a pipeline parameter without a default.
 
@@ -51,6 +53,7 @@ from regress.kinds.ci.model import FAMILY, Job
 from regress.kinds.circleci.filters import describe
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.ci.helpers import all_jobs
 from regress.rules.circleci import KINDS
 
 # What this rule relies on (CircleCI documentation):
@@ -82,7 +85,9 @@ def reachable(job: Job) -> tuple[str, ...] | None:
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
+    if change.before is None and change.after is not None and isinstance(change.after.facts, Job):
+        yield from _added(change.after.facts, ctx)
+        return
     if change.before is None or change.after is None:
         return
     before, after = change.before.facts, change.after.facts
@@ -114,6 +119,28 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     )
 
 
+def _added(job: Job, ctx: RuleContext) -> Iterator[Hit]:
+    """A new job invocation that hands pull-request branches a context no job of the base did
+    (CATALOGUE.md §0.2.5: an added object that brings in exposure is a finding). A context some
+    base job already runs with on feature branches is no new exposure."""
+    now = reachable(job)
+    if not now:
+        return
+    exposed = {c for j in all_jobs(ctx.base) if j.platform == job.platform for c in reachable(j) or ()}
+    added = [c for c in now if c not in exposed]
+    if not added:
+        return
+    reach = "every branch" if job.extra.get("branches") == "all" else "feature branches matching its filters"
+    yield Hit(
+        message=f"new {job.label} in {job.pipeline} runs on {reach} with context {', '.join(added)}: "
+        f"pull-request branches run with the secrets of {', '.join(added)}",
+        attr="context",
+        head_route=("invocation", "context"),
+        before=[],
+        after=list(now),
+    )
+
+
 def _why(job: Job) -> str:
     if job.manual:
         return f"behind {job.extra.get('approval') or 'an approval job'}"
@@ -129,5 +156,5 @@ RULE = Rule(
     watches=((FAMILY, "job"),),
     check=check,
     doc=__doc__ or "",
-    statuses=frozenset({"modified", "renamed", "moved"}),
+    statuses=frozenset({"added", "modified", "renamed", "moved"}),
 )
