@@ -9,6 +9,7 @@ import enum
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -57,44 +58,46 @@ def _python(text: str) -> list[Comment]:
     return out
 
 
-def _c_family(text: str, backtick: bool) -> list[Comment]:
-    """``//`` and ``/* */`` comments outside ``"…"``, ``'…'`` and (Go, JavaScript) ```…```."""
-    out: list[Comment] = []
-    quotes = "\"'`" if backtick else "\"'"
-    i, n, line, line_start = 0, len(text), 1, 0
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-            line_start = i + 1
-            i += 1
-        elif c in quotes:
-            start, i = i, _string_end(text, i, c)
-            newlines = text.count("\n", start, i)
-            if newlines:
-                line += newlines
-                line_start = text.rfind("\n", start, i) + 1
-        elif text.startswith("//", i):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            out.append(Comment(line, text[i + 2 : end], False, text[line_start:i].strip()))
-            i = end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end
-            out.append(Comment(line, text[i + 2 : end], True, text[line_start:i].strip()))
-            body = text[i:end]
-            if "\n" in body:
-                line += body.count("\n")
-                line_start = text.rfind("\n", 0, end) + 1
-            i = end + 2
-        else:
-            i += 1
-    return out
-
-
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _C_SPECIAL = {True: re.compile(r"[\"'`]|//|/\*"), False: re.compile(r"[\"']|//|/\*")}
+
+
+def _c_spans(text: str, backtick: bool) -> Iterator[tuple[str, int, int]]:
+    """(``string``, ``line`` or ``block``, start, end) of every string literal and comment of a
+    C-family text, in order: ``"…"``, ``'…'`` and (Go, JavaScript) ```…``` strings, ``//`` and
+    ``/* */`` comments. A block comment never closed runs to the end of the text."""
+    special = _C_SPECIAL[backtick]
+    i, n = 0, len(text)
+    while (m := special.search(text, i)) is not None:
+        i = m.start()
+        if text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            yield "line", i, end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            yield "block", i, end
+        else:
+            end = _string_end(text, i, text[i])
+            yield "string", i, end
+        i = end
+
+
+def _c_family(text: str, backtick: bool) -> list[Comment]:
+    """``//`` and ``/* */`` comments outside string literals."""
+    out: list[Comment] = []
+    line, counted = 1, 0  # ``line`` is the line of offset ``counted``
+    for kind, start, end in _c_spans(text, backtick):
+        if kind == "string":
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        closed = kind == "block" and end - start >= 4 and text.startswith("*/", end - 2)
+        body = text[start + 2 : end - 2 if closed else end]
+        code = text[text.rfind("\n", 0, start) + 1 : start].strip()
+        out.append(Comment(line, body, kind == "block", code))
+    return out
 
 
 def blanked(text: str, language: Language, strings: bool) -> str:
@@ -102,32 +105,18 @@ def blanked(text: str, language: Language, strings: bool) -> str:
     content, replaced by spaces: the same length and lines, so that offsets and line numbers
     found in it hold for ``text``, and brackets or keywords inside comments and strings are not
     read as code. Python files are read with ``ast`` instead."""
-    special = _C_SPECIAL[language in (Language.GO, Language.JAVASCRIPT)]
     out: list[str] = []
     done = 0  # text before ``done`` is in ``out``
-    i, n = 0, len(text)
-    while True:
-        m = special.search(text, i)
-        if m is None:
-            break
-        i = m.start()
-        if text.startswith("//", i):
-            end = text.find("\n", i)
-            start = i
-            stop = i = n if end < 0 else end
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            start = i
-            stop = i = n if end < 0 else end + 2
-        else:
-            quote_end = _string_end(text, i, text[i])
-            # The content between the quotes (a string cut off by its line's end has no closing one).
-            closed = quote_end > i + 1 and text[quote_end - 1] == text[i]
-            start, stop, i = i + 1, quote_end - 1 if closed else quote_end, quote_end
+    for kind, start, end in _c_spans(text, language in (Language.GO, Language.JAVASCRIPT)):
+        first, stop = start, end
+        if kind == "string":
             if not strings:
                 continue
-        out.append(text[done:start])
-        out.append(_NOT_NEWLINE.sub(" ", text[start:stop]))
+            # The content between the quotes (a string cut off by its line's end has no closing one).
+            closed = end > start + 1 and text[end - 1] == text[start]
+            first, stop = start + 1, end - 1 if closed else end
+        out.append(text[done:first])
+        out.append(_NOT_NEWLINE.sub(" ", text[first:stop]))
         done = stop
     out.append(text[done:])
     return "".join(out)
