@@ -284,6 +284,7 @@ _JVM_TEST = re.compile(
 )
 _JVM_DISABLED = re.compile(r"@(?:org\.junit(?:\.jupiter\.api)?\.)?(?:Disabled|Ignore)\b")
 _JVM_METHOD = re.compile(r"(?:\bfun\s+(?P<kotlin>`[^`]+`|\w+)|(?P<java>\w+))\s*\(")
+_JVM_ANNOTATION = re.compile(r"@[\w.]+")
 _JVM_CLASS = re.compile(r"\bclass\s+(?P<name>\w+)")
 
 
@@ -291,19 +292,15 @@ def _jvm(text: str) -> list[CodeTest]:
     code = blanked(text, Language.JVM, strings=True)
     out: list[CodeTest] = []
     lines = _Lines(text)
-    classes = [(c.start(), _annotated_disabled(code, c.start())) for c in _JVM_CLASS.finditer(code)]
+    classes = [(c.start(), _annotated_disabled(code, c.start(), c.start())) for c in _JVM_CLASS.finditer(code)]
     class_starts = [c[0] for c in classes]
     for m in _JVM_TEST.finditer(code):
-        # The annotations of this method: from the end of the previous declaration or block to
-        # the method's name.
-        head_start = max(code.rfind(c, 0, m.start()) for c in ";{}") + 1
         name_match = _method_name(code, m.end())
         if name_match is None:
             continue
-        annotations = code[head_start : name_match.start()]
         # The nearest class declared before the test (a nested class's tests are its own).
         at = bisect.bisect_left(class_starts, m.start()) - 1
-        skipped = bool(_JVM_DISABLED.search(annotations)) or (at >= 0 and classes[at][1])
+        skipped = _annotated_disabled(code, m.start(), name_match.start()) or (at >= 0 and classes[at][1])
         name = name_match.group("kotlin") or name_match.group("java")
         out.append(CodeTest(name.strip("`"), lines.of(name_match.start()), skipped))
     return out
@@ -317,7 +314,7 @@ def _method_name(code: str, start: int) -> re.Match[str] | None:
         while i < len(code) and code[i].isspace():
             i += 1
         if code.startswith("@", i):
-            m = re.compile(r"@[\w.]+").match(code, i)
+            m = _JVM_ANNOTATION.match(code, i)
             i = m.end() if m else i + 1
             if code.startswith("(", i):
                 i = _closing(code, i)
@@ -332,10 +329,12 @@ def _method_name(code: str, start: int) -> re.Match[str] | None:
     return found
 
 
-def _annotated_disabled(code: str, offset: int) -> bool:
-    """Whether the declaration at ``offset`` carries ``@Disabled``/``@Ignore``."""
-    head_start = max(code.rfind(c, 0, offset) for c in ";{}") + 1
-    return bool(_JVM_DISABLED.search(code[head_start:offset]))
+def _annotated_disabled(code: str, anchor: int, end: int) -> bool:
+    """Whether ``@Disabled``/``@Ignore`` stands among the annotations of a declaration: from the
+    end of the previous declaration or block before ``anchor`` (one of its annotations, or the
+    declaration itself) to ``end`` (its name)."""
+    head_start = max(code.rfind(c, 0, anchor) for c in ";{}") + 1
+    return bool(_JVM_DISABLED.search(code[head_start:end]))
 
 
 # -- Go ---------------------------------------------------------------------------------------------
