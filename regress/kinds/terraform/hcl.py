@@ -253,7 +253,7 @@ def _spliced(previous: tuple[bytes, Tree], data: bytes, by_source: dict[bytes, B
     if not by_first_line:
         return None
     items: list[Attribute | Block] = []
-    cursor, line, counted = 0, 0, 0  # text before ``cursor`` is done; ``line`` is 0-based at ``counted``
+    cursor, line = 0, 0  # text before ``cursor`` is done; ``line`` is the 0-based line of ``cursor``
     reused = 0
     for m in _BLOCK_START.finditer(data):
         start = m.start()
@@ -263,16 +263,15 @@ def _spliced(previous: tuple[bytes, Tree], data: bytes, by_source: dict[bytes, B
         if found is None:
             continue
         block, end = found
-        line += data.count(b"\n", counted, start)
-        counted = start
-        if not _splice_gap(data, cursor, start, items, line - data.count(b"\n", cursor, start)):
+        if not _splice_gap(data, cursor, start, items, line):
             return None
+        line += data.count(b"\n", cursor, start)
         items.append(_shifted(block, line + 1 - block.line))
+        line += data.count(b"\n", start, end)
         cursor = end
         reused += 1
     if not reused:
         return None
-    line += data.count(b"\n", counted, cursor)
     if not _splice_gap(data, cursor, len(data), items, line):
         return None
     return Body(tuple(items))
