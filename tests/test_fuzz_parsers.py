@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regress.engine import analyze
+from regress.kinds.ci.lint_flags import UNLIMITED, strictest, warning_limits
 from regress.kinds.dockerfile.model import build as build_dockerfile
 from regress.kinds.dockerfile.parser import parse as parse_dockerfile
 from regress.kinds.gates import test_skips
@@ -188,3 +189,37 @@ def test_test_file_readers_never_raise(pieces: list[str], language: Language) ->
         lines = text.count("\n") + 1
         assert all(1 <= t.line <= lines for t in found.tests)
         assert blanked(text, language, strings=True).count("\n") == text.count("\n")
+
+
+_LINT_PIECES = st.sampled_from(
+    [
+        "npx ",
+        "eslint",
+        " .",
+        " --max-warnings",
+        " 0",
+        "=",
+        "-1",
+        " 99999999999999999999",
+        " --quiet",
+        " next lint",
+        " && ",
+        " || true",
+        "\n",
+        "'",
+        '"',
+        "\\\n",
+        " $MAX",
+        " pnpm exec",
+        "@9",
+        "/",
+    ]
+)
+
+
+@given(st.lists(_LINT_PIECES, max_size=30))
+def test_lint_flag_reader_never_raises(pieces: list[str]) -> None:
+    limits = warning_limits("".join(pieces))
+    assert all(w.limit >= UNLIMITED for w in limits)
+    best = strictest(limits)
+    assert best is None or best in limits

@@ -18,7 +18,8 @@ from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.ci import classify as cls
-from regress.kinds.gates import jsliteral, nyc
+from regress.kinds.ci.lint_flags import strictest, warning_limits
+from regress.kinds.gates import jsliteral, lint_configs, nyc
 from regress.kinds.gates.model import FAMILY, Gate, Threshold
 from regress.kinds.gates.textmap import TextSourceMap
 from regress.model import ModelObject, Notice, NoticeKind, Origin
@@ -58,6 +59,7 @@ class JsTestsHandler:
         package = self.package(prefix + "package.json", ctx, result)
         if package is not None:
             script_object(package, prefix + "package.json", ctx, unit.root, result)
+            lint_object(package, prefix + "package.json", ctx, unit.root, result)
         jest(package, prefix, ctx, unit.root, result)
         vitest(prefix, ctx, unit.root, result)
         for tool in ("nyc", "c8"):
@@ -99,6 +101,21 @@ def script_object(package: Mapping[str, Any], path: str, ctx: LoadContext, folde
             Gate("npm", folder, (), {"scripts": tests, "classes": runs}),
         )
     )
+
+
+def lint_object(package: Mapping[str, Any], path: str, ctx: LoadContext, folder: str, result: LoadResult) -> None:
+    """ESLint's warning limit in each script that runs it (``"lint": "eslint . --max-warnings 0"``),
+    as a ``lint`` gate compared by ``lint-gate-loosened``."""
+    scripts = package.get("scripts")
+    if not isinstance(scripts, dict):
+        return
+    switches: dict[str, Any] = {}
+    for name, script in sorted(scripts.items()):
+        best = strictest(warning_limits(str(script)))
+        if best is not None:
+            switches[f"max-warnings ({name})"] = [best.limit, best.quiet]
+    if switches:
+        lint_configs.emit(result, "eslint", folder, path, _text(ctx, path), "json", set(), switches, ("scripts",))
 
 
 def thresholds_of(raw: Any, prefix: str = "") -> list[Threshold]:

@@ -172,23 +172,21 @@ def python_lint(files: Mapping[str, tuple[str, Any]], prefix: str, folder: str, 
     """ruff, flake8 and mypy settings of a folder (``files``: name → (text, parsed))."""
     for name, keys in RUFF_FILES:
         if name in files and (section := _table(files[name][1], keys)) is not None:
-            _emit(result, "ruff", folder, prefix + name, files[name][0], "toml", *ruff_settings(section), keys)
+            emit(result, "ruff", folder, prefix + name, files[name][0], "toml", *ruff_settings(section), keys)
             break
     for name in ("setup.cfg", "tox.ini", ".flake8"):
         if name in files and (section := _table(files[name][1], ("flake8",))) is not None:
-            _emit(
-                result, "flake8", folder, prefix + name, files[name][0], "ini", *flake8_settings(section), ("flake8",)
-            )
+            emit(result, "flake8", folder, prefix + name, files[name][0], "ini", *flake8_settings(section), ("flake8",))
             break
     for name, keys in MYPY_FILES:
         if name in files and (section := _table(files[name][1], keys)) is not None:
             entries, switches = mypy_settings(section, _mypy_overrides(name, files[name][1]))
             style = "toml" if name.endswith(".toml") else "ini"
-            _emit(result, "mypy", folder, prefix + name, files[name][0], style, entries, switches, keys)
+            emit(result, "mypy", folder, prefix + name, files[name][0], style, entries, switches, keys)
             break
 
 
-def _emit(
+def emit(
     result: LoadResult,
     tool: str,
     folder: str,
@@ -283,5 +281,5 @@ class TsconfigHandler:
             return result
         if not isinstance(doc, Mapping):
             return result
-        _emit(result, "tsc", path, path, text, "json", set(), tsconfig_settings(doc), ("compilerOptions",))
+        emit(result, "tsc", path, path, text, "json", set(), tsconfig_settings(doc), ("compilerOptions",))
         return result

@@ -2,7 +2,7 @@
 
 ## What it does
 Compares lint and type-check settings (`lint_configs.py`: ruff, flake8, mypy, TypeScript's
-`tsconfig.json`) and reports:
+`tsconfig.json`; ESLint's flags in `package.json` scripts) and reports:
 
 - new ignores: a rule code added to `ignore`/`extend-ignore`, a `per-file-ignores` entry, a mypy
   module given `ignore_errors` (a module given `ignore_missing_imports`, the usual way to declare a
@@ -10,7 +10,10 @@ Compares lint and type-check settings (`lint_configs.py`: ruff, flake8, mypy, Ty
 - `select` narrowed (rule codes or prefixes no longer selected);
 - strictness switched off: mypy `strict`, `disallow_untyped_defs`, `check_untyped_defs`,
   `strict_optional`, … true → false, or `ignore_missing_imports`/`ignore_errors` turned on
-  globally; TypeScript `strict`, `noImplicitAny`, `strictNullChecks`, … true → false.
+  globally; TypeScript `strict`, `noImplicitAny`, `strictNullChecks`, … true → false;
+- ESLint's warning limit in a `package.json` script (`"lint": "eslint . --max-warnings 0"`)
+  raised, removed, or made inert by `--quiet` (from ESLint 9 it skips the rules set to warn); the
+  same flag in a pipeline command is `lint-warning-limit-raised`'s.
 
 Absent settings take the tool's default; in a `tsconfig.json` that `extends` another, an option
 left out is inherited and unknown, so removing it is not reported. Reported under tests at low
@@ -41,15 +44,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from regress.findings import Category, Severity
+from regress.kinds.ci.lint_flags import WarningLimit, loosened
 from regress.kinds.gates.lint_configs import MYPY_LAX, TYPE
 from regress.kinds.gates.model import FAMILY, Gate
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 
+#: Switch names of ESLint's warning limit in a package.json script (``max-warnings (lint)``).
+WARNINGS = "max-warnings"
+
 
 def _weakened(flag: str, was: Any, now: Any) -> str | None:
     if was is None or now is None or was == now:
         return None
+    if flag.startswith(WARNINGS):
+        # [limit, quiet] of the script's strictest ESLint run (``js_tests.lint_object``).
+        return loosened(WarningLimit("eslint", was[0], was[1], 0), WarningLimit("eslint", now[0], now[1], 0))
     if flag == "select":
         lost = sorted(set(was) - set(now))
         return f"select no longer includes {', '.join(lost)}" if lost else None
@@ -84,11 +94,13 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         why = _weakened(flag, old[flag], new[flag])
         if why is None:
             continue
+        # ``max-warnings (lint)`` is located at the script it was read from.
+        key = flag[len(WARNINGS) :].strip(" ()") if flag.startswith(WARNINGS) else flag
         yield Hit(
-            message=f"{after.tool} in {where}: {why}",
+            message=f"{after.tool} in {where}: {why}" + (f" (script {key!r})" if flag.startswith(WARNINGS) else ""),
             attr=f"switch[{flag}]",
-            head_route=(*section, flag),
-            base_route=(*tuple(before.options.get("section", ())), flag),
+            head_route=(*section, key),
+            base_route=(*tuple(before.options.get("section", ())), key),
             before=old[flag],
             after=new[flag],
         )
@@ -99,7 +111,7 @@ RULE = Rule(
     name="lint-gate-loosened",
     category=Category.TESTS,
     severity=Severity.LOW,
-    kinds=("lint-config", "python-tools"),
+    kinds=("lint-config", "python-tools", "js-tests"),
     watches=((FAMILY, TYPE),),
     check=check,
     doc=__doc__ or "",
