@@ -13,7 +13,7 @@ from regress.engine import analyze
 from regress.kinds.ci.lint_flags import UNLIMITED, strictest, warning_limits
 from regress.kinds.dockerfile.model import build as build_dockerfile
 from regress.kinds.dockerfile.parser import parse as parse_dockerfile
-from regress.kinds.gates import test_skips
+from regress.kinds.gates import lint_baselines, test_skips
 from regress.kinds.gates.comments import Language, blanked
 from regress.kinds.terraform import hcl
 from regress.kinds.terraform.evaluate import Scope, evaluate
@@ -223,3 +223,37 @@ def test_lint_flag_reader_never_raises(pieces: list[str]) -> None:
     assert all(w.limit >= UNLIMITED for w in limits)
     best = strictest(limits)
     assert best is None or best in limits
+
+
+_BASELINE_PIECES = st.sampled_from(
+    [
+        "parameters:\n",
+        "\tignoreErrors:\n",
+        "\t\t-\n",
+        "\t\t\tmessage: '#^x$#'\n",
+        "\t\t\tcount: 2\n",
+        "count: x\n",
+        "\t\t\tidentifier: a.b\n",
+        "- message: y\n",
+        "$ignoreErrors[] = [",
+        "'count' => 3,",
+        "'identifier' => 'q',",
+        "];\n",
+        "'",
+        "\\",
+        "\n",
+        "level: max\n",
+        "level: 7 # strict\n",
+    ]
+)
+
+
+@given(st.lists(_BASELINE_PIECES, max_size=40))
+def test_lint_baseline_readers_never_raise(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for checks in (lint_baselines.phpstan_neon(text), lint_baselines.phpstan_php(text)):
+        assert checks is None or all(c.entries >= 0 for c in checks.values())
+    assert lint_baselines.phpstan_level(text) is None or lint_baselines.phpstan_level(text) >= 0
+    assert lint_baselines.eslint_suppressions({"f": {"r": {"count": len(text)}}}, text) == {
+        "r": lint_baselines.Check(entries=len(text), line=1)
+    }

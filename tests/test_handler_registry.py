@@ -139,6 +139,7 @@ def test_handler_order_and_family_diffs() -> None:
         "repo-settings",
         "pre-commit",
         "lint-config",
+        "lint-config",
         "gitlab-ci",
         "circleci",
         "bitbucket-pipelines",

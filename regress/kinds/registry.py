@@ -263,6 +263,25 @@ HANDLERS: tuple[Handler, ...] = (
         "gates",
         Claims(words=("tsconfig.",)),
     ),
+    Lazy(
+        "regress.kinds.gates.lint_baselines",
+        "LintBaselineHandler",
+        "lint-config",
+        "gates",
+        Claims(
+            names=frozenset(
+                {
+                    "phpstan-baseline.neon",
+                    "phpstan-baseline.php",
+                    "phpstan.neon",
+                    "phpstan.neon.dist",
+                    "phpstan.dist.neon",
+                    ".rubocop_todo.yml",
+                    "eslint-suppressions.json",
+                }
+            )
+        ),
+    ),
     # Before the manifest handler: files included by .gitlab-ci.yml are pipeline files (none
     # without a .gitlab-ci.yml).
     Lazy(

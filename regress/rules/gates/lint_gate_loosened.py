@@ -11,6 +11,12 @@ Compares lint and type-check settings (`lint_configs.py`: ruff, flake8, mypy, Ty
 - strictness switched off: mypy `strict`, `disallow_untyped_defs`, `check_untyped_defs`,
   `strict_optional`, … true → false, or `ignore_missing_imports`/`ignore_errors` turned on
   globally; TypeScript `strict`, `noImplicitAny`, `strictNullChecks`, … true → false;
+- a lint baseline that ignores more of a check it already ignored: PHPStan's
+  `phpstan-baseline.neon` (errors per identifier), RuboCop's `.rubocop_todo.yml` (files excluded
+  per cop, a metric's `Max` raised, a cop disabled whole), ESLint's `eslint-suppressions.json`
+  (violations per rule). A check new to the baseline is a rollout (the check switched on for new
+  code, its old offences recorded) and stays silent, as does any growth in the change that raises
+  PHPStan's `level`; PHPStan's `level` lowered is reported;
 - ESLint's warning limit in a `package.json` script (`"lint": "eslint . --max-warnings 0"`)
   raised, removed, or made inert by `--quiet` (from ESLint 9 it skips the rules set to warn); the
   same flag in a pipeline command is `lint-warning-limit-raised`'s.
@@ -45,6 +51,7 @@ from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.lint_flags import WarningLimit, loosened
+from regress.kinds.gates.lint_baselines import MAX_LEVEL
 from regress.kinds.gates.lint_configs import MYPY_LAX, TYPE
 from regress.kinds.gates.model import FAMILY, Gate
 from regress.model import Change
@@ -63,6 +70,10 @@ def _weakened(flag: str, was: Any, now: Any) -> str | None:
     if flag == "select":
         lost = sorted(set(was) - set(now))
         return f"select no longer includes {', '.join(lost)}" if lost else None
+    if flag == "level":
+        # PHPStan's rule level: each level adds checks to the ones below it.
+        shown = {MAX_LEVEL: "max"}
+        return f"level lowered: {shown.get(was, was)} → {shown.get(now, now)}" if now < was else None
     if flag in MYPY_LAX:
         return f"{flag}: false → true" if was is False and now is True else None
     return f"{flag}: true → false" if was is True and now is False else None
@@ -76,6 +87,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     section = tuple(after.options.get("section", ()))
     where = change.after.origin.path
+    if "baseline" in before.options and "baseline" in after.options:
+        yield from _baseline_grown(before, after, where)
+        return
     old_entries = before.suppressions.entries if before.suppressions is not None else frozenset()
     new_entries = after.suppressions.entries if after.suppressions is not None else frozenset()
     added = sorted(new_entries - old_entries)
@@ -104,6 +118,39 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             before=old[flag],
             after=new[flag],
         )
+
+
+def _baseline_grown(before: Gate, after: Gate, where: str) -> Iterator[Hit]:
+    """A baseline that ignores more of a check it already ignored hides new errors of it. A
+    check new to the baseline is a rollout (the check switched on for new code, the old
+    offences recorded), and a raised PHPStan level brings its own new entries."""
+    old_level, new_level = before.options.get("level"), after.options.get("level")
+    if isinstance(old_level, int) and isinstance(new_level, int) and new_level > old_level:
+        return
+    old, new = before.options["baseline"], after.options["baseline"]
+    for check in sorted(set(old) & set(new)):
+        was, now = old[check], new[check]
+        why: list[str] = []
+        if now["entries"] > was["entries"]:
+            why.append(f"{after.options.get('unit', 'entries')} {was['entries']} → {now['entries']}")
+        if was["max"] is not None and now["max"] is not None and now["max"] > was["max"]:
+            why.append(f"Max {_num(was['max'])} → {_num(now['max'])}")
+        if now["disabled"] and not was["disabled"]:
+            why.append("disabled whole")
+        if not why:
+            continue
+        yield Hit(
+            message=f"{after.tool} in {where} ignores more of {check}: {', '.join(why)}",
+            attr=f"baseline[{check}]",
+            head_route=(check,),
+            base_route=(check,),
+            before=was,
+            after=now,
+        )
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 RULE = Rule(
