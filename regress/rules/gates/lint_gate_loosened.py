@@ -2,7 +2,8 @@
 
 ## What it does
 Compares lint and type-check settings (`lint_configs.py`: ruff, flake8, mypy, TypeScript's
-`tsconfig.json`; ESLint's flags in `package.json` scripts) and reports:
+`tsconfig.json`; ESLint's flags in `package.json` scripts; `lint_baselines.py`: PHPStan's level
+and baseline, RuboCop's todo, ESLint's bulk suppressions) and reports:
 
 - new ignores: a rule code added to `ignore`/`extend-ignore`, a `per-file-ignores` entry, a mypy
   module given `ignore_errors` (a module given `ignore_missing_imports`, the usual way to declare a
