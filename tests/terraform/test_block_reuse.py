@@ -83,7 +83,7 @@ def test_a_moved_block_is_shifted_not_converted_again(monkeypatch: pytest.Monkey
     shifted = hcl.parse(HEADS["lines added above everything"], reuse, "main.tf")
     assert converted == []
     assert [b.line for b in shifted.body.blocks] == [3, 8, 19, 25, 33]
-    edited = hcl.parse(HEADS["one block edited, the rest shifted"], hcl.Reuse(blocks={}, by_source=reuse.by_source))
+    edited = hcl.parse(HEADS["one block edited, the rest shifted"], hcl.Reuse(by_source=reuse.by_source))
     assert converted == ['resource "aws_s3_bucket" "logs" {']
     assert [b.line for b in edited.body.blocks] == [1, 7, 18, 24, 32]
 
