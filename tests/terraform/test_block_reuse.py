@@ -181,3 +181,16 @@ def test_a_moved_block_shares_its_evaluated_body_and_reports_its_new_lines(tmp_p
     assert head["aws_s3_bucket.logs"].origin.locate(("tags",), Side.HEAD).line == 6
     assert head["aws_s3_bucket.logs"].origin.locate(("nothing",), Side.HEAD).line == 4
     assert head["var.prefix"].origin.locate(("default",), Side.HEAD).line == 10
+
+
+def test_whitespace_inside_a_value_is_part_of_the_block() -> None:
+    """A block whose only change is whitespace inside a heredoc (re-indented YAML, where
+    indentation is meaning) or a string is a changed block, not the one converted before."""
+    base = 'resource "x" "a" {\n  data = <<-EOT\n    a:\n      b: 1\n  EOT\n  name = "a b"\n}\n'
+    head = 'resource "x" "a" {\n  data = <<-EOT\n    a:\n    b: 1\n  EOT\n  name = "a  b"\n}\n'
+    reuse = hcl.Reuse()
+    hcl.parse(base, reuse, "main.tf")
+    other = hcl.parse(head, reuse, "main.tf")
+    assert other == hcl.parse(head)
+    attrs = {a.name: a.expr for a in other.body.blocks[0].body.attributes}
+    assert attrs == {"data": hcl.Lit("a:\nb: 1\n"), "name": hcl.Lit("a  b")}
