@@ -184,6 +184,8 @@ def _reads(source: bytes) -> tuple[str, ...]:
 def source_key(source: bytes) -> str:
     """A block's identity by its exact text: equal keys mean the same syntax tree, up to lines."""
     return hashlib.blake2b(source, digest_size=16).hexdigest()
+
+
 _INT_EXPONENT = re.compile(rb"(?<![\w.\"])([0-9]+)([eE][+-]?[0-9]+)(?![\w.])")
 
 #: Nesting beyond this is refused (an expression nested this deep is no configuration); it keeps
