@@ -1,6 +1,7 @@
 """The comments of a source file: Python (``#``) and the C family (``//``, ``/* */``: Go,
 JavaScript, TypeScript, Java, Kotlin), with string literals skipped so that a marker inside a
-string is no comment.
+string is no comment. Rust, whose block comments nest and whose raw strings and lifetimes the
+C-family scanner would misread, has a lexer of its own (``rust_lexer.py``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from regress.kinds.gates import rust_lexer
+
 
 class Language(enum.StrEnum):
     PYTHON = "python"
     GO = "go"
     JAVASCRIPT = "javascript"
     JVM = "jvm"
+    RUST = "rust"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,8 @@ class Comment:
 def comments(text: str, language: Language) -> list[Comment]:
     if language is Language.PYTHON:
         return _python(text)
+    if language is Language.RUST:
+        return _rust(text)
     return _c_family(text, backtick=language in (Language.GO, Language.JAVASCRIPT))
 
 
@@ -100,11 +106,27 @@ def _c_family(text: str, backtick: bool) -> list[Comment]:
     return out
 
 
+def _rust(text: str) -> list[Comment]:
+    out: list[Comment] = []
+    line, counted = 1, 0  # ``line`` is the line of offset ``counted``
+    for span in rust_lexer.spans(text):
+        if not span.comment:
+            continue
+        line += text.count("\n", counted, span.start)
+        counted = span.start
+        code = text[text.rfind("\n", 0, span.start) + 1 : span.start].strip()
+        block = span.kind is rust_lexer.SpanKind.BLOCK_COMMENT
+        out.append(Comment(line, text[span.body_start : span.body_end], block, code))
+    return out
+
+
 def blanked(text: str, language: Language, strings: bool) -> str:
     """``text`` (C family) with every comment, and with ``strings`` every string literal's
     content, replaced by spaces: the same length and lines, so that offsets and line numbers
     found in it hold for ``text``, and brackets or keywords inside comments and strings are not
     read as code. Python files are read with ``ast`` instead."""
+    if language is Language.RUST:
+        return rust_lexer.blanked(text, strings)
     out: list[str] = []
     done = 0  # text before ``done`` is in ``out``
     for kind, start, end in _c_spans(text, language in (Language.GO, Language.JAVASCRIPT)):
