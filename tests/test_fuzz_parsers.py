@@ -1,5 +1,6 @@
-"""Fuzzing the HCL and Dockerfile paths: broken syntax, heredocs, deep nesting and non-UTF-8
-input are returned as errors; no exception escapes the handlers or the engine."""
+"""Fuzzing the HCL and Dockerfile paths and the readers of test files (Rust's among them) and
+lint settings: broken syntax, heredocs, deep nesting and non-UTF-8 input are returned as errors
+or read as nothing; no exception escapes the handlers or the engine."""
 
 from __future__ import annotations
 
@@ -171,6 +172,23 @@ _TEST_PIECES = st.sampled_from(
         "class A {\n",
         "}\n",
         "func TestA(t *testing.T) {\n\tt.Skip()\n}\n",
+        "#[test]\n",
+        '#[ignore = "x"]\n',
+        "#[cfg_attr(all(), ignore)]\n",
+        "#[cfg(any())]\n",
+        "#![cfg(false)]\n",
+        "#[tokio::test]\n",
+        "fn t() {}\n",
+        "async fn u<'a>(x: &'a str) {\n",
+        "mod m {\n",
+        'r#"',
+        '"#',
+        'br##"',
+        "/* /* ",
+        "'{'",
+        "'\\u{",
+        "#[",
+        "]",
         "(",
         "\n",
         "\x00",
@@ -257,3 +275,32 @@ def test_lint_baseline_readers_never_raise(pieces: list[str]) -> None:
     assert lint_baselines.eslint_suppressions({"f": {"r": {"count": len(text)}}}, text) == {
         "r": lint_baselines.Check(entries=len(text), line=1)
     }
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("#[]{}()!'\"r#/*\\ \nabfnmodtesignr:,=")), max_size=400))
+def test_rust_reader_never_raises_on_random_text(text: str) -> None:
+    """Arbitrary Rust-ish text (unterminated raw strings, comments and attributes, stray quotes)
+    is read or declares nothing; blanking keeps its length and lines."""
+    found = test_skips.read("src/lib.rs", "#[test]\n" + text, Language.RUST)
+    if found is not None:
+        lines = text.count("\n") + 2
+        assert all(1 <= t.line <= lines for t in found.tests)
+    out = blanked(text, Language.RUST, strings=True)
+    assert len(out) == len(text)
+    assert out.count("\n") == text.count("\n")
+
+
+def test_rust_reader_survives_deep_nesting() -> None:
+    """Modules, block comments and cfg predicates nested thousands deep: read without
+    recursion errors (a predicate past the evaluator's depth is unknown, so no skip)."""
+    depth = 5000
+    modules = "mod m {\n" * depth + "#[test]\n#[ignore]\nfn t() {}\n" + "}\n" * depth
+    found = test_skips.read("src/lib.rs", modules, Language.RUST)
+    assert found is not None and [(t.name.count("::"), t.skipped) for t in found.tests] == [(depth, True)]
+    comment = "/*" * depth + "#[test] fn hidden() {}" + "*/" * depth + "#[test]\nfn shown() {}\n"
+    found = test_skips.read("src/lib.rs", comment, Language.RUST)
+    assert found is not None and [t.name for t in found.tests] == ["shown"]
+    cfg = "#[test]\n#[cfg(" + "not(" * depth + "false" + ")" * depth + ")]\nfn t() {}\n"
+    found = test_skips.read("src/lib.rs", cfg, Language.RUST)
+    assert found is not None and [t.skipped for t in found.tests] == [False]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from regress.kinds.gates.comments import Comment, Language, comments
 from regress.kinds.gates.rust_lexer import SpanKind, blanked, spans
+from regress.kinds.gates.test_skips import CodeTest, read
 
 
 def _spans(text: str) -> list[tuple[SpanKind, str]]:
@@ -71,3 +72,70 @@ def test_rust_comments_keep_their_lines_and_the_code_before_them() -> None:
         Comment(2, " a /* b */\n c ", True, ""),
         Comment(4, " yes", False, "f();"),
     ]
+
+
+_FILE = """\
+//! #[test] fn in_a_doc_comment() {}
+pub fn parse<'a>(s: &'a str) -> &'a str {
+    let _ = (r#"} #[test] fn in_a_string() {}"#, '}');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain() {}
+
+    #[test]
+    #[ignore = "slow"]
+    fn ignored() {}
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn on_tokio() {}
+
+    #[test_case(1 ; "one")]
+    #[cfg_attr(miri, ignore)]
+    fn maybe_ignored(n: u32) {}
+
+    #[test]
+    #[cfg_attr(all(), ignore)]
+    fn always_ignored() {}
+
+    #[test]
+    #[cfg(not(test))]
+    fn never_built() {}
+
+    fn helper() {
+        #[test]
+        fn inner_items_are_not_collected() {}
+    }
+
+    mod nested {
+        #![cfg(false)]
+        #[rstest]
+        fn off() {}
+    }
+}
+
+#[bench]
+fn bench_parse(b: &mut Bencher) {}
+"""
+
+
+def test_reader_names_tests_by_module_path_and_reads_their_skips() -> None:
+    found = read("src/lib.rs", _FILE, Language.RUST)
+    assert found is not None
+    assert list(found.tests) == [
+        CodeTest("tests::plain", 10, False, function="plain"),
+        CodeTest("tests::ignored", 14, True, function="ignored"),
+        CodeTest("tests::on_tokio", 17, False, function="on_tokio"),
+        CodeTest("tests::maybe_ignored", 21, False, function="maybe_ignored"),
+        CodeTest("tests::always_ignored", 25, True, function="always_ignored"),
+        CodeTest("tests::never_built", 29, True, function="never_built"),
+        CodeTest("tests::nested::off", 39, True, function="off"),
+        CodeTest("bench_parse", 44, False, function="bench_parse"),
+    ]
+
+
+def test_a_rust_file_without_test_attributes_declares_no_tests() -> None:
+    assert read("src/main.rs", "// #[ignore]\nfn main() { let t = 1; }\n", Language.RUST) is None

@@ -324,13 +324,14 @@ HANDLERS: tuple[Handler, ...] = (
     Lazy("regress.kinds.compose.handler", "ComposeHandler", "compose", "compose", Claims(words=("compose",))),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
-    # Source files, read for security suppression comments only (no other handler claims them).
+    # Source files, read for security suppression comments and tests skipped in code only (no
+    # other handler claims them).
     Lazy(
         "regress.kinds.gates.source_code",
         "SourceSuppressionsHandler",
         "source-code",
         "gates",
-        Claims(suffixes=(".py", ".go", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".java", ".kt")),
+        Claims(suffixes=(".py", ".go", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".java", ".kt", ".rs")),
     ),
 )
 

@@ -2,7 +2,9 @@
 beside them; and, in test files, the tests skipped in code (``test_skips.py``).
 
 Only the changed source files of a pull request are read (Python, Go, JavaScript/TypeScript,
-Java/Kotlin), one unit per file, and only their comments (``comments.py``). The markers, as each
+Java/Kotlin), one unit per file, and only their comments (``comments.py``). Rust files are read
+for their tests only: none of the markers below is a Rust tool's (clippy is silenced with
+``#[allow]`` attributes, not comments). The markers, as each
 tool documents them:
 
 - bandit: ``# nosec`` on the line it silences, optionally naming tests, ``# nosec B602, B607`` or
@@ -52,6 +54,7 @@ LANGUAGES: dict[str, Language] = {
     ".cjs": Language.JAVASCRIPT,
     ".java": Language.JVM,
     ".kt": Language.JVM,
+    ".rs": Language.RUST,
 }
 SUFFIXES = tuple(LANGUAGES)
 _VENDORED = ("vendor/", "node_modules/", "third_party/")
@@ -111,7 +114,7 @@ class SourceSuppressionsHandler:
                         facts=tests,
                     )
                 )
-        markers = scan(path, text, language)
+        markers = [] if language is Language.RUST else scan(path, text, language)
         if markers:
             facts = InlineSuppressions(path, tuple(markers))
             result.objects.append(

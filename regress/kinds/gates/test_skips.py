@@ -25,10 +25,18 @@ with the file's security suppressions (``source_code.py``):
 - Go (``*_test.go``): ``func TestX(t *testing.T)`` (and benchmarks, fuzz tests). Skipped: a
   ``t.Skip(…)``/``t.SkipNow()``/``t.Skipf(…)`` statement at the top level of the function body
   (gofmt's one-tab indentation); one inside an ``if`` is a condition.
+- Rust (any ``.rs`` file whose text holds a test attribute: unit tests in ``#[cfg(test)]``
+  modules, integration tests under ``tests/``, benches), lexed by ``rust_lexer.py``: functions
+  carrying ``#[test]``, ``#[…::test]`` (``tokio::test``, ``async_std::test``), ``#[rstest]``,
+  ``#[test_case(…)]`` or ``#[bench]`` at module level, known as ``module::path::function``.
+  Skipped: ``#[ignore]``/``#[ignore = "reason"]`` (the Rust Reference, "Testing attributes"), a
+  ``cfg_attr`` whose predicate always holds and applies ``ignore``, and a ``#[cfg(…)]`` that never
+  holds on the test or around it (``#![cfg(…)]`` inside a module), which compiles it out. A
+  ``cfg_attr`` that may hold (``cfg_attr(miri, ignore)``) is a condition.
 
-A test is known by its name (within its class or ``describe`` blocks), so moving it inside the
-file or reformatting it changes nothing. What cannot be read (a syntax error) is unknown, and
-compares as nothing.
+A test is known by its name (within its class, ``describe`` blocks or modules), so moving it
+inside the file or reformatting it changes nothing. What cannot be read (a syntax error) is
+unknown, and compares as nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from regress.kinds.gates import rust_lexer
 from regress.kinds.gates.comments import Language, blanked
 from regress.model import Route
 
@@ -56,6 +65,9 @@ class CodeTest:
     skipped: bool
     #: Runs, but its failure fails nothing (pytest ``xfail``, Jest ``test.failing``).
     expected_failure: bool = False
+    #: The function's own name when ``name`` also holds the modules around it (Rust's
+    #: ``tests::parses_empty``), so that a test moved between modules can be paired by it.
+    function: str = ""
 
     @property
     def state(self) -> str:
@@ -115,6 +127,11 @@ def is_test_file(path: str, language: Language) -> bool:
     if language is Language.JVM:
         stem = name.rpartition(".")[0]
         return stem.endswith(("Test", "Tests", "IT")) or "/src/test/" in parts
+    if language is Language.RUST:
+        # Any Rust file may declare tests (unit tests live beside the code, in ``#[cfg(test)]``
+        # modules), and files under ``tests/`` or ``benches/`` declare them the same way: the
+        # file's text decides (``_RS_HINT``), not its path.
+        return True
     return name.endswith("_test.go")
 
 
@@ -128,6 +145,8 @@ def read(path: str, text: str, language: Language) -> TestsInCode | None:
         tests, focused = _javascript(text)
     elif language is Language.JVM:
         tests = _jvm(text)
+    elif language is Language.RUST:
+        tests = _rust(text)
     else:
         tests = _go(text)
     if not tests:
@@ -262,18 +281,20 @@ def _javascript(text: str) -> tuple[list[CodeTest], list[int]]:
     return tests, focused
 
 
+_BRACKET = re.compile(r"[()\[\]{}]")
+
+
 def _closing(shape: str, open_at: int) -> int:
     """The offset after the bracket that closes the one at ``open_at`` (strings and comments
     are blanked in ``shape``); the text's end when it is never closed."""
     depth = 0
-    for i in range(open_at, len(shape)):
-        c = shape[i]
-        if c in "([{":
+    for m in _BRACKET.finditer(shape, open_at):
+        if m.group() in "([{":
             depth += 1
-        elif c in ")]}":
+        else:
             depth -= 1
             if depth == 0:
-                return i + 1
+                return m.end()
     return len(shape)
 
 
@@ -352,3 +373,162 @@ def _go(text: str) -> list[CodeTest]:
         skip = re.compile(rf"^\t{re.escape(m.group('var'))}\.Skip(?:Now|f)?\(", re.M)
         out.append(CodeTest(m.group("name"), lines.of(m.start()), bool(skip.search(body))))
     return out
+
+
+# -- Rust ---------------------------------------------------------------------------------------
+
+#: Whether a Rust file may declare tests at all: a test attribute somewhere in its text. Searched
+#: before anything is lexed, so that a change to ordinary Rust code costs one regex scan.
+_RS_HINT = re.compile(r"#\s*\[\s*(?:[\w:]*::)?(?:test|rstest|test_case|bench)\b")
+#: What the walk over a file's items stops at (in its blanked code): an attribute (``#[…]``, an
+#: inner ``#![…]``), a module with a body or without, a function, a bracketed group, the end of an
+#: item or of a module.
+_RS_ITEM = re.compile(
+    r"#\s*(?P<inner>!)?\s*\[|\bmod\s+(?:r#)?(?P<mod>\w+)\s*(?P<body>[{;])|\bfn\s+(?:r#)?(?P<fn>\w+)"
+    r"|(?P<open>[{(\[])|(?P<end>[;}])"
+)
+_RS_SIGNATURE_END = re.compile(r"[(\[{;]")
+_RS_PATH = re.compile(r"(?:::)?(?:r#)?(?P<path>\w+(?:::(?:r#)?\w+)*)")
+_SPACE = re.compile(r"\s+")
+#: How deep ``cfg``/``cfg_attr`` predicates are evaluated; deeper is unknown.
+_RS_CFG_DEPTH = 16
+
+
+def _rust(text: str) -> list[CodeTest]:
+    """The test functions of a Rust file, known by their module path within the file
+    (``tests::parses_empty``). Tests are collected where libtest collects them: at module level,
+    not inside function bodies, ``impl`` blocks or macro invocations."""
+    if not _RS_HINT.search(text):
+        return []
+    code = rust_lexer.blanked(text)
+    lines = _Lines(text)
+    out: list[CodeTest] = []
+    scopes: list[tuple[str, bool]] = [("", False)]  # (module name, compiled out) from the file down
+    attrs: list[str] = []  # the outer attributes of the next item, without whitespace
+    i = 0
+    while (m := _RS_ITEM.search(code, i)) is not None:
+        if m.group("open") is not None:
+            i = _closing(code, m.start())
+            if m.group() == "{":  # the body of a struct, impl, trait, macro invocation…
+                attrs = []
+        elif m.group("end") is not None:
+            if m.group() == "}" and len(scopes) > 1:
+                scopes.pop()
+            attrs, i = [], m.end()
+        elif m.group("fn") is not None:
+            test = _rust_test(m.group("fn"), _rust_attributes(attrs), scopes)
+            if test is not None:
+                out.append(CodeTest(test[0], lines.of(m.start()), test[1], function=m.group("fn")))
+            attrs, i = [], _rust_fn_end(code, m.end())
+        elif m.group("mod") is not None:
+            if m.group("body") == "{":
+                off = scopes[-1][1] or _rust_compiled_out(_rust_attributes(attrs))
+                scopes.append((m.group("mod"), off))
+            attrs, i = [], m.end()
+        else:
+            close = _closing(code, m.end() - 1)
+            attr = _SPACE.sub("", code[m.end() : close - 1 if code[close - 1 : close] == "]" else close])
+            if m.group("inner") is None:
+                attrs.append(attr)
+            elif _rust_compiled_out(_rust_attributes([attr])):
+                # ``#![cfg(…)]`` inside a module (or atop the file) applies to all of it.
+                scopes[-1] = (scopes[-1][0], True)
+            i = close
+    return out
+
+
+def _rust_test(function: str, attrs: list[tuple[str, str]], scopes: list[tuple[str, bool]]) -> tuple[str, bool] | None:
+    """(name, skipped) of a function carrying these attributes, or None when it is no test:
+    ``#[test]``, ``#[…::test]`` (tokio, async-std, test-log…), ``#[rstest]``, ``#[test_case(…)]``
+    or a ``#[bench]`` (which libtest runs once as a test). ``#[ignore]`` skips it (the Rust
+    Reference, "Testing attributes"); so does a ``cfg`` that is never true, which compiles it
+    out."""
+    if not any(path.rpartition("::")[2] in ("test", "rstest", "test_case") or path == "bench" for path, _ in attrs):
+        return None
+    skipped = scopes[-1][1] or _rust_compiled_out(attrs) or any(path == "ignore" for path, _ in attrs)
+    return "::".join([*(s[0] for s in scopes[1:]), function]), skipped
+
+
+def _rust_attributes(attrs: list[str]) -> list[tuple[str, str]]:
+    """(path, arguments) of each attribute, with ``cfg_attr(predicate, attr…)`` replaced by its
+    attributes when its predicate always holds, and dropped otherwise: a ``cfg_attr`` that may
+    hold (``cfg_attr(miri, ignore)``) is a condition, and a condition is no skip."""
+    out: list[tuple[str, str]] = []
+    pending = [(a, 0) for a in reversed(attrs)]
+    while pending:
+        attr, depth = pending.pop()
+        m = _RS_PATH.match(attr)
+        if m is None:
+            continue
+        path, args = m.group("path").replace("r#", ""), attr[m.end() :]
+        if path != "cfg_attr":
+            out.append((path, args))
+            continue
+        parts = _rust_split(args[1:-1]) if args.startswith("(") and args.endswith(")") else []
+        if len(parts) >= 2 and depth < _RS_CFG_DEPTH and _rust_cfg(parts[0], 0) is True:
+            pending.extend((p, depth + 1) for p in reversed(parts[1:]))
+    return out
+
+
+def _rust_compiled_out(attrs: list[tuple[str, str]]) -> bool:
+    """Whether a ``#[cfg(…)]`` among these attributes never holds."""
+    return any(
+        path == "cfg" and args.startswith("(") and args.endswith(")") and _rust_cfg(args[1:-1], 0) is False
+        for path, args in attrs
+    )
+
+
+def _rust_cfg(predicate: str, depth: int) -> bool | None:
+    """A configuration predicate (without whitespace) in three values: True when it holds in
+    every test build, False when it never does, None when it depends on the build. The Rust
+    Reference, "Conditional compilation": ``all()`` holds and ``any()`` does not; ``true`` and
+    ``false`` are literals since Rust 1.88 (rust-lang/rust#138632); ``test`` is set in every
+    test build. ``FALSE`` is no literal but a name nobody sets (``#[cfg(FALSE)]`` is the
+    idiom rustc's own sources use to switch code off); every other option is unknown."""
+    if depth > _RS_CFG_DEPTH:
+        return None
+    if predicate in ("true", "test"):
+        return True
+    if predicate in ("false", "FALSE"):
+        return False
+    op, _, rest = predicate.partition("(")
+    if op not in ("all", "any", "not") or not rest.endswith(")"):
+        return None
+    values = [_rust_cfg(p, depth + 1) for p in _rust_split(rest[:-1])]
+    if op == "not":
+        return None if len(values) != 1 or values[0] is None else not values[0]
+    if op == "all":
+        return False if False in values else True if all(v is True for v in values) else None
+    return True if True in values else False if all(v is False for v in values) else None
+
+
+def _rust_split(args: str) -> list[str]:
+    """Comma-separated arguments, split at the top level only; empty ones (a trailing comma)
+    dropped."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for m in re.finditer(r"[,()\[\]]", args):
+        c = m.group()
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif depth == 0:
+            parts.append(args[start : m.start()])
+            start = m.end()
+    parts.append(args[start:])
+    return [p for p in parts if p]
+
+
+def _rust_fn_end(code: str, start: int) -> int:
+    """The offset after a function's body (or its ``;``), from the end of its name: brackets in
+    its signature (parameters, ``[u8; 4]``) are skipped, the first ``{`` outside them opens the
+    body."""
+    i = start
+    while (m := _RS_SIGNATURE_END.search(code, i)) is not None:
+        if m.group() == "{":
+            return _closing(code, m.start())
+        if m.group() == ";":
+            return m.end()
+        i = _closing(code, m.start())
+    return len(code)
