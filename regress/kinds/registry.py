@@ -46,6 +46,9 @@ class Claims:
     requires: str | None = None
     #: Any path, while one of its folders (or the root) holds a file of this name.
     parents_with: str | None = None
+    #: With ``suffixes``: only files whose first ``CONTENT_BYTES`` hold one of these byte strings
+    #: (a kind known by its content, such as a CloudFormation template among YAML files).
+    contains: tuple[bytes, ...] = ()
 
     def may_claim_name(self, name: str, prefixes: tuple[str, ...]) -> bool:
         """``may_claim`` as far as a path's file name and the ``prefixes`` it starts with tell
@@ -63,11 +66,25 @@ class Claims:
         if name in self.names or path.startswith(self.prefixes):
             return True
         if self.suffixes and path.endswith(self.suffixes):
-            return self.requires is None or snapshot.blob_id(self.requires) is not None
+            if self.requires is not None and snapshot.blob_id(self.requires) is None:
+                return False
+            return not self.contains or _holds(snapshot, path, self.contains)
         if self.parents_with is not None:
             return any(snapshot.blob_id(join(d, self.parents_with)) is not None for d in parent_dirs(path))
         lower = name.lower()
         return any(w in lower for w in self.words)
+
+
+#: How much of a file ``Claims.contains`` searches.
+CONTENT_BYTES = 1_000_000
+
+
+def _holds(snapshot: Snapshot, path: str, needles: tuple[bytes, ...]) -> bool:
+    try:
+        data = snapshot.read(path)[:CONTENT_BYTES]
+    except KeyError:
+        return False
+    return any(n in data for n in needles)
 
 
 @dataclass(slots=True)
@@ -322,6 +339,15 @@ HANDLERS: tuple[Handler, ...] = (
         Claims(suffixes=(".dockerignore",)),
     ),
     Lazy("regress.kinds.compose.handler", "ComposeHandler", "compose", "compose", Claims(words=("compose",))),
+    # CloudFormation templates are YAML or JSON files known by their content: before the plain
+    # manifest handler, and imported only when a changed file mentions CloudFormation at all.
+    Lazy(
+        "regress.kinds.cloudformation.handler",
+        "CloudFormationHandler",
+        "cloudformation",
+        "gates",
+        Claims(suffixes=(".yaml", ".yml", ".json", ".template"), contains=(b"AWS::", b"AWSTemplateFormatVersion")),
+    ),
     # The plain manifest handler claims any YAML/JSON file, so it comes last.
     KubernetesHandler(),
     # Source files, read for security suppression comments and tests skipped in code only (no
