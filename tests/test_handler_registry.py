@@ -151,6 +151,7 @@ def test_handler_order_and_family_diffs() -> None:
         "dockerfile",
         "dockerfile",
         "compose",
+        "cloudformation",
         "kubernetes",
         "source-code",
     ]

@@ -192,6 +192,9 @@ MODULES: tuple[tuple[str, str], ...] = (
     # Lint and type-check settings (SC-17)
     ("gates", "gates.lint_gate_loosened"),
     ("ci", "ci.lint_warning_limit_raised"),
+    # Scanner suppressions in CloudFormation templates' Metadata (SP-01 for CloudFormation,
+    # cfn_nag, cfn-lint)
+    ("gates", "gates.cfn_metadata_suppression_added"),
     # Branch and environment protection as code (X-05, X-06): the files themselves and the
     # Terraform github provider's resources
     ("gates+terraform", "gates.branch_protection_weakened"),

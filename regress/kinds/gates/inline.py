@@ -42,6 +42,8 @@ class Syntax(enum.StrEnum):
     HCL = "hcl"
     DOCKERFILE = "dockerfile"
     YAML = "yaml"
+    #: A CloudFormation template in YAML: a marker belongs to the resource it sits in or before.
+    CLOUDFORMATION = "cloudformation"
 
 
 class Tool(enum.StrEnum):
@@ -131,9 +133,40 @@ def _anchor(lines: list[str], at: int, syntax: Syntax) -> str:
     if syntax is Syntax.DOCKERFILE:
         target = code or follows.strip()
         return f"`{target.split()[0].upper()}`" if target else "(file)"
+    if syntax is Syntax.CLOUDFORMATION and (resource := _cfn_resource(lines, at)) is not None:
+        return f"`{resource}`"
     target = code or follows
     m = _YAML_KEY.match(target)
     return f"`{m.group(1)}:`" if m else "(file)"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _cfn_resource(lines: list[str], at: int) -> str | None:
+    """The logical id of the resource a comment on line ``at`` is about: the one it sits in
+    (Checkov reads a skip comment anywhere inside the resource) or, between resources, the one it
+    precedes (Trivy's comment goes on the line before)."""
+    start = next((i for i in range(at, -1, -1) if re.match(r"['\"]?Resources['\"]?\s*:", lines[i])), None)
+    if start is None:
+        return None
+    code = [
+        (i, ln) for i, ln in enumerate(lines[start + 1 :], start + 1) if ln.strip() and not ln.strip().startswith("#")
+    ]
+    if not code or _indent(code[0][1]) == 0:
+        return None
+    depth = _indent(code[0][1])
+    here = lines[at].split("#", 1)[0]
+    after = [ln for i, ln in code if i > at]
+    if here.strip() and _indent(here) == depth:
+        line = here
+    elif after and _indent(after[0]) == depth:
+        line = after[0]
+    else:
+        line = next((ln for i, ln in reversed(code) if i < at and _indent(ln) <= depth), "")
+    m = _YAML_KEY.match(line) if line and _indent(line) == depth else None
+    return m.group(1) if m else None
 
 
 def _address(m: re.Match[str]) -> str:

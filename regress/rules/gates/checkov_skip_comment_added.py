@@ -1,12 +1,13 @@
-"""A Checkov skip comment was added to Terraform or a Dockerfile.
+"""A Checkov skip comment was added to Terraform, a Dockerfile or a CloudFormation template.
 
 ## What it does
-Counts the `#checkov:skip=<CHECK_ID>` comments of each Terraform module folder and each
-Dockerfile (Checkov skips a check for the resource the comment is in, or for the whole
-Dockerfile) and reports a check that is now skipped more often than before, including in a new
-file. A resource renamed or moved between the files of a module with its comment is not a new
+Counts the `#checkov:skip=<CHECK_ID>` comments of each Terraform module folder, Dockerfile and
+CloudFormation template in YAML (Checkov skips a check for the resource the comment is in, or for
+the whole Dockerfile) and reports a check that is now skipped more often than before, including in
+a new file. A resource renamed or moved between the files of a module with its comment is not a new
 skip; removing one is silent. Checkov's Kubernetes annotations (`checkov.io/skip<N>`) are
-`scanner-ignore-annotation-added`'s.
+`scanner-ignore-annotation-added`'s, and skips in a CloudFormation resource's `Metadata`
+`cfn-metadata-suppression-added`'s.
 
 ## Why is this bad?
 A skip comment switches a security check off for the code beside it from inside the change that
@@ -50,7 +51,7 @@ RULE = Rule(
     name="checkov-skip-comment-added",
     category=Category.SECURITY,
     severity=Severity.MEDIUM,
-    kinds=("terraform", "dockerfile"),
+    kinds=("terraform", "dockerfile", "cloudformation"),
     watches=WATCHES,
     check=check,
     doc=__doc__ or "",

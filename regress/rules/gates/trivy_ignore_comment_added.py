@@ -1,12 +1,12 @@
-"""A Trivy ignore comment was added to Terraform, a Dockerfile or a Kubernetes manifest.
+"""A Trivy ignore comment was added to Terraform, a Dockerfile, a manifest or a CloudFormation template.
 
 ## What it does
 Counts the `#trivy:ignore:<ID>` comments (Trivy's inline filter: the comment on the line before
 a block or attribute silences that check for it; `:exp:`, `:ws:` and attribute selectors may
-follow the ID) of each Terraform module folder, Dockerfile and manifest file, and reports a check
-that is now ignored more often than before, including in a new file. A comment that moves with
-its resource between the files of a module is not a new one; removing one is silent. An expiry
-date is not read: an ignore is counted until the comment goes.
+follow the ID) of each Terraform module folder, Dockerfile, manifest file and CloudFormation
+template in YAML, and reports a check that is now ignored more often than before, including in a
+new file. A comment that moves with its resource between the files of a module is not a new one;
+removing one is silent. An expiry date is not read: an ignore is counted until the comment goes.
 
 ## Why is this bad?
 An ignore comment switches a misconfiguration check off for the code beside it from inside the
@@ -49,7 +49,7 @@ RULE = Rule(
     name="trivy-ignore-comment-added",
     category=Category.SECURITY,
     severity=Severity.MEDIUM,
-    kinds=("terraform", "dockerfile", "kubernetes"),
+    kinds=("terraform", "dockerfile", "kubernetes", "cloudformation"),
     watches=WATCHES,
     check=check,
     doc=__doc__ or "",

@@ -1,0 +1,1 @@
+"""CloudFormation templates (only the scanner suppressions they declare, for now)."""
