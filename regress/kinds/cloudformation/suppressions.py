@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from regress.kinds.gates.model import FAMILY
+from regress.kinds.gates.model import FAMILY, RENAME_KEY
 from regress.model import ModelObject, Origin, Route
 
 TYPE = "metadata-suppressions"
@@ -196,4 +196,6 @@ def suppressions_object(kind: str, facts: TemplateSuppressions) -> ModelObject |
         origin=Origin(kind, facts.path, SuppressionSourceMap(facts.path, facts.suppressions)),
         label=f"scanner suppressions in the Metadata of {facts.path}",
         facts=facts,
+        # ``infra/stack.yaml`` converted to ``infra/stack.json`` is the same template.
+        extra={RENAME_KEY: ("cfn-metadata", facts.path.rpartition(".")[0] or facts.path)},
     )

@@ -13,9 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regress.diff import FamilyDiff
+from regress.model import ModelObject
 
 FAMILY = "gates"
-DIFF = FamilyDiff()
+#: ``ModelObject.extra`` key of a weaker identity that pairs an object whose file was renamed
+#: even when its content changed too (a CloudFormation template converted from YAML to JSON
+#: keeps its folder and file stem).
+RENAME_KEY = "rename_key"
+
+
+def _rename_key(obj: ModelObject) -> Any:
+    return obj.extra.get(RENAME_KEY)
+
+
+DIFF = FamilyDiff(secondary_key=_rename_key)
 
 
 @dataclass(frozen=True, slots=True)
