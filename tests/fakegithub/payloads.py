@@ -136,6 +136,44 @@ def issue_comment_event(
     return e
 
 
+def pull_request_review_event(
+    review: dict[str, Any],
+    pr: dict[str, Any],
+    repo: dict[str, Any],
+    head_repo: dict[str, Any],
+    iid: int,
+    sender: dict[str, Any],
+) -> dict[str, Any]:
+    """``pull_request_review.submitted``; the documented example has no ``installation`` (it is
+    a repository webhook's), which every App delivery carries."""
+    e = example("pull_request_review.submitted")
+    e["review"].update(
+        {
+            "id": review["id"],
+            "node_id": f"PRR_{review['id']}",
+            "body": review["body"],
+            "commit_id": review["commit_id"],
+            "state": review["state"],
+            "html_url": review["html_url"],
+            "pull_request_url": f"{repo['url']}/pulls/{pr['number']}",
+            "user": sender,
+        }
+    )
+    e["review"]["_links"] = {
+        "html": {"href": review["html_url"]},
+        "pull_request": {"href": f"{repo['url']}/pulls/{pr['number']}"},
+    }
+    e.update(
+        {
+            "pull_request": pull_request_object(pr, repo, head_repo),
+            "repository": repository(repo),
+            "installation": installation(iid),
+            "sender": sender,
+        }
+    )
+    return e
+
+
 def check_run_event(
     action: str,
     run: dict[str, Any],

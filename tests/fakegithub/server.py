@@ -59,6 +59,8 @@ APP_JWT_OPERATIONS = frozenset(
         "apps/list-installations",
     }
 )
+#: Organization operations: authorized by an installation on the organization, not a repository.
+ORG_OPERATIONS = frozenset({"teams/get-membership-for-user-in-org"})
 #: The fields of a delivery attempt GitHub lists (``hook-delivery-item``).
 DELIVERY_FIELDS = (
     "id",
@@ -135,6 +137,12 @@ class FakeGitHub:
         self.git_auth_failures = 0
         self.seen_authorization: list[str] = []
         self.suspended: set[int] = set()
+        #: Teams by ``org/slug``: {login: membership state (active or pending)}.
+        self.teams: dict[str, dict[str, str]] = {}
+        #: Installations registered without the organization's Members read permission.
+        self.without_members: set[int] = set()
+        #: Pull-request reviews submitted through ``user_review``.
+        self.reviews: dict[int, dict[str, Any]] = {}
         #: Webhook delivery attempts, oldest first (each with its payload under ``body``).
         self.hook_deliveries: list[dict[str, Any]] = []
         self.webhook_url: str | None = None
@@ -250,6 +258,22 @@ class FakeGitHub:
         with self.lock:
             self.comments[cid] = comment
         return comment
+
+    def user_review(
+        self, repo: str, number: int, login: str, uid: int, body: str | None, commit_id: str, state: str
+    ) -> dict[str, Any]:
+        rid = next(self.ids)
+        review = {
+            "id": rid,
+            "body": body,
+            "commit_id": commit_id,
+            "state": state,
+            "html_url": f"https://github.invalid/{repo}/pull/{number}#pullrequestreview-{rid}",
+            "user": payloads.user(login, uid),
+        }
+        with self.lock:
+            self.reviews[rid] = review
+        return review
 
     # -- webhooks --------------------------------------------------------------------------------
     def configure_webhook(self, url: str, secret: str) -> None:
@@ -515,6 +539,10 @@ class FakeGitHub:
                 resp["permissions"] = request["permissions"]
             self._send(h, 201, resp)
             return 201
+        if op.id in ORG_OPERATIONS:
+            status, resp = self._org_operation(op.id, auth, params)
+            self._send(h, status, resp)
+            return status
         owner, name = params[0], params[1]
         full = f"{owner}/{name}"
         iid = self._token_installation(auth)
@@ -589,6 +617,27 @@ class FakeGitHub:
             h, 200, {"total_count": len(repos), "repository_selection": "selected", "repositories": chunk}, headers
         )
         return 200
+
+    def _org_operation(self, op_id: str, auth: str, params: tuple[str, ...]) -> tuple[int, Any]:
+        """``GET /orgs/{org}/teams/{team_slug}/memberships/{username}`` ("Get team membership for
+        a user"): 200 with ``state``, 404 when the user is not a member (or the organization or
+        team is not visible), 403 when the installation lacks the Members permission."""
+        iid = self._token_installation(auth)
+        if iid is None:
+            return 401, {"message": "Bad credentials"}
+        org, slug, login = params
+        with self.lock:
+            on_org = any(name.split("/")[0].lower() == org.lower() for name in self.installations.get(iid, set()))
+            if not on_org:
+                return 404, {"message": "Not Found"}
+            if iid in self.without_members:
+                return 403, {"message": "Resource not accessible by integration"}
+            state = self.teams.get(f"{org}/{slug}".lower(), {}).get(login.lower())
+        if state is None:
+            return 404, {"message": "Not Found"}
+        resp = openapi.example(op_id)
+        resp.update({"state": state, "role": "member", "url": f"{self.api_url}/teams/1/memberships/{login}"})
+        return 200, resp
 
     # -- REST operations -------------------------------------------------------------------------
     def _check_run_json(self, run: dict[str, Any]) -> dict[str, Any]:

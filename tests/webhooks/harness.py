@@ -209,6 +209,29 @@ class Hub:
         )
         return self.deliver("issue_comment", payload)
 
+    def review(
+        self,
+        full_name: str,
+        number: int,
+        login: str,
+        body: str | None,
+        uid: int = 600,
+        commit_id: str | None = None,
+        state: str = "commented",
+    ) -> httpx.Response:
+        """Submit a review (on the PR's head unless ``commit_id`` says otherwise) and deliver it."""
+        pr = self.fake.pulls[(full_name, number)]
+        review = self.fake.user_review(full_name, number, login, uid, body, commit_id or pr["head_sha"], state)
+        payload = payloads.pull_request_review_event(
+            review,
+            pr,
+            self.fake.repo_json(full_name),
+            self.fake.repo_json(pr["head_repo"]),
+            INSTALLATION,
+            payloads.user(login, uid),
+        )
+        return self.deliver("pull_request_review", payload)
+
     # -- waiting ---------------------------------------------------------------------------------
     def completed(self, full_name: str, head: str, timeout: float = 30.0, count: int = 1) -> dict[str, Any]:
         """The head's check run once it has completed ``count`` times."""

@@ -40,6 +40,8 @@ OPERATIONS = [
     "repos/get-collaborator-permission-level",
     "pulls/get",
     "reactions/create-for-issue-comment",
+    # Per-category approver teams (``approvals.categories.<c>.teams``).
+    "teams/get-membership-for-user-in-org",
     # The reconciler's.
     "apps/list-webhook-deliveries",
     "apps/redeliver-webhook-delivery",
@@ -55,6 +57,7 @@ EXAMPLES = [
     ("pull_request", "reopened"),
     ("pull_request", "closed"),
     ("issue_comment", "created"),
+    ("pull_request_review", "submitted"),
     ("check_run", "requested_action"),
     ("check_run", "rerequested"),
     ("check_suite", "rerequested"),
