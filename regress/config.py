@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from regress.errors import InputError
-from regress.findings import Severity
+from regress.findings import Category, Severity
 from regress.kinds.ci.classify import DEFAULT_PATTERNS, Patterns
 from regress.yamlload import LoadError, YMap, load_bytes
 
@@ -25,6 +25,18 @@ DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 
 _SEVERITIES = [s.value for s in Severity] + ["off"]
 _CLASSES = ["test", "security", "lint", "coverage", "deploy", "notify", "report", "hardening", "provenance"]
+_PERMISSIONS = ["write", "maintain", "admin"]
+_CATEGORIES = [c.value for c in Category]
+#: ``org/team-slug``: an organization login (letters, digits, single hyphens) and a team's slug
+#: (GitHub derives it from the team name: lowercase letters, digits, hyphens and underscores).
+_TEAM = r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/[A-Za-z0-9_.-]+$"
+#: Who may approve, as ``approvals:`` and each ``approvals.categories.<category>:`` say it.
+_POLICY_KEYS: dict[str, Any] = {
+    "permission": {"enum": _PERMISSIONS},
+    # An empty list means no team requirement (a category can lift the default's).
+    "teams": {"type": "array", "items": {"type": "string", "pattern": _TEAM}},
+    "count": {"type": "integer", "minimum": 1},
+}
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -78,9 +90,18 @@ SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "properties": {
                 "file": {"type": "string"},
-                "permission": {"enum": ["write", "maintain", "admin"]},
+                **_POLICY_KEYS,
                 "allow-author": {"type": "boolean"},
                 "require-reason": {"type": "boolean"},
+                "categories": {
+                    "type": "object",
+                    "propertyNames": {"enum": _CATEGORIES},
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": _POLICY_KEYS,
+                    },
+                },
             },
         },
         "limits": {
@@ -99,6 +120,18 @@ class SeverityOverride:
 
 
 @dataclass(frozen=True)
+class ApproverPolicy:
+    """Who may approve the findings of one category in the App, and how many of them must."""
+
+    #: GitHub's collaborator permission the approver needs: write, maintain or admin.
+    permission: str = "write"
+    #: ``org/team-slug``: when given, the approver must be an active member of one of them.
+    teams: tuple[str, ...] = ()
+    #: Distinct approvers needed before a finding counts as approved.
+    count: int = 1
+
+
+@dataclass(frozen=True)
 class Config:
     select: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
@@ -110,6 +143,11 @@ class Config:
     patterns: Patterns = DEFAULT_PATTERNS
     approvals_file: str = APPROVALS_PATH
     approver_permission: str = "write"
+    #: ``approvals.teams`` and ``approvals.count``: the defaults of every category's policy.
+    approver_teams: tuple[str, ...] = ()
+    approval_count: int = 1
+    #: ``approvals.categories``: per category, the keys it sets (the rest come from the defaults).
+    category_approvals: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     allow_author: bool = False
     require_reason: bool = True
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
@@ -120,6 +158,15 @@ class Config:
         from dataclasses import replace
 
         return replace(self, include=self.include + tuple(include), exclude=self.exclude + tuple(exclude))
+
+    def approver_policy(self, category: str) -> ApproverPolicy:
+        """The policy for findings of ``category``: its own keys over the ``approvals:`` defaults."""
+        own = self.category_approvals.get(category, {})
+        return ApproverPolicy(
+            permission=str(own.get("permission", self.approver_permission)),
+            teams=tuple(own.get("teams", self.approver_teams)),
+            count=int(own.get("count", self.approval_count)),
+        )
 
     def path_selected(self, path: str) -> bool:
         if self.include and not any(glob_match(path, p) for p in self.include):
@@ -165,6 +212,9 @@ def parse(data: bytes, source: str) -> Config:
         patterns=patterns,
         approvals_file=approvals.get("file", APPROVALS_PATH),
         approver_permission=approvals.get("permission", "write"),
+        approver_teams=tuple(approvals.get("teams", ())),
+        approval_count=int(approvals.get("count", 1)),
+        category_approvals={k: dict(v) for k, v in (approvals.get("categories") or {}).items()},
         allow_author=bool(approvals.get("allow-author", False)),
         require_reason=bool(approvals.get("require-reason", True)),
         max_file_bytes=int(limits.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)),
@@ -192,6 +242,8 @@ def _offending_key(err: Any) -> list[str]:
     if err.validator == "additionalProperties" and isinstance(err.instance, dict):
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
         return extra[:1]
+    if err.validator == "enum" and "propertyNames" in err.schema_path:
+        return [err.instance]
     return []
 
 
@@ -200,10 +252,14 @@ def _message(err: Any) -> str:
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
         allowed = ", ".join(sorted(err.schema.get("properties", {})))
         return f"unknown key {extra[0]!r} (allowed: {allowed})" if extra else err.message
+    if err.validator == "enum" and "propertyNames" in err.schema_path:
+        # A key outside a closed set (jsonschema reports the key's enum error under the mapping).
+        what = "category" if list(err.absolute_path)[-1:] == ["categories"] else "class"
+        return f"unknown {what} {err.instance!r} (allowed: {', '.join(map(str, err.validator_value))})"
     if err.validator == "enum":
         return f"{err.instance!r} is not one of {', '.join(map(str, err.validator_value))}"
-    if err.validator == "propertyNames":
-        return f"unknown class {err.instance!r} (allowed: {', '.join(_CLASSES)})"
+    if err.validator == "pattern" and err.validator_value == _TEAM:
+        return f"{err.instance!r} is not a team: write it as org/team-slug"
     return str(err.message)
 
 
