@@ -91,7 +91,24 @@ def test_manifest_asks_for_the_minimal_permissions_and_events() -> None:
         "issues": "read",
         "merge_queues": "read",
     }
-    assert manifest["default_events"] == ["pull_request", "issue_comment", "check_run", "check_suite", "merge_group"]
+    assert manifest["default_events"] == [
+        "pull_request",
+        "issue_comment",
+        "pull_request_review",
+        "check_run",
+        "check_suite",
+        "merge_group",
+    ]
+
+
+def test_team_approvers_add_only_the_members_read_permission() -> None:
+    proc = manifest_of("--url", "https://regress.example.com", "--team-approvers")
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads(proc.stdout)
+    jsonschema.validate(manifest["default_permissions"], permissions_schema())
+    # GITHUB.md §7: Members (organization) read, only when approvers are teams.
+    assert manifest["default_permissions"] == {**PERMISSIONS, "members": "read"}
+    assert manifest["default_events"] == list(EVENTS)
 
 
 def test_every_subscribed_event_is_handled_and_every_handled_event_is_subscribed() -> None:

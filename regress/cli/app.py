@@ -29,6 +29,12 @@ def register(sub: Any) -> None:
     m.add_argument("--homepage", help="the App's homepage (default: --url)")
     m.add_argument("--redirect-url", help="where GitHub sends the browser after registration, with the code")
     m.add_argument("--public", action="store_true", help="let other accounts install the App (default: owner only)")
+    m.add_argument(
+        "--team-approvers",
+        action="store_true",
+        help="also ask for the organization's Members read permission, needed when .regress.yml names "
+        "approver teams (approvals: teams)",
+    )
     m.add_argument("--format", choices=("json", "html"), default="json")
     m.add_argument("--org", help="with --format html: register the App under this organization")
     m.add_argument("--github-url", default=GITHUB_URL, help="with --format html: GitHub Enterprise Server's address")
@@ -61,6 +67,7 @@ def run_manifest(args: argparse.Namespace) -> int:
                 homepage=args.homepage,
                 redirect_url=args.redirect_url,
                 public=args.public,
+                team_approvers=args.team_approvers,
             )
         )
         if args.format == "html":

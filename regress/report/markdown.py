@@ -14,6 +14,8 @@ line says how many were left out and where the full report is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from regress.engine import Report
 from regress.findings import Category, Finding
 
@@ -59,15 +61,17 @@ def _where(f: Finding) -> str:
     return loc if f.location.side.value == "head" else f"{loc} (base side; file removed)"
 
 
-def _status(f: Finding) -> str:
+def _status(f: Finding, progress: Mapping[str, str]) -> str:
     if f.approval is None:
-        return f"**{f.severity.value}**"
+        partly = progress.get(f.fingerprint)
+        return f"**{f.severity.value}**" + (f", {cell(partly)}" if partly else "")
     who = f.approval.by or f.approval.source
     return f"✅ approved by {cell(who)}: {cell(f.approval.reason)}"
 
 
-def row(f: Finding) -> str:
-    return f"| {_where(f)} | **{f.name}** ({f.code}) | {cell(f.message)} | {_status(f)} | `{f.fingerprint}` |"
+def row(f: Finding, progress: Mapping[str, str] | None = None) -> str:
+    status = _status(f, progress or {})
+    return f"| {_where(f)} | **{f.name}** ({f.code}) | {cell(f.message)} | {status} | `{f.fingerprint}` |"
 
 
 def _summary(report: Report) -> list[str]:
@@ -88,7 +92,7 @@ def _summary(report: Report) -> list[str]:
     return head
 
 
-def _sections(report: Report) -> list[tuple[str, list[str]]]:
+def _sections(report: Report, progress: Mapping[str, str]) -> list[tuple[str, list[str]]]:
     """(section header lines, rows) per category with findings."""
     out = []
     for cat in Category:
@@ -105,7 +109,7 @@ def _sections(report: Report) -> list[tuple[str, list[str]]]:
                 "|---|---|---|---|---|",
             ]
         )
-        out.append((header, [row(f) for f in group]))
+        out.append((header, [row(f, progress) for f in group]))
     return out
 
 
@@ -128,9 +132,16 @@ def _tail(report: Report) -> list[str]:
     return tail
 
 
-def render(report: Report, limit: int = COMMENT_LIMIT, details_url: str | None = None) -> str:
+def render(
+    report: Report,
+    limit: int = COMMENT_LIMIT,
+    details_url: str | None = None,
+    progress: Mapping[str, str] | None = None,
+) -> str:
+    """``progress``: by fingerprint, how far an unapproved finding's approval has come (the App's
+    ``1 of 2 approvals (wendy)``), shown in its status."""
     head = "\n".join(_summary(report))
-    sections = _sections(report)
+    sections = _sections(report, progress or {})
     tail = "\n".join(_tail(report))
     full = "\n".join([head, *(h + "\n" + "\n".join(rows) for h, rows in sections), tail]) + "\n"
     if size(full) <= limit:

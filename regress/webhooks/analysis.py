@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from regress import api
 from regress.engine import Options, Report, SideInfo
 from regress.errors import InputError
-from regress.webhooks import approving, events
+from regress.webhooks import approving, baseconfig, events
 from regress.webhooks.github import RepoRef, RetryLater
 from regress.webhooks.mirror import FetchError
 from regress.webhooks.settings import MAX_ATTEMPTS
@@ -48,6 +48,16 @@ def approvals_for(svc: Service, work: Work) -> list[StoredApproval]:
     out: list[StoredApproval] = []
     for n in sorted(numbers):
         out.extend(svc.store.approvals(repo_id=work.repo_id, pr_number=n))
+    return out
+
+
+def authors_of(svc: Service, repo_id: int, approvals: list[StoredApproval]) -> dict[int, str]:
+    """The author of every PR the approvals were given on."""
+    out = {}
+    for number in sorted({a.pr_number for a in approvals}):
+        pull = svc.store.get_pull(repo_id, number)
+        if pull is not None:
+            out[number] = pull.author
     return out
 
 
@@ -126,7 +136,12 @@ def _run_once(svc: Service, work: Work) -> bool:
     seconds = time.perf_counter() - started
     svc.metrics.analysis_seconds.observe(seconds)
     approvals = approvals_for(svc, work)
-    report = approving.apply(report, approvals)
+    # The policy approvals were checked against: the base branch's commit, as when approving.
+    policy = baseconfig.read(
+        svc, work.installation_id, work.repo, work.repo_id, work.clone_url, work.base_sha, work.ref or "base"
+    )
+    applied = approving.apply(report, approvals, policy, authors_of(svc, work.repo_id, approvals))
+    report = applied.report
     details_url = pull.html_url if pull is not None and pull.html_url else None
     svc.store.add_analysis(
         work.repo_id,
@@ -147,6 +162,7 @@ def _run_once(svc: Service, work: Work) -> bool:
         approvals,
         details_url,
         offer_button=pull is not None,
+        tallies=applied.tallies,
     )
     svc.metrics.analyses.labels(conclusion=conclusion).inc()
     for f in report.findings:
@@ -164,5 +180,5 @@ def _run_once(svc: Service, work: Work) -> bool:
     if current is None or current.head_sha != work.head_sha:
         return True  # a newer push arrived meanwhile: its own run will write the comment
     row = svc.store.get_check_run(work.repo_id, work.head_sha)
-    svc.publisher.comment(current, report, row.html_url if row and row.html_url else None)
+    svc.publisher.comment(current, report, row.html_url if row and row.html_url else None, applied.tallies)
     return True

@@ -7,49 +7,95 @@ approvals apply to a new analysis.
   value at an approved one (retention 7 → 1 day after 7 → 3 was approved), needs a new approval;
   a push that only removes violations keeps the check green (subset-sticky, like Atlantis' sticky
   policy approvals).
-- The approver needs the base-side config's ``approvals.permission`` (default write), as GitHub's
-  collaborator-permission API reports it, and must not be the PR author unless the base-side
-  config says ``allow-author: true``.
+- Who may approve is the base-side config's policy for the finding's category
+  (``approvals.categories.<category>``, its keys over the ``approvals:`` defaults): a
+  collaborator ``permission`` (default write) as GitHub's collaborator-permission API reports it,
+  when ``teams`` are given an active membership of one of them, and never the PR author unless
+  ``allow-author: true``. An approval that names findings of several categories approves those
+  whose policy the approver meets; the others are left, and the reply says why.
+- A finding counts as approved once ``count`` (default 1) distinct people approved it at the same
+  head value; the PR author never counts unless ``allow-author: true``. Until then the check run
+  and the comment show how many it has (``1 of 2 approvals``).
+- Policies are checked when an approval is given (permissions and team memberships are looked up
+  then); ``count`` is applied at every analysis, with the policy of the base branch then.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from regress.config import Config
+from regress.config import ApproverPolicy, Config
 from regress.engine import Report
-from regress.findings import Approval, jsonable
+from regress.findings import Approval, Category, jsonable
 from regress.webhooks.commands import Command
-from regress.webhooks.github import Permission
+from regress.webhooks.github import Membership, Permission
 from regress.webhooks.store import StoredApproval
+
+_RANK = {"write": 1, "maintain": 2, "admin": 3}
 
 
 def value_digest(after_json: Any) -> str:
     return hashlib.sha256(json.dumps(after_json, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def apply(report: Report, approvals: Sequence[StoredApproval]) -> Report:
-    """The report with every finding a live stored approval covers marked approved."""
-    live = [a for a in approvals if a.revoked is None]
+@dataclass(frozen=True)
+class Tally:
+    """The approvals of a finding that needs more of them than it has."""
+
+    #: Who approved it so far, oldest first.
+    approvers: tuple[str, ...]
+    #: How many distinct approvers it needs.
+    needed: int
+
+    def text(self) -> str:
+        return f"{len(self.approvers)} of {self.needed} approvals"
+
+
+@dataclass(frozen=True)
+class Applied:
+    report: Report
+    #: By fingerprint: unapproved findings that have some approvals, but fewer than they need.
+    tallies: Mapping[str, Tally] = field(default_factory=dict)
+
+
+def apply(
+    report: Report,
+    approvals: Sequence[StoredApproval],
+    config: Config | None = None,
+    authors: Mapping[int, str] | None = None,
+) -> Applied:
+    """The report with every finding that enough live stored approvals cover marked approved.
+
+    ``authors`` maps PR numbers to their authors: an approval by the author of the PR it was
+    given on does not count unless the config allows it (it was refused when given; this holds
+    when the base branch's policy changed since)."""
+    config = config or Config()
+    authors = authors or {}
+    live = [
+        a
+        for a in approvals
+        if a.revoked is None and (config.allow_author or a.approver.lower() != authors.get(a.pr_number, "").lower())
+    ]
     findings = []
+    tallies: dict[str, Tally] = {}
     for finding in report.findings:
         f = finding
         if not f.approved:
             digest = value_digest(jsonable(f.after))
-            match = next((a for a in live if a.fingerprints.get(f.fingerprint) == digest), None)
-            if match is not None:
-                f = f.approve(
-                    Approval(
-                        source=f"github {match.source}",
-                        reason=match.reason,
-                        by=match.approver,
-                        reference=match.source_ref or None,
-                    )
-                )
+            by_person: dict[str, StoredApproval] = {}
+            for a in live:
+                if a.fingerprints.get(f.fingerprint) == digest:
+                    by_person.setdefault(a.approver.lower(), a)  # the same person never counts twice
+            needed = config.approver_policy(f.category.value).count
+            matches = list(by_person.values())
+            if matches and len(matches) >= needed:
+                f = f.approve(_approval(matches))
+            elif matches:
+                tallies[f.fingerprint] = Tally(tuple(a.approver for a in matches), needed)
         findings.append(f)
     out = replace(report, findings=findings)
     out.stats = {
@@ -57,12 +103,36 @@ def apply(report: Report, approvals: Sequence[StoredApproval]) -> Report:
         "approved": sum(f.approved for f in findings),
         "violations": sum(not f.approved for f in findings),
     }
-    return out
+    return Applied(out, tallies)
+
+
+def progress(tallies: Mapping[str, Tally] | None) -> dict[str, str]:
+    """What the report says of each finding approved by fewer people than it needs."""
+    return {fp: f"{t.text()} ({', '.join(t.approvers)})" for fp, t in sorted((tallies or {}).items())}
+
+
+def _approval(matches: Sequence[StoredApproval]) -> Approval:
+    sources = sorted({a.source for a in matches})
+    reasons = list(dict.fromkeys(a.reason for a in matches))
+    return Approval(
+        source="github " + " + ".join(sources),
+        reason=" / ".join(reasons),
+        by=", ".join(a.approver for a in matches),
+        reference=matches[0].source_ref or None,
+    )
+
+
+def lowest_permission(config: Config) -> str:
+    """The least collaborator permission any category's policy asks for."""
+    levels = [config.approver_policy(c.value).permission for c in Category]
+    return min(levels, key=lambda level: _RANK[level])
 
 
 def refusal(config: Config, permission: Permission | None, sender: str, author: str, *, approving: bool) -> str | None:
-    """Why ``sender`` may not approve (or revoke) here, or None when they may."""
-    level = config.approver_permission
+    """Why ``sender`` may not approve (or revoke) anything here, or None when they may approve
+    something: what each category's policy asks beyond the least permission is
+    :func:`policy_refusal`'s."""
+    level = lowest_permission(config)
     if approving and sender.lower() == author.lower() and not config.allow_author:
         return (
             "the author of a pull request cannot approve its findings "
@@ -74,6 +144,36 @@ def refusal(config: Config, permission: Permission | None, sender: str, author: 
     return None
 
 
+def policy_refusal(
+    category: str, policy: ApproverPolicy, permission: Permission, membership: Callable[[str], Membership]
+) -> str | None:
+    """Why someone with ``permission`` may not approve findings of ``category``, or None.
+    ``membership(team)`` looks up their membership of one team (called only when needed)."""
+    if not permission.at_least(policy.permission):
+        return (
+            f"approving {category} findings needs the {policy.permission} permission on this repository; "
+            f"you have {permission.role_name}"
+        )
+    if not policy.teams:
+        return None
+    unreadable = []
+    for team in policy.teams:
+        found = membership(team)
+        if found is Membership.ACTIVE:
+            return None
+        if found is Membership.UNREADABLE:
+            unreadable.append(team)
+    teams = " or ".join(policy.teams)
+    why = f"approving {category} findings needs an active member of {teams}"
+    if unreadable:
+        # Never passed on a guess: without the Members permission no team policy can be met.
+        why += (
+            f"; regress cannot read the members of {', '.join(unreadable)} "
+            "(the App needs the organization's Members read permission)"
+        )
+    return why
+
+
 @dataclass(frozen=True)
 class Targets:
     #: {fingerprint: value digest} the approval covers.
@@ -82,6 +182,11 @@ class Targets:
     unknown: tuple[str, ...]
     #: Named prefixes that match more than one finding.
     ambiguous: tuple[str, ...]
+
+
+def categories(report_json: dict[str, Any]) -> dict[str, str]:
+    """{fingerprint: category} of a stored analysis's findings."""
+    return {str(f["fingerprint"]): str(f.get("category") or "") for f in report_json.get("findings", [])}
 
 
 def targets(command: Command, report_json: dict[str, Any]) -> Targets:

@@ -9,12 +9,14 @@ annotations per request (more are sent with further updates, which append), at m
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from regress.engine import Report
 from regress.findings import Finding, Severity
 from regress.report import markdown
+from regress.webhooks import approving
+from regress.webhooks.approving import Tally
 from regress.webhooks.store import StoredApproval, iso
 
 NAME = "regress"
@@ -64,8 +66,15 @@ def approvals_text(approvals: Sequence[StoredApproval]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def output(report: Report, approvals: Sequence[StoredApproval], details_url: str | None) -> dict[str, Any]:
-    summary = markdown.render(report, limit=OUTPUT_LIMIT - 200, details_url=details_url)
+def output(
+    report: Report,
+    approvals: Sequence[StoredApproval],
+    details_url: str | None,
+    tallies: Mapping[str, Tally] | None = None,
+) -> dict[str, Any]:
+    summary = markdown.render(
+        report, limit=OUTPUT_LIMIT - 200, details_url=details_url, progress=approving.progress(tallies)
+    )
     out: dict[str, Any] = {"title": title(report), "summary": clip(summary, OUTPUT_LIMIT)}
     text = approvals_text(approvals)
     if text:

@@ -17,6 +17,7 @@ HANDLED: dict[str, frozenset[str] | None] = {
     "check_run": frozenset({"rerequested", "requested_action"}),
     "check_suite": frozenset({"rerequested"}),
     "issue_comment": frozenset({"created"}),
+    "pull_request_review": frozenset({"submitted"}),
     "merge_group": frozenset({"checks_requested"}),
     "installation": None,
     "installation_repositories": frozenset({"added", "removed"}),
@@ -111,6 +112,21 @@ class Sender:
 def sender_of(payload: dict[str, Any]) -> Sender:
     s = _dict(payload.get("sender"))
     return Sender(_str(s.get("login")), _int(s.get("id")), _str(s.get("type")) == "Bot")
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    id: int | None
+    #: The review's text; GitHub sends ``null`` for a review without one.
+    body: str
+    #: The commit the reviewer looked at.
+    commit_id: str
+    html_url: str
+
+
+def review_of(payload: dict[str, Any]) -> ReviewInfo:
+    r = _dict(payload.get("review"))
+    return ReviewInfo(_int(r.get("id")), _str(r.get("body")), _str(r.get("commit_id")), _str(r.get("html_url")))
 
 
 def base_changed(payload: dict[str, Any]) -> bool:

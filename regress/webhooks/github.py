@@ -1,5 +1,5 @@
 """GitHub's REST API for the App, on githubkit: installation tokens, check runs, comments,
-reactions and collaborator permissions, with the retry policy GitHub asks for.
+reactions, collaborator permissions and team memberships, with the retry policy GitHub asks for.
 
 The rest of the service talks to the :class:`GitHubApi` protocol, so the library can be swapped.
 
@@ -13,6 +13,7 @@ inside a job: :class:`RetryLater` tells the worker to reschedule the job instead
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -80,6 +81,7 @@ class GitHubApi(Protocol):
     ) -> dict[str, Any] | None: ...
     def react(self, installation_id: int, repo: RepoRef, comment_id: int, content: str) -> None: ...
     def permission(self, installation_id: int, repo: RepoRef, login: str) -> Permission: ...
+    def team_membership(self, installation_id: int, team: str, login: str) -> Membership: ...
     def get_pull(self, installation_id: int, repo: RepoRef, number: int) -> dict[str, Any]: ...
     def hook_deliveries(self, cursor: str | None) -> Page: ...
     def redeliver(self, delivery_id: int) -> None: ...
@@ -129,6 +131,18 @@ class Permission:
         if self.role_name in ranks:
             return ranks[self.role_name] >= need
         return ranks.get(self.permission, 0) >= need
+
+
+class Membership(enum.StrEnum):
+    """What ``teams/get-membership-for-user-in-org`` says about a user and one team."""
+
+    #: ``state: active``.
+    ACTIVE = "active"
+    #: ``state: pending`` (invited, not yet accepted), or 404: not a member (GitHub answers 404
+    #: for a team the App cannot see, too).
+    NOT_MEMBER = "not a member"
+    #: 403: the installation lacks the organization's Members read permission.
+    UNREADABLE = "unreadable"
 
 
 class RetryPolicy:
@@ -188,6 +202,7 @@ class GitHubClient:
         self._tokens: dict[tuple[int, str | None], Token] = {}
         self._clients: dict[int, tuple[str, GitHub[TokenAuthStrategy]]] = {}
         self._permissions: dict[tuple[int, str, str], tuple[float, Permission]] = {}
+        self._memberships: dict[tuple[int, str, str], tuple[float, Membership]] = {}
 
     # -- authentication --------------------------------------------------------------------------
     def installation_token(self, installation_id: int) -> str:
@@ -347,6 +362,34 @@ class GitHubClient:
         with self._lock:
             self._permissions[key] = (now + self.settings.permission_cache_seconds, perm)
         return perm
+
+    def team_membership(self, installation_id: int, team: str, login: str) -> Membership:
+        """Is ``login`` an active member of ``team`` (``org/team-slug``)? "Get team membership for
+        a user" (``GET /orgs/{org}/teams/{team_slug}/memberships/{username}``): 200 with ``state``
+        active or pending, 404 when the user is not a member; the App needs the organization's
+        Members read permission, without it GitHub answers 403. Cached like permissions."""
+        key = (installation_id, team.lower(), login.lower())
+        now = time.monotonic()
+        with self._lock:
+            cached = self._memberships.get(key)
+            if cached and cached[0] > now:
+                return cached[1]
+        org, _, slug = team.partition("/")
+        gh = self._gh(installation_id)
+        try:
+            resp = self._call(lambda: gh.rest.teams.get_membership_for_user_in_org(org, slug, login))
+            state = str(resp.json().get("state") or "")
+            found = Membership.ACTIVE if state == "active" else Membership.NOT_MEMBER
+        except RequestFailed as exc:
+            if exc.response.status_code == 404:
+                found = Membership.NOT_MEMBER
+            elif exc.response.status_code == 403:
+                found = Membership.UNREADABLE
+            else:
+                raise
+        with self._lock:
+            self._memberships[key] = (now + self.settings.permission_cache_seconds, found)
+        return found
 
     def get_pull(self, installation_id: int, repo: RepoRef, number: int) -> dict[str, Any]:
         gh = self._gh(installation_id)

@@ -14,15 +14,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from regress.config import Config
-from regress.engine import load_config
-from regress.errors import InputError
-from regress.source import git as gitsrc
-from regress.webhooks import approving, checkrun, commands, events
+from regress.webhooks import approving, baseconfig, checkrun, commands, events
 from regress.webhooks.analysis import group_key, pr_key
 from regress.webhooks.commands import Command, Verb
 from regress.webhooks.events import RepoInfo, Sender
-from regress.webhooks.github import RepoRef
-from regress.webhooks.mirror import FetchError
+from regress.webhooks.github import Membership, Permission, RepoRef
 from regress.webhooks.store import ApprovalRow, Delivery, DeliveryState, Pull
 
 if TYPE_CHECKING:
@@ -58,6 +54,8 @@ def handle(svc: Service, delivery: Delivery) -> Outcome:
         return _pull_request(svc, payload, action or "", installation, repo)
     if event == "issue_comment":
         return _issue_comment(svc, payload, installation, repo)
+    if event == "pull_request_review":
+        return _review(svc, payload, installation, repo)
     if event in ("check_run", "check_suite"):
         return _check_event(svc, payload, event, action or "", installation, repo)
     if event == "merge_group":
@@ -242,7 +240,7 @@ def _check_event(
     return DeliveryState.DONE, "re-run requested"
 
 
-# -- comments and approvals ----------------------------------------------------------------------
+# -- comments, reviews and approvals -------------------------------------------------------------
 def _issue_comment(svc: Service, payload: dict[str, Any], installation: int, repo: RepoInfo) -> Outcome:
     if not events.get(payload, "issue", "pull_request"):
         return DeliveryState.IGNORED, "comment on an issue, not a pull request"
@@ -261,6 +259,47 @@ def _issue_comment(svc: Service, payload: dict[str, Any], installation: int, rep
         return DeliveryState.FAILED, f"pull request #{number} not found"
     comment_id = events.get(payload, "comment", "id")
     comment_url = str(events.get(payload, "comment", "html_url") or "")
+    results = _run_commands(svc, pull, sender, cmds, "comment", comment_url, body, None)
+    if isinstance(comment_id, int) and any(r in ("approved", "revoked", "recheck") for r in results):
+        svc.github.react(installation, RepoRef.parse(repo.full_name), comment_id, "+1")
+    return DeliveryState.DONE, ", ".join(results)
+
+
+def _review(svc: Service, payload: dict[str, Any], installation: int, repo: RepoInfo) -> Outcome:
+    """``/regress`` commands in a submitted PR review, handled like a comment's. GitHub has no
+    reactions on reviews, so only refusals and errors get a reply."""
+    sender = events.sender_of(payload)
+    if sender.bot:
+        return DeliveryState.IGNORED, "review by a bot"
+    review = events.review_of(payload)
+    cmds = commands.parse(review.body)
+    if not cmds:
+        return DeliveryState.IGNORED, "no /regress command"
+    info = events.pull_of(payload.get("pull_request"))
+    if info is None:
+        return DeliveryState.FAILED, "review without a pull request"
+    pull = _pull(svc, installation, repo, info.number)
+    if pull is None:
+        return DeliveryState.FAILED, f"pull request #{info.number} not found"
+    if review.commit_id and review.commit_id != pull.head_sha:
+        # The stored head may lag a push whose event is still on its way: ask GitHub.
+        current = events.pull_of(svc.github.get_pull(installation, RepoRef.parse(repo.full_name), info.number))
+        if current is not None and current.head_sha != pull.head_sha:
+            pull = svc.store.upsert_pull(pull_row(current, repo, installation, current.open, time.time()))
+    results = _run_commands(svc, pull, sender, cmds, "review", review.html_url, review.body, review.commit_id)
+    return DeliveryState.DONE, ", ".join(results)
+
+
+def _run_commands(
+    svc: Service,
+    pull: Pull,
+    sender: Sender,
+    cmds: list[Command],
+    source: str,
+    source_ref: str,
+    body: str,
+    reviewed_sha: str | None,
+) -> list[str]:
     body_hash = hashlib.sha256(body.encode()).hexdigest()
     results = []
     for cmd in cmds:
@@ -271,29 +310,21 @@ def _issue_comment(svc: Service, payload: dict[str, Any], installation: int, rep
             request_pull(svc, pull)
             results.append("recheck")
         elif cmd.verb is Verb.APPROVE:
-            results.append(_approve(svc, pull, sender, cmd, "comment", comment_url, body_hash))
+            results.append(_approve(svc, pull, sender, cmd, source, source_ref, body_hash, reviewed_sha=reviewed_sha))
         else:
             results.append(_revoke(svc, pull, sender, cmd))
-    if isinstance(comment_id, int) and any(r in ("approved", "revoked", "recheck") for r in results):
-        svc.github.react(installation, RepoRef.parse(repo.full_name), comment_id, "+1")
-    return DeliveryState.DONE, ", ".join(results)
+    return results
 
 
 def base_config(svc: Service, pull: Pull) -> Config:
     """The approval policy from the base branch (never from the PR's own head)."""
-    try:
-        token = svc.github.fetch_token(pull.installation_id, RepoRef.parse(pull.repo))
-        path = svc.mirrors.fetch(pull.repo_id, pull.clone_url, [pull.base_sha], token)
-        repo = gitsrc.open_repo(path)
-        try:
-            snapshot = gitsrc.GitSnapshot(repo, gitsrc.resolve(repo, pull.base_sha), pull.base_ref or "base")
-            return load_config(snapshot, None)
-        finally:
-            repo.close()
-    except (FetchError, InputError) as exc:
-        # An unreadable policy falls back to the strictest defaults (writers, author excluded).
-        log.warning("base config unreadable, using defaults: %s", exc)
-        return Config()
+    return baseconfig.read(
+        svc, pull.installation_id, pull.repo, pull.repo_id, pull.clone_url, pull.base_sha, pull.base_ref
+    )
+
+
+def _fps(fingerprints: list[str]) -> str:
+    return ", ".join(f"`{fp}`" for fp in sorted(fingerprints))
 
 
 def _approve(
@@ -305,15 +336,24 @@ def _approve(
     source_ref: str,
     body_hash: str | None,
     button: bool = False,
+    reviewed_sha: str | None = None,
 ) -> str:
     config = base_config(svc, pull)
     permission = svc.github.permission(pull.installation_id, RepoRef.parse(pull.repo), sender.login)
     why = approving.refusal(config, permission, sender.login, pull.author, approving=True)
+    if why is None and reviewed_sha and reviewed_sha != pull.head_sha:
+        # The reviewer saw other code than the head whose findings would be approved.
+        why = (
+            f"this review was submitted on commit {reviewed_sha[:12]}, not on the pull request's head "
+            f"{pull.head_sha[:12]}; approve in a review of the current head, or in a comment"
+        )
     if why is None and not cmd.reason and config.require_reason and not button:
         why = "give a reason: `/regress approve <fingerprint…|all> <reason>`"
     analysis = svc.store.latest_analysis(pull.repo_id, pull.head_sha)
     if why is None and analysis is None:
         why = f"the current head {pull.head_sha[:12]} has no finished analysis yet; try again when the check completes"
+    covered: dict[str, str] = {}
+    left: list[str] = []
     if why is None and analysis is not None:
         report = json.loads(analysis.report or "{}")
         found = approving.targets(cmd, report)
@@ -326,6 +366,10 @@ def _approve(
             why = "; ".join(parts)
         elif not found.covered:
             why = "there is nothing unapproved to approve"
+        else:
+            covered, left = _allowed(svc, pull, sender, permission, config, found.covered, report)
+            if not covered:
+                why = "; ".join(left)
     if why is not None:
         svc.publisher.reply(pull, f"@{sender.login} approval refused: {why}.")
         log.info("approval by %s refused: %s", sender.login, why, extra={"repo": pull.repo, "pr": pull.number})
@@ -337,7 +381,7 @@ def _approve(
             repo_id=pull.repo_id,
             repo=pull.repo,
             pr_number=pull.number,
-            fingerprints=json.dumps(found.covered, sort_keys=True),
+            fingerprints=json.dumps(covered, sort_keys=True),
             approver=sender.login,
             approver_id=sender.id,
             role=permission.role_name,
@@ -352,11 +396,57 @@ def _approve(
             revoked_by=None,
         )
     )
-    log.info(
-        "%d finding(s) approved by %s", len(found.covered), sender.login, extra={"repo": pull.repo, "pr": pull.number}
-    )
+    log.info("%d finding(s) approved by %s", len(covered), sender.login, extra={"repo": pull.repo, "pr": pull.number})
+    if left:
+        n = len(covered)
+        svc.publisher.reply(
+            pull,
+            f"@{sender.login} approved {n} finding{'s' if n != 1 else ''} ({_fps(list(covered))}); "
+            f"not approved: {'; '.join(left)}.",
+        )
     request_pull(svc, pull)  # re-publish at once
     return "approved"
+
+
+def _allowed(
+    svc: Service,
+    pull: Pull,
+    sender: Sender,
+    permission: Permission,
+    config: Config,
+    covered: dict[str, str],
+    report: dict[str, Any],
+) -> tuple[dict[str, str], list[str]]:
+    """The part of ``covered`` ({fingerprint: value digest}) the sender may approve and has not
+    approved yet, and why each other part is left."""
+    category_of = approving.categories(report)
+    by_category: dict[str, list[str]] = {}
+    for fp in covered:
+        by_category.setdefault(category_of.get(fp, ""), []).append(fp)
+    mine = [
+        a
+        for a in svc.store.approvals(repo_id=pull.repo_id, pr_number=pull.number, active_only=True)
+        if a.approver.lower() == sender.login.lower()
+    ]
+
+    def membership(team: str) -> Membership:
+        return svc.github.team_membership(pull.installation_id, team, sender.login)
+
+    allowed: dict[str, str] = {}
+    left: list[str] = []
+    for category in sorted(by_category):
+        fps = by_category[category]
+        policy = config.approver_policy(category)
+        why = approving.policy_refusal(category, policy, permission, membership)
+        if why is not None:
+            left.append(f"{_fps(fps)} ({category}): {why}")
+            continue
+        again = [fp for fp in fps if any(a.fingerprints.get(fp) == covered[fp] for a in mine)]
+        if again:
+            need = f"approvals by {policy.count} different people" if policy.count > 1 else "one approval"
+            left.append(f"{_fps(again)} ({category}): you have approved it already; {category} findings need {need}")
+        allowed.update({fp: covered[fp] for fp in fps if fp not in again})
+    return allowed, left
 
 
 def _revoke(svc: Service, pull: Pull, sender: Sender, cmd: Command) -> str:

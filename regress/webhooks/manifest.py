@@ -39,7 +39,19 @@ PERMISSIONS: dict[str, str] = {
 }
 
 #: Webhook events to subscribe to. Installation events are sent to every App without subscribing.
-EVENTS: tuple[str, ...] = ("pull_request", "issue_comment", "check_run", "check_suite", "merge_group")
+EVENTS: tuple[str, ...] = (
+    "pull_request",
+    "issue_comment",
+    # `/regress` commands in a review's text (the Pull requests permission covers it).
+    "pull_request_review",
+    "check_run",
+    "check_suite",
+    "merge_group",
+)
+#: Organization permissions for approver teams (``approvals.categories.<c>.teams``): reading a
+#: user's team membership needs Members read (GITHUB.md §7; "Get team membership for a user"),
+#: asked for only when the App is registered for team policies (``--team-approvers``).
+TEAM_PERMISSIONS: dict[str, str] = {"members": "read"}
 
 DEFAULT_NAME = "regress"
 DESCRIPTION = (
@@ -63,6 +75,8 @@ class ManifestOptions:
     redirect_url: str | None = None
     #: Installable by other accounts (``public``) or by the owner only.
     public: bool = False
+    #: Ask for the organization's Members read permission, so approver teams can be checked.
+    team_approvers: bool = False
 
 
 def _check_url(what: str, value: str) -> str:
@@ -84,7 +98,7 @@ def build(options: ManifestOptions) -> dict[str, Any]:
         "description": DESCRIPTION,
         "hook_attributes": {"url": f"{base}/webhook", "active": True},
         "public": options.public,
-        "default_permissions": dict(PERMISSIONS),
+        "default_permissions": {**PERMISSIONS, **(TEAM_PERMISSIONS if options.team_approvers else {})},
         "default_events": list(EVENTS),
     }
     if options.redirect_url:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from regress.engine import Report
 from regress.report import markdown
-from regress.webhooks import checkrun
+from regress.webhooks import approving, checkrun
+from regress.webhooks.approving import Tally
 from regress.webhooks.github import GitHubApi, RepoRef
 from regress.webhooks.store import Pull, Store, StoredApproval
 
@@ -71,10 +72,11 @@ class Publisher:
         approvals: Sequence[StoredApproval],
         details_url: str | None,
         offer_button: bool,
+        tallies: Mapping[str, Tally] | None = None,
     ) -> str:
         check_id = self.start_if_missing(installation_id, repo_id, repo, head_sha)
         row = self.store.get_check_run(repo_id, head_sha)
-        output = checkrun.output(report, approvals, row.html_url if row else None)
+        output = checkrun.output(report, approvals, row.html_url if row else None, tallies)
         sent = set(json.loads(row.annotated)) if row else set()
         pending = [(fp, a) for fp, a in checkrun.annotations_for(report) if fp not in sent]
         batches = checkrun.batches([a for _, a in pending])
@@ -129,10 +131,14 @@ class Publisher:
             and str(app.get("id")) == str(self.app_id)
         )
 
-    def comment(self, pull: Pull, report: Report, details_url: str | None) -> int | None:
+    def comment(
+        self, pull: Pull, report: Report, details_url: str | None, tallies: Mapping[str, Tally] | None = None
+    ) -> int | None:
         """Create or edit the PR's sticky comment; returns its id (None: no comment, none needed)."""
         repo = RepoRef.parse(pull.repo)
-        body = markdown.render(report, limit=COMMENT_LIMIT, details_url=details_url)
+        body = markdown.render(
+            report, limit=COMMENT_LIMIT, details_url=details_url, progress=approving.progress(tallies)
+        )
         comment_id = pull.comment_id
         if comment_id is None:
             mine = [c for c in self.github.list_comments(pull.installation_id, repo, pull.number) if self._is_mine(c)]

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from githubkit.exception import PrimaryRateLimitExceeded, RequestFailed, SecondaryRateLimitExceeded
 
-from regress.config import Config
+from regress.config import ApproverPolicy, Config
+from regress.engine import Report, SideInfo
+from regress.findings import Approval, Category, Finding, Severity
+from regress.model import Location
 from regress.webhooks import approving, commands, logs, signature
 from regress.webhooks.commands import Command, Verb
-from regress.webhooks.github import Permission, RetryPolicy
+from regress.webhooks.github import Membership, Permission, RetryPolicy
 from regress.webhooks.settings import LogFormat, SettingsError, from_env
+from regress.webhooks.store import StoredApproval
 
 
 def test_signature_matches_githubs_documented_vector() -> None:
@@ -232,3 +238,111 @@ def test_retry_policy_honours_github_headers() -> None:
     abuse = RequestFailed.__new__(RequestFailed)
     abuse.response = _Resp(403, {}, '{"message": "You have exceeded a secondary rate limit"}')  # type: ignore[assignment]
     assert policy(abuse, 0).retry_after == dt.timedelta(seconds=60)
+
+
+def _finding(fp: str, category: str, after: object) -> Finding:
+    return Finding(
+        code="K8S022",
+        name="replicas-reduced",
+        category=Category(category),
+        severity=Severity.HIGH,
+        message="replicas 4 → 2",
+        fingerprint=fp,
+        identity="kubernetes:apps/Deployment/shop/checkout",
+        attr="spec.replicas",
+        location=Location("deploy.yaml", 5),
+        after=after,
+    )
+
+
+def _stored(i: int, approver: str, fps: dict[str, object], pr: int = 1, revoked: float | None = None) -> StoredApproval:
+    return StoredApproval(
+        id=i,
+        repo="shop/checkout",
+        pr_number=pr,
+        fingerprints={fp: approving.value_digest(v) for fp, v in fps.items()},
+        approver=approver,
+        role="admin",
+        reason=f"reason {i}",
+        source="comment",
+        source_ref=f"https://github.invalid/c/{i}",
+        head_sha="a" * 40,
+        base_sha="b" * 40,
+        created=float(i),
+        revoked=revoked,
+        revoked_by="x" if revoked else None,
+    )
+
+
+def test_apply_counts_distinct_approvers_per_category_policy() -> None:
+    config = Config(category_approvals={"security": {"count": 2}})
+    report = Report(
+        SideInfo("base", "b"),
+        SideInfo("head", "h"),
+        [_finding("5ec0000000000001", "security", True), _finding("7e1a000000000002", "reliability", 2)],
+        [],
+    )
+    sec, rel = "5ec0000000000001", "7e1a000000000002"
+    # ada twice (counts once), alice is the PR's author, bob's approval was revoked, and carl saw
+    # another value: the security finding has one approval of the two it needs.
+    approvals = [
+        _stored(1, "ada", {sec: True, rel: 2}),
+        _stored(2, "Ada", {sec: True}),
+        _stored(3, "alice", {sec: True}),
+        _stored(4, "bob", {sec: True}, revoked=5.0),
+        _stored(5, "carl", {sec: False}),
+    ]
+    applied = approving.apply(report, approvals, config, {1: "alice"})
+    by_fp = {f.fingerprint: f for f in applied.report.findings}
+    assert not by_fp[sec].approved
+    assert applied.tallies == {sec: approving.Tally(("ada",), 2)}
+    assert approving.progress(applied.tallies) == {sec: "1 of 2 approvals (ada)"}
+    assert by_fp[rel].approval == Approval("github comment", "reason 1", "ada", reference="https://github.invalid/c/1")
+    assert applied.report.stats == {"approved": 1, "violations": 1}
+
+    # A second person: approved by both, with both reasons; the author counts when allowed.
+    applied = approving.apply(report, [*approvals, _stored(6, "dee", {sec: True})], config, {1: "alice"})
+    assert applied.tallies == {}
+    assert [f.approval for f in applied.report.findings if f.fingerprint == sec] == [
+        Approval("github comment", "reason 1 / reason 6", "ada, dee", reference="https://github.invalid/c/1")
+    ]
+    allowed = replace(config, allow_author=True)
+    assert approving.apply(report, approvals, allowed, {1: "alice"}).tallies == {}
+
+
+def test_policy_refusals_check_permission_then_teams() -> None:
+    admin = Permission("admin", "admin", {"admin": True, "maintain": True, "push": True})
+    policy = ApproverPolicy("admin", ("acme/security", "acme/sre"), 1)
+    asked: list[str] = []
+
+    def member_of(active: str | None, unreadable: tuple[str, ...] = ()) -> Callable[[str], Membership]:
+        def membership(team: str) -> Membership:
+            asked.append(team)
+            if team == active:
+                return Membership.ACTIVE
+            return Membership.UNREADABLE if team in unreadable else Membership.NOT_MEMBER
+
+        return membership
+
+    writer = Permission("write", "write", {"push": True, "maintain": False, "admin": False})
+    assert approving.policy_refusal("security", policy, writer, member_of("acme/security")) == (
+        "approving security findings needs the admin permission on this repository; you have write"
+    )
+    assert asked == []  # no team look-up for someone the permission already rules out
+    assert approving.policy_refusal("security", policy, admin, member_of("acme/sre")) is None
+    assert approving.policy_refusal("security", policy, admin, member_of(None)) == (
+        "approving security findings needs an active member of acme/security or acme/sre"
+    )
+    assert approving.policy_refusal("security", policy, admin, member_of(None, ("acme/sre",))) == (
+        "approving security findings needs an active member of acme/security or acme/sre; regress cannot read "
+        "the members of acme/sre (the App needs the organization's Members read permission)"
+    )
+    # Without teams, the permission alone decides.
+    assert approving.policy_refusal("tests", ApproverPolicy(), writer, member_of(None)) is None
+
+
+def test_the_least_permission_any_policy_asks_for_gates_every_command() -> None:
+    config = Config(approver_permission="admin", category_approvals={"tests": {"permission": "maintain"}})
+    assert approving.lowest_permission(config) == "maintain"
+    maintainer = Permission("write", "maintain", {"push": True, "maintain": True, "admin": False})
+    assert approving.refusal(config, maintainer, "bob", "alice", approving=True) is None

@@ -1,0 +1,244 @@
+"""The App's approval policy end to end: `/regress` commands in PR reviews, per-category approvers
+(permission, teams, count) from the base branch's `.regress.yml`, and how far a finding's approval
+has come, through a real ``regress serve`` and the fake GitHub over loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.fakegithub.server import FakeGitHub
+from tests.webhooks.harness import INSTALLATION, REGRESS, Hub, Process, start_serve, wait_until
+
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: checkout, namespace: shop}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: checkout}}}}
+  template:
+    metadata: {{labels: {{app: checkout}}}}
+    spec:
+      containers:
+        - name: checkout
+          image: registry.example.com/checkout:1.0.0
+          readinessProbe: {{httpGet: {{path: /ready, port: 8080}}}}
+{extra}"""
+PRIVILEGED = "          securityContext: {privileged: true}\n"
+POLICY = """\
+approvals:
+  categories:
+    security: {permission: admin, teams: [shop/security], count: 2}
+    reliability: {teams: [shop/sre, shop/oncall]}
+"""
+PEOPLE = {
+    "alice": "write",
+    "wendy": "write",
+    "rita": "read",
+    "mo": "maintain",
+    "ada": "admin",
+    "sam": "admin",
+    "pat": "admin",
+}
+
+
+def deploy(replicas: int = 4, privileged: bool = False) -> str:
+    return DEPLOY.format(replicas=replicas, extra=PRIVILEGED if privileged else "")
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeGitHub, Process, Hub]]:
+    root = tmp_path_factory.mktemp("policy")
+    fake = FakeGitHub(root / "github").start()
+    fake.teams = {
+        "shop/security": {"ada": "active", "sam": "active", "pat": "pending"},
+        "shop/oncall": {"wendy": "active"},
+    }
+    proc, url = start_serve(fake, root / "data", root / "serve.log")
+    hub = Hub(fake, url, root / "work")
+    try:
+        yield fake, proc, hub
+    finally:
+        proc.stop()
+        fake.stop()
+
+
+def fingerprints(run: dict[str, Any]) -> dict[str, str]:
+    """{rule name: fingerprint} from a check run's annotations."""
+    out = {}
+    for a in run["annotations"]:
+        fp = re.search(r"Fingerprint: ([0-9a-f]{16})", a["message"])
+        assert fp is not None
+        out[a["title"].split(" ")[0]] = fp.group(1)
+    return out
+
+
+def replies(fake: FakeGitHub, repo: str, n: int, count: int) -> list[str]:
+    """The first ``count`` replies to commands (bot comments other than the report), oldest first."""
+
+    def found() -> list[str] | None:
+        bodies = [c["body"] for c in fake.comments_on(repo, n, bot=True) if "regress:report" not in c["body"]]
+        return bodies if len(bodies) >= count else None
+
+    return wait_until(found, what=f"{count} replies")  # type: ignore[no-any-return]
+
+
+def audit(hub: Hub, repo: str) -> list[dict[str, Any]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGRESS_")}
+    env["REGRESS_DATA_DIR"] = str(hub.work.parent / "data")
+    out = subprocess.run(
+        [REGRESS, "approvals", "--repo", repo, "--format", "json"], env=env, capture_output=True, text=True, check=True
+    )
+    return list(json.loads(out.stdout)["approvals"])
+
+
+def test_commands_in_reviews_are_taken_like_comments(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    fake, _, hub = env
+    base = hub.repo("shop/reviews", {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    old = hub.commit("shop/reviews", {"deploy/checkout.yaml": deploy(replicas=3)}, base, "cut")
+    head = hub.commit("shop/reviews", {"deploy/checkout.yaml": deploy(replicas=2)}, old, "cut")
+    n = hub.open_pr("shop/reviews", head, base, author="alice")
+    fp = fingerprints(hub.completed("shop/reviews", head))["replicas-reduced"]
+
+    # A review without a command, and a review with one on a commit that is not the head.
+    assert hub.review("shop/reviews", n, "wendy", None, uid=503, state="approved").status_code == 202
+    hub.review("shop/reviews", n, "wendy", f"/regress approve {fp} capacity plan PLAT-812", uid=503, commit_id=old)
+    # A reader's review: refused like a reader's comment.
+    hub.review("shop/reviews", n, "rita", "/regress approve all fine", uid=502)
+    bodies = replies(fake, "shop/reviews", n, 2)
+    assert sorted(bodies) == [
+        "@rita approval refused: approving needs the write permission on this repository; you have read.",
+        f"@wendy approval refused: this review was submitted on commit {old[:12]}, not on the pull request's head "
+        f"{head[:12]}; approve in a review of the current head, or in a comment.",
+    ]
+    assert fake.runs_for("shop/reviews", head)[0]["conclusion"] == "action_required"
+
+    # The same command in a review of the head approves, with the review as the reference.
+    assert (
+        hub.review(
+            "shop/reviews", n, "wendy", f"Looks right.\n\n/regress approve {fp} capacity plan PLAT-812", uid=503
+        ).status_code
+        == 202
+    )
+    run = hub.completed("shop/reviews", head, count=2)
+    assert run["conclusion"] == "success"
+    assert "| @wendy (write) | review |" in run["output"]["text"]
+    review_url = max(fake.reviews.values(), key=lambda r: r["id"])["html_url"]
+    rows = audit(hub, "shop/reviews")
+    assert [(r["approver"], r["source"], r["source_ref"], r["fingerprints"]) for r in rows] == [
+        ("wendy", "review", review_url, [fp])
+    ]
+    # No reaction (reviews have none), and nothing more said: an accepted command needs no reply.
+    assert fake.reactions == []
+    assert len(replies(fake, "shop/reviews", n, 2)) == 2
+
+    # Revoke and recheck work in reviews too.
+    hub.review("shop/reviews", n, "mo", "/regress revoke all", uid=700)
+    assert hub.completed("shop/reviews", head, count=3)["conclusion"] == "action_required"
+    hub.review("shop/reviews", n, "mo", "/regress recheck", uid=700)
+    assert hub.completed("shop/reviews", head, count=4)["conclusion"] == "action_required"
+    time.sleep(0.5)
+    assert len(replies(fake, "shop/reviews", n, 2)) == 2
+    assert fake.errors == []
+
+
+def test_category_policies_permission_teams_and_count(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    fake, _, hub = env
+    repo = "shop/policy"
+    base = hub.repo(repo, {"deploy/checkout.yaml": deploy(), ".regress.yml": POLICY}, PEOPLE)
+    head = hub.commit(repo, {"deploy/checkout.yaml": deploy(replicas=2, privileged=True)}, base, "cut")
+    n = hub.open_pr(repo, head, base, author="alice")
+    run = hub.completed(repo, head)
+    assert run["output"]["title"] == "2 unapproved violations"
+    fps = fingerprints(run)
+    sec, rel = fps["privileged-container"], fps["replicas-reduced"]
+
+    # wendy (write, on-call) meets the reliability policy only: `all` approves that one, and the
+    # reply says which finding was left and why.
+    hub.comment(repo, n, "wendy", "/regress approve all planned capacity cut", uid=503)
+    assert replies(fake, repo, n, 1) == [
+        f"@wendy approved 1 finding (`{rel}`); not approved: `{sec}` (security): approving security findings "
+        "needs the admin permission on this repository; you have write."
+    ]
+    run = hub.completed(repo, head, count=2)
+    assert run["output"]["title"] == "1 unapproved violation, 1 approved"
+
+    # mo (maintain) is in no team; pat is an admin whose security membership is still pending.
+    hub.comment(repo, n, "mo", f"/regress approve {sec} we need it", uid=700)
+    hub.comment(repo, n, "pat", f"/regress approve {sec} we need it", uid=701)
+    assert sorted(replies(fake, repo, n, 3)[1:]) == [
+        f"@mo approval refused: `{sec}` (security): approving security findings needs the admin permission "
+        "on this repository; you have maintain.",
+        f"@pat approval refused: `{sec}` (security): approving security findings needs an active member of "
+        "shop/security.",
+    ]
+
+    # ada (admin, security): one of the two approvals the security policy asks for.
+    hub.comment(repo, n, "ada", f"/regress approve {sec} the node agent needs host access, SEC-91", uid=702)
+    run = hub.completed(repo, head, count=3)
+    assert run["conclusion"] == "action_required"
+    assert run["output"]["title"] == "1 unapproved violation, 1 approved"
+    assert "**critical**, 1 of 2 approvals (ada)" in run["output"]["summary"]
+
+    def comment_shows(text: str) -> bool:
+        return any(text in c["body"] for c in fake.comments_on(repo, n, bot=True) if "regress:report" in c["body"])
+
+    wait_until(lambda: comment_shows("1 of 2 approvals (ada)"), what="the comment to show the tally")
+    # The same person never counts twice.
+    hub.comment(repo, n, "ada", f"/regress approve {sec} still needed", uid=702)
+    assert replies(fake, repo, n, 4)[3] == (
+        f"@ada approval refused: `{sec}` (security): you have approved it already; security findings need "
+        "approvals by 2 different people."
+    )
+
+    # sam (admin, security) is the second: approved, by both, with both reasons.
+    hub.comment(repo, n, "sam", f"/regress approve {sec} agreed, SEC-91", uid=703)
+    run = hub.completed(repo, head, count=4)
+    assert run["conclusion"] == "success"
+    assert run["output"]["title"] == "All 2 findings approved"
+    assert "approved by ada, sam: the node agent needs host access, SEC-91 / agreed, SEC-91" in run["output"]["summary"]
+    wait_until(lambda: comment_shows("approved by ada, sam"), what="the comment to show both approvers")
+    assert [(r["approver"], r["fingerprints"]) for r in audit(hub, repo)] == [
+        ("wendy", [rel]),
+        ("ada", [sec]),
+        ("sam", [sec]),
+    ]
+
+    # A revoke takes the finding's approvals away (everyone's, as for any finding).
+    hub.comment(repo, n, "ada", f"/regress revoke {sec}", uid=702)
+    run = hub.completed(repo, head, count=5)
+    assert run["conclusion"] == "action_required"
+    assert run["output"]["title"] == "1 unapproved violation, 1 approved"
+    assert "of 2 approvals" not in run["output"]["summary"]
+    assert fake.errors == []
+
+
+def test_team_policies_refuse_without_the_members_permission(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """An installation that was not granted Members read cannot check teams: refused, never passed."""
+    fake, _, hub = env
+    repo = "shop/nomembers"
+    base = hub.repo(repo, {"deploy/checkout.yaml": deploy(), ".regress.yml": POLICY}, PEOPLE)
+    head = hub.commit(repo, {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    n = hub.open_pr(repo, head, base, author="alice")
+    rel = fingerprints(hub.completed(repo, head))["replicas-reduced"]
+    fake.without_members.add(INSTALLATION)
+    try:
+        hub.comment(repo, n, "wendy", "/regress approve all planned capacity cut", uid=503)
+        assert replies(fake, repo, n, 1) == [
+            f"@wendy approval refused: `{rel}` (reliability): approving reliability findings needs an active member "
+            "of shop/sre or shop/oncall; regress cannot read the members of shop/sre, shop/oncall (the App needs the "
+            "organization's Members read permission)."
+        ]
+    finally:
+        fake.without_members.discard(INSTALLATION)
+    assert fake.runs_for(repo, head)[0]["conclusion"] == "action_required"
+    statuses = [s for m, p, s in fake.requests if "/orgs/shop/teams/" in p and p.endswith("/wendy")]
+    assert 403 in statuses
