@@ -341,11 +341,12 @@ def _approve(
     config = base_config(svc, pull)
     permission = svc.github.permission(pull.installation_id, RepoRef.parse(pull.repo), sender.login)
     why = approving.refusal(config, permission, sender.login, pull.author, approving=True)
-    if why is None and reviewed_sha and reviewed_sha != pull.head_sha:
-        # The reviewer saw other code than the head whose findings would be approved.
+    if why is None and reviewed_sha is not None and reviewed_sha != pull.head_sha:
+        # The reviewer saw other code than the head whose findings would be approved (or the
+        # payload does not say which: unknown is not the head).
         why = (
-            f"this review was submitted on commit {reviewed_sha[:12]}, not on the pull request's head "
-            f"{pull.head_sha[:12]}; approve in a review of the current head, or in a comment"
+            f"this review was submitted on commit {reviewed_sha[:12] or '(not given)'}, not on the pull "
+            f"request's head {pull.head_sha[:12]}; approve in a review of the current head, or in a comment"
         )
     if why is None and not cmd.reason and config.require_reason and not button:
         why = "give a reason: `/regress approve <fingerprint…|all> <reason>`"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.fakegithub import payloads
 from tests.fakegithub.server import FakeGitHub
 from tests.webhooks.harness import INSTALLATION, REGRESS, Hub, Process, start_serve, wait_until
 
@@ -113,8 +114,22 @@ def test_commands_in_reviews_are_taken_like_comments(env: tuple[FakeGitHub, Proc
     hub.review("shop/reviews", n, "wendy", f"/regress approve {fp} capacity plan PLAT-812", uid=503, commit_id=old)
     # A reader's review: refused like a reader's comment.
     hub.review("shop/reviews", n, "rita", "/regress approve all fine", uid=502)
-    bodies = replies(fake, "shop/reviews", n, 2)
+    # A payload that does not say which commit was reviewed approves nothing either.
+    review = fake.user_review("shop/reviews", n, "mo", 700, f"/regress approve {fp} fine", head, "commented")
+    payload = payloads.pull_request_review_event(
+        review,
+        fake.pulls[("shop/reviews", n)],
+        fake.repo_json("shop/reviews"),
+        fake.repo_json("shop/reviews"),
+        INSTALLATION,
+        payloads.user("mo", 700),
+    )
+    del payload["review"]["commit_id"]
+    assert hub.deliver("pull_request_review", payload).status_code == 202
+    bodies = replies(fake, "shop/reviews", n, 3)
     assert sorted(bodies) == [
+        "@mo approval refused: this review was submitted on commit (not given), not on the pull request's head "
+        f"{head[:12]}; approve in a review of the current head, or in a comment.",
         "@rita approval refused: approving needs the write permission on this repository; you have read.",
         f"@wendy approval refused: this review was submitted on commit {old[:12]}, not on the pull request's head "
         f"{head[:12]}; approve in a review of the current head, or in a comment.",
@@ -138,7 +153,7 @@ def test_commands_in_reviews_are_taken_like_comments(env: tuple[FakeGitHub, Proc
     ]
     # No reaction (reviews have none), and nothing more said: an accepted command needs no reply.
     assert fake.reactions == []
-    assert len(replies(fake, "shop/reviews", n, 2)) == 2
+    assert len(replies(fake, "shop/reviews", n, 3)) == 3
 
     # Revoke and recheck work in reviews too.
     hub.review("shop/reviews", n, "mo", "/regress revoke all", uid=700)
@@ -146,7 +161,7 @@ def test_commands_in_reviews_are_taken_like_comments(env: tuple[FakeGitHub, Proc
     hub.review("shop/reviews", n, "mo", "/regress recheck", uid=700)
     assert hub.completed("shop/reviews", head, count=4)["conclusion"] == "action_required"
     time.sleep(0.5)
-    assert len(replies(fake, "shop/reviews", n, 2)) == 2
+    assert len(replies(fake, "shop/reviews", n, 3)) == 3
     assert fake.errors == []
 
 
