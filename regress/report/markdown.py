@@ -118,7 +118,8 @@ def _tail(report: Report) -> list[str]:
     if report.violations:
         tail += [
             "",
-            "To approve, comment `/regress approve <fingerprint…|all> <reason>` (writers only), "
+            "To approve, comment `/regress approve <fingerprint…|all> <reason>` (in a comment or a review; "
+            "who may approve is set by the base branch's `.regress.yml`, writers by default), "
             "or add an entry to `.regress/approvals.yml` on the base branch.",
         ]
     if report.notices:

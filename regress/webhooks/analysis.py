@@ -15,8 +15,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from regress import api
+from regress.config import Config
 from regress.engine import Options, Report, SideInfo
 from regress.errors import InputError
+from regress.model import Notice, NoticeKind
 from regress.webhooks import approving, baseconfig, events
 from regress.webhooks.github import RepoRef, RetryLater
 from regress.webhooks.mirror import FetchError
@@ -137,10 +139,18 @@ def _run_once(svc: Service, work: Work) -> bool:
     svc.metrics.analysis_seconds.observe(seconds)
     approvals = approvals_for(svc, work)
     # The policy approvals were checked against: the base branch's commit, as when approving.
-    policy = baseconfig.read(
-        svc, work.installation_id, work.repo, work.repo_id, work.clone_url, work.base_sha, work.ref or "base"
-    )
-    applied = approving.apply(report, approvals, policy, authors_of(svc, work.repo_id, approvals))
+    try:
+        policy: Config | None = baseconfig.read(
+            svc, work.installation_id, work.repo, work.repo_id, work.clone_url, work.base_sha, work.ref or "base"
+        )
+    except baseconfig.PolicyUnreadable as exc:
+        # Fail closed: no approval counts while the policy it must meet is unknown.
+        log.warning("approvals not applied: %s", exc, extra=extra)
+        policy, approvals = None, []
+        report = replace(
+            report, notices=[*report.notices, Notice(NoticeKind.DEGRADED, f"approvals not applied: {exc}", "")]
+        )
+    applied = approving.apply(report, approvals, policy or Config(), authors_of(svc, work.repo_id, approvals))
     report = applied.report
     details_url = pull.html_url if pull is not None and pull.html_url else None
     svc.store.add_analysis(

@@ -19,11 +19,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("regress.webhooks.baseconfig")
 
 
+class PolicyUnreadable(Exception):
+    """The base branch's config cannot be fetched or is invalid: approvals wait. The defaults
+    (writers, one approval) would be weaker than a policy asking for admins, teams or a count."""
+
+
 def read(
     svc: Service, installation_id: int, repo: str, repo_id: int, clone_url: str, base_sha: str, label: str
 ) -> Config:
-    """The config at ``base_sha``; the defaults (writers, author excluded, one approval) when it
-    cannot be read."""
+    """The config at ``base_sha``; raises ``PolicyUnreadable`` when it cannot be read."""
     try:
         token = svc.github.fetch_token(installation_id, RepoRef.parse(repo))
         path = svc.mirrors.fetch(repo_id, clone_url, [base_sha], token)
@@ -34,5 +38,7 @@ def read(
         finally:
             git_repo.close()
     except (FetchError, InputError) as exc:
-        log.warning("base config unreadable, using defaults: %s", exc, extra={"repo": repo})
-        return Config()
+        log.warning("base config unreadable: %s", exc, extra={"repo": repo})
+        raise PolicyUnreadable(
+            f"the approval policy (.regress.yml at the base commit {base_sha[:12]}) cannot be read: {exc}"
+        ) from exc

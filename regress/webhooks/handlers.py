@@ -317,7 +317,8 @@ def _run_commands(
 
 
 def base_config(svc: Service, pull: Pull) -> Config:
-    """The approval policy from the base branch (never from the PR's own head)."""
+    """The approval policy from the base branch (never from the PR's own head); raises
+    ``baseconfig.PolicyUnreadable``."""
     return baseconfig.read(
         svc, pull.installation_id, pull.repo, pull.repo_id, pull.clone_url, pull.base_sha, pull.base_ref
     )
@@ -338,7 +339,12 @@ def _approve(
     button: bool = False,
     reviewed_sha: str | None = None,
 ) -> str:
-    config = base_config(svc, pull)
+    try:
+        config = base_config(svc, pull)
+    except baseconfig.PolicyUnreadable as exc:
+        # Fail closed: approving under the defaults would skip the teams and counts it may ask for.
+        svc.publisher.reply(pull, f"@{sender.login} approval refused: {exc}.")
+        return "refused"
     permission = svc.github.permission(pull.installation_id, RepoRef.parse(pull.repo), sender.login)
     why = approving.refusal(config, permission, sender.login, pull.author, approving=True)
     if why is None and reviewed_sha is not None and reviewed_sha != pull.head_sha:
@@ -451,7 +457,11 @@ def _allowed(
 
 
 def _revoke(svc: Service, pull: Pull, sender: Sender, cmd: Command) -> str:
-    config = base_config(svc, pull)
+    try:
+        config = base_config(svc, pull)
+    except baseconfig.PolicyUnreadable:
+        # Revoking only takes approvals away: the defaults (writers) are enough to allow it.
+        config = Config()
     permission = svc.github.permission(pull.installation_id, RepoRef.parse(pull.repo), sender.login)
     why = approving.refusal(config, permission, sender.login, pull.author, approving=False)
     if why is not None:

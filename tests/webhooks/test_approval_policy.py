@@ -257,3 +257,36 @@ def test_team_policies_refuse_without_the_members_permission(env: tuple[FakeGitH
     assert fake.runs_for(repo, head)[0]["conclusion"] == "action_required"
     statuses = [s for m, p, s in fake.requests if "/orgs/shop/teams/" in p and p.endswith("/wendy")]
     assert 403 in statuses
+
+
+def test_an_unreadable_policy_refuses_approvals_and_applies_none(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """The base branch's policy broken after the PR was opened: approving under the defaults
+    (writers, one approval) would skip the teams and counts it asks for, so approvals wait."""
+    fake, _, hub = env
+    repo = "shop/brokenpolicy"
+    base = hub.repo(repo, {"deploy/checkout.yaml": deploy(), ".regress.yml": POLICY}, PEOPLE)
+    head = hub.commit(repo, {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    n = hub.open_pr(repo, head, base, author="alice")
+    rel = fingerprints(hub.completed(repo, head))["replicas-reduced"]
+    hub.comment(repo, n, "wendy", f"/regress approve {rel} planned capacity cut", uid=503)
+    approved = wait_until(
+        lambda: next((r for r in fake.runs_for(repo, head) if r.get("conclusion") == "success"), None),
+        what="the approval applied",
+    )
+    assert approved["conclusion"] == "success"
+
+    broken = hub.commit(repo, {".regress.yml": "approvals:\n  permission: sometimes\n"}, base, "main")
+    fake.pulls[(repo, n)]["base_sha"] = broken
+    again = hub.commit(repo, {"deploy/checkout.yaml": deploy(replicas=1) + "# again\n"}, head, "cut")
+    hub.push_pr(repo, n, again)
+    run = hub.completed(repo, again)
+    # Wendy's approval still matches the finding, but the policy it must meet cannot be read.
+    assert run["conclusion"] == "action_required"
+    assert f"approvals not applied: the approval policy (.regress.yml at the base commit {broken[:12]})" in (
+        run["output"]["summary"] + run["output"].get("text", "")
+    )
+    hub.comment(repo, n, "ada", f"/regress approve {rel} planned capacity cut", uid=504)
+    reply = replies(fake, repo, n, 1)[0]
+    assert reply.startswith(
+        f"@ada approval refused: the approval policy (.regress.yml at the base commit {broken[:12]}) cannot be read: "
+    ), reply
