@@ -243,6 +243,16 @@ HANDLERS: tuple[Handler, ...] = (
         ),
     ),
     Lazy(
+        "regress.kinds.gates.coverlet",
+        "CoverletHandler",
+        "msbuild-coverage",
+        "gates",
+        Claims(
+            names=frozenset({"Directory.Build.props", "Directory.Build.targets"}),
+            suffixes=(".csproj", ".fsproj", ".vbproj"),
+        ),
+    ),
+    Lazy(
         "regress.kinds.gates.repo_settings",
         "RepoSettingsHandler",
         "repo-settings",
