@@ -238,6 +238,8 @@ HANDLERS: tuple[Handler, ...] = (
                     "spec_helper.rb",
                     "rails_helper.rb",
                     "test_helper.rb",
+                    "tarpaulin.toml",
+                    ".tarpaulin.toml",
                 }
             )
         ),

@@ -1,4 +1,4 @@
-"""A coverage gate in a JVM, .NET or Ruby build file was lowered, removed or switched off.
+"""A coverage gate in a JVM, .NET, Ruby or Rust build file was lowered, removed or switched off.
 
 ## What it does
 Reads the coverage checks declared in build files — jacoco `violationRules` limits and Kover
@@ -7,8 +7,10 @@ jacoco-maven-plugin `check` goal's `<rules>` in `pom.xml`, SimpleCov's `minimum_
 `minimum_coverage_by_file` and `maximum_coverage_drop` in `.simplecov` and the test helpers,
 coverlet.msbuild's `<Threshold>`, `<ThresholdType>` and `<ThresholdStat>` as a .NET project
 (`*.csproj`, `*.fsproj`, `*.vbproj`) evaluates them with its `Directory.Build.props` and
-`Directory.Build.targets` — and reports a minimum lowered (a maximum raised), a limit, rule,
-threshold or check goal removed while the build file remains, a rule disabled, and a setting
+`Directory.Build.targets`, cargo-tarpaulin's `fail-under` in `tarpaulin.toml` (else
+`.tarpaulin.toml`; the one tarpaulin checks: the `report` table's, else the first run's) — and
+reports a minimum lowered (a maximum raised), a limit, rule, threshold or check goal removed
+while the build file remains, a rule disabled, and a setting
 that lets the check pass on failure (jacoco `failOnViolation = false`, Maven
 `<haltOnFailure>false</haltOnFailure>` or `<skip>true</skip>`, Kover
 `warningInsteadOfFailure = true`, `<CollectCoverage>false</CollectCoverage>` beside a
@@ -19,12 +21,12 @@ project file to `Directory.Build.props`, is no change. A coverlet threshold set 
 `Condition` counts as one more bar of the same measure: moving it into or out of a conditional
 group is no change, lowering it is reported. A .NET project is read only when it references the
 `coverlet.msbuild` package, which is what applies the thresholds. Values that are not literal
-numbers (a variable, a property the pom or the project does not define) and MSBuild files that
-do not parse leave the project unknown: nothing is reported for it, and a notice says so.
+numbers (a variable, a property the pom or the project does not define) and MSBuild or TOML
+files that do not parse leave the project unknown: nothing is reported for it, and a notice says so.
 
 ## Why is this bad?
-`gradle check`, `mvn verify`, `dotnet test` and the test run fail below these thresholds; lowering or removing
-them lets less tested code merge without the build turning red.
+`gradle check`, `mvn verify`, `dotnet test`, `cargo tarpaulin` and the test run fail below these
+thresholds; lowering or removing them lets less tested code merge without the build turning red.
 
 ## Example
 ```kotlin
