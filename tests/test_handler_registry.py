@@ -84,6 +84,9 @@ def _listed_paths() -> set[str]:
     for folder in ("", "tests/Api.Tests/"):
         out.update(folder + name for name in (*coverlet.NAMES, "Api.csproj", "Api.fsproj", "Api.vbproj"))
     out.update({"Api.csproj.user", "Directory.Packages.props", "Directory.Build.rsp"})
+    for conventions in build_coverage.CONVENTIONS:
+        out.update({f"{conventions}acme.java-conventions.gradle", f"svc/{conventions}com/acme/k.gradle.kts"})
+    out.update({"settings.gradle.kts", "gradle/libs.versions.toml", "buildSrc/src/main/java/Acme.java"})
     out.update(
         {".github/settings.yml", ".github/settings.yaml", ".github/repos/api.yml", "settings.yml", "conf/settings.yaml"}
     )

@@ -241,7 +241,9 @@ HANDLERS: tuple[Handler, ...] = (
                     "tarpaulin.toml",
                     ".tarpaulin.toml",
                 }
-            )
+            ),
+            # Convention plugins under buildSrc (any `*.gradle(.kts)` name).
+            suffixes=(".gradle", ".gradle.kts"),
         ),
     ),
     Lazy(

@@ -1,11 +1,12 @@
 """Coverage gates in JVM, Ruby and Rust build files (CATALOGUE.md CV-09): jacoco and Kover in
-Gradle build scripts, jacoco-maven-plugin's ``check`` goal in ``pom.xml``, SimpleCov's
-``minimum_coverage`` in ``.simplecov`` or the test helpers that start it, cargo-tarpaulin's
-``fail-under`` in ``tarpaulin.toml``/``.tarpaulin.toml`` (``tarpaulin.py``).
+Gradle build scripts (with the root build's ``buildSrc`` convention plugins), jacoco-maven-plugin's
+``check`` goal in ``pom.xml``, SimpleCov's ``minimum_coverage`` in ``.simplecov`` or the test
+helpers that start it, cargo-tarpaulin's ``fail-under`` in ``tarpaulin.toml``/``.tarpaulin.toml``
+(``tarpaulin.py``).
 
-One object per build system and project folder (``gradle``, ``maven``, ``simplecov``), so
-rewriting ``build.gradle`` as ``build.gradle.kts``, or moving SimpleCov's settings from
-``spec/spec_helper.rb`` to ``.simplecov``, is no change. The files are read by the bounded text
+One object per build system and project folder (``gradle``, ``maven``, ``simplecov``,
+``tarpaulin``), so rewriting ``build.gradle`` as ``build.gradle.kts``, or moving SimpleCov's
+settings from ``spec/spec_helper.rb`` to ``.simplecov``, is no change. The files are read by the bounded text
 scanners of ``build_scan``; a file they cannot read makes its object unknown (a notice, and no
 comparison), never a removed gate.
 """
@@ -31,6 +32,12 @@ MAVEN = ("pom.xml",)
 #: "Using .simplecov"); projects also start it from their test helper.
 SIMPLECOV_ROOT = (".simplecov",)
 SIMPLECOV_HELPERS = ("spec/spec_helper.rb", "spec/rails_helper.rb", "test/test_helper.rb")
+#: Precompiled script plugins of a build's `buildSrc` (Gradle docs, "Sharing build logic between
+#: subprojects": convention plugins in `buildSrc/src/main/groovy|kotlin/*.gradle(.kts)`, plugin
+#: id = file name, in a package folder or not). Their limits are read as the root build's, so
+#: moving them out of the root script's `subprojects {}` into a convention plugin is no change.
+CONVENTIONS = ("buildSrc/src/main/groovy/", "buildSrc/src/main/kotlin/")
+GRADLE_SCRIPT = (".gradle", ".gradle.kts")
 NAMES = frozenset({*GRADLE, *MAVEN, *SIMPLECOV_ROOT, *TARPAULIN, *(h.rsplit("/", 1)[1] for h in SIMPLECOV_HELPERS)})
 #: (system, its files, their scanner, whether only the first file present is read: tarpaulin
 #: reads `tarpaulin.toml` and only without it `.tarpaulin.toml`).
@@ -61,6 +68,11 @@ def project_folder(path: str) -> str | None:
     folder, _, name = path.rpartition("/")
     if name in GRADLE or name in MAVEN or name in SIMPLECOV_ROOT or name in TARPAULIN:
         return folder
+    if name.endswith(GRADLE_SCRIPT):
+        for conventions in CONVENTIONS:
+            at = ("/" + path).find("/" + conventions)
+            if at >= 0:
+                return path[:at].rstrip("/")
     for helper in SIMPLECOV_HELPERS:
         if path == helper or path.endswith("/" + helper):
             return path[: -len(helper)].rstrip("/")
@@ -81,8 +93,10 @@ class BuildCoverageHandler:
         prefix = f"{unit.root}/" if unit.root else ""
         for system, names, scan, first_only in _SYSTEMS:
             scans: list[tuple[str, Scan]] = []
-            for name in names:
-                path = prefix + name
+            paths = [prefix + name for name in names]
+            if system == "gradle":
+                paths.extend(_convention_plugins(ctx, prefix))
+            for path in paths:
                 if not ctx.exists(path):
                     continue
                 result.files.append(path)
@@ -92,6 +106,15 @@ class BuildCoverageHandler:
             if scans:
                 result.objects.append(_object(system, unit.root, scans, result))
         return result
+
+
+def _convention_plugins(ctx: LoadContext, prefix: str) -> list[str]:
+    return sorted(
+        path
+        for conventions in CONVENTIONS
+        for path in ctx.snapshot.walk(prefix + conventions.rstrip("/"))
+        if path.endswith(GRADLE_SCRIPT)
+    )
 
 
 def _object(system: str, folder: str, scans: list[tuple[str, Scan]], result: LoadResult) -> ModelObject:

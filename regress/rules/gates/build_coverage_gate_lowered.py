@@ -2,7 +2,8 @@
 
 ## What it does
 Reads the coverage checks declared in build files — jacoco `violationRules` limits and Kover
-`minBound`/`bound { minValue }` rules in `build.gradle`/`build.gradle.kts`, the
+`minBound`/`bound { minValue }` rules in `build.gradle`/`build.gradle.kts` (a root script's
+`subprojects {}` and `buildSrc` convention plugins count as the root build's), the
 jacoco-maven-plugin `check` goal's `<rules>` in `pom.xml`, SimpleCov's `minimum_coverage`,
 `minimum_coverage_by_file` and `maximum_coverage_drop` in `.simplecov` and the test helpers,
 coverlet.msbuild's `<Threshold>`, `<ThresholdType>` and `<ThresholdStat>` as a .NET project
@@ -16,8 +17,9 @@ that lets the check pass on failure (jacoco `failOnViolation = false`, Maven
 `warningInsteadOfFailure = true`, `<CollectCoverage>false</CollectCoverage>` beside a
 coverlet threshold). Limits are compared by what they measure (element, counter, value; Kover's
 rule, unit and aggregation; coverlet's coverage type and statistic), so reordering or moving
-them, rewriting Groovy as Kotlin DSL, `0.80` as `80%`, or moving a coverlet threshold from the
-project file to `Directory.Build.props`, is no change. A coverlet threshold set under a
+them, rewriting Groovy as Kotlin DSL, `0.80` as `80%`, moving Gradle limits from `subprojects {}`
+to a convention plugin, or a coverlet threshold from the project file to
+`Directory.Build.props`, is no change. A coverlet threshold set under a
 `Condition` counts as one more bar of the same measure: moving it into or out of a conditional
 group is no change, lowering it is reported. A .NET project is read only when it references the
 `coverlet.msbuild` package, which is what applies the thresholds. Values that are not literal
