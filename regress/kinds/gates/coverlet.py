@@ -132,11 +132,16 @@ def _uses_coverlet(packages: list[tuple[str, str]], known: dict[str, str]) -> bo
 
 
 def _read(ctx: LoadContext, path: str) -> MSBuildFile:
-    try:
-        text = ctx.text(path)
-    except (LoadError, KeyError) as exc:
-        raise Unknown(f"{path}: {exc}") from None
-    parsed = read(text)
+    # A Directory.Build.props is read once per project below it: parsed once per blob.
+    blob = ctx.snapshot.blob_id(path)
+    parsed = ctx.cache.get("msbuild", blob) if blob else None
+    if not isinstance(parsed, MSBuildFile):
+        try:
+            parsed = read(ctx.text(path))
+        except (LoadError, KeyError) as exc:
+            raise Unknown(f"{path}: {exc}") from None
+        if blob:
+            ctx.cache.put("msbuild", blob, parsed)
     if parsed.unreadable:
         raise Unknown(f"{path}: {parsed.unreadable}")
     return parsed
@@ -300,6 +305,9 @@ def _object(
         "implied": {k: sorted(v, reverse=True) for k, v in sorted(implied.items())},
         "switches": sorted({s for s, _, _ in switches}),
         "unknown": unknown,
+        # Where the values were set: projects that take the same values from the same lines of
+        # a shared Directory.Build.props are one finding, not one per project (CV009).
+        "set_in": sorted({f"{path}:{line}" for _, path, line in places}),
     }
     thresholds = tuple(Threshold(k, v, "min", f"{v:g}") for k, vs in values.items() for v in vs)
     return ModelObject(

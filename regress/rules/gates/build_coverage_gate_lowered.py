@@ -22,7 +22,8 @@ to a convention plugin, or a coverlet threshold from the project file to
 `Directory.Build.props`, is no change. A coverlet threshold set under a
 `Condition` counts as one more bar of the same measure: moving it into or out of a conditional
 group is no change, lowering it is reported. A .NET project is read only when it references the
-`coverlet.msbuild` package, which is what applies the thresholds. Values that are not literal
+`coverlet.msbuild` package, which is what applies the thresholds; the projects a shared
+`Directory.Build.props` change weakens alike are one finding, naming how many they are. Values that are not literal
 numbers (a variable, a property the pom or the project does not define) and MSBuild or TOML
 files that do not parse leave the project unknown: nothing is reported for it, and a notice says so.
 
@@ -48,11 +49,11 @@ None.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.gates.model import FAMILY, Gate
-from regress.model import Change
+from regress.model import Change, ModelObject
 from regress.rules.base import Hit, Rule, RuleContext
 
 KINDS = ("build-coverage", "msbuild-coverage")
@@ -100,8 +101,23 @@ def _parts(key: str) -> list[str]:
     return [key]
 
 
+def _shared_settings(obj: ModelObject) -> Hashable:
+    """Projects whose coverlet gates are the same values set on the same lines (of a shared
+    ``Directory.Build.props``) share this; any other object is its own group."""
+    if obj.origin.kind != "msbuild-coverage":
+        return obj.key
+    return repr(sorted(obj.body.items()))
+
+
+def _peers(change: Change, ctx: RuleContext) -> list[tuple[str, ...]]:
+    """The projects that changed exactly as this one did (itself included), sorted."""
+    assert change.before is not None and change.after is not None
+    head = ctx.head.grouped(FAMILY, _shared_settings).get(_shared_settings(change.after), [])
+    base = ctx.base.grouped(FAMILY, _shared_settings).get(_shared_settings(change.before), [])
+    return sorted({o.key for o in head} & {o.key for o in base})
+
+
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
     if change.before is None or change.after is None:
         return
     before, after = change.before.facts, change.after.facts
@@ -109,6 +125,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     if before.options.get("unknown") or after.options.get("unknown"):
         return  # a side the scanners could not read: unknown, not removed (a notice says why)
+    peers = _peers(change, ctx) if change.after.origin.kind == "msbuild-coverage" else []
+    if len(peers) > 1 and change.after.key != peers[0]:
+        return  # reported once, by the first of the projects a shared file changed alike
     old: dict[str, list[float]] = change.before.body["gates"]
     new: dict[str, list[float]] = change.after.body["gates"]
     # Bars a stricter gate of the head implies (coverlet: a per-module minimum implies the same
@@ -116,6 +135,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     implied: dict[str, list[float]] = change.after.body.get("implied", {})
     directions = {t.name: t.direction for t in before.thresholds}
     tool = change.after.label
+    if len(peers) > 1:
+        tool += f" and {len(peers) - 1} other project{'s' if len(peers) > 2 else ''} set alike"
     weakened: list[tuple[str, float, float | None]] = []
     for key, values in old.items():
         direction = directions.get(key, "min")
