@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from regress.kinds.gates.build_scan import Found, Scan, scan_gradle, scan_maven, scan_simplecov
+from regress.kinds.gates.tarpaulin import scan_tarpaulin
 
 GRADLE = """jacocoTestCoverageVerification {
     violationRules {
@@ -46,7 +47,23 @@ def test_undefined_pom_property_is_unknown() -> None:
     assert scan_maven(pom) == Scan(unknown="`${cov}` is not defined in this pom's <properties>")
 
 
-@pytest.mark.parametrize("scan", [scan_gradle, scan_maven, scan_simplecov])
+def test_tarpaulin_checks_the_report_table_else_the_first_run() -> None:
+    runs = "[unit]\nfail-under = 85\n\n[docs]\nfail-under = 20\n"
+    assert scan_tarpaulin(runs) == Scan((Found("tarpaulin fail-under", 85.0, "min", 2),))
+    assert scan_tarpaulin(runs + "[report]\nfail-under = 70\n") == Scan(
+        (Found("tarpaulin fail-under", 70.0, "min", 7),)
+    )
+    assert scan_tarpaulin("[unit]\nno-run = true\nfail-under = 85\n") == Scan()
+
+
+def test_tarpaulin_file_tarpaulin_cannot_read_is_unknown() -> None:
+    assert scan_tarpaulin("fail-under = 80\n") == Scan(
+        unknown="`fail-under` is not in a table, so tarpaulin cannot read the file"
+    )
+    assert scan_tarpaulin('[ci]\nfail-under = "80"\n') == Scan(unknown="`fail-under` of [ci] is not a number")
+
+
+@pytest.mark.parametrize("scan", [scan_gradle, scan_maven, scan_simplecov, scan_tarpaulin])
 def test_random_input_never_raises(scan: Callable[[str], Scan]) -> None:
     rng = random.Random(9)
     alphabet = [
@@ -69,6 +86,8 @@ def test_random_input_never_raises(scan: Callable[[str], Scan]) -> None:
         "=begin\n",
         "/*",
         "<!--",
+        "[report]\n",
+        "fail-under = ",
     ]
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 80)))

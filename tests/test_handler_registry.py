@@ -18,6 +18,7 @@ from regress.kinds.gates import (
     build_coverage,
     codecov,
     codeowners,
+    coverlet,
     js_tests,
     precommit,
     python_tools,
@@ -80,6 +81,12 @@ def _listed_paths() -> set[str]:
         out.update(folder + name for name in build_coverage.NAMES)
         out.update(folder + name for name in build_coverage.SIMPLECOV_HELPERS)
     out.update({"lib/spec_helper.rb", "build.gradle.bak", "settings.gradle", "pom.xml.orig"})
+    for folder in ("", "tests/Api.Tests/"):
+        out.update(folder + name for name in (*coverlet.NAMES, "Api.csproj", "Api.fsproj", "Api.vbproj"))
+    out.update({"Api.csproj.user", "Directory.Packages.props", "Directory.Build.rsp"})
+    for conventions in build_coverage.CONVENTIONS:
+        out.update({f"{conventions}acme.java-conventions.gradle", f"svc/{conventions}com/acme/k.gradle.kts"})
+    out.update({"settings.gradle.kts", "gradle/libs.versions.toml", "buildSrc/src/main/java/Acme.java"})
     out.update(
         {".github/settings.yml", ".github/settings.yaml", ".github/repos/api.yml", "settings.yml", "conf/settings.yaml"}
     )
@@ -136,6 +143,7 @@ def test_handler_order_and_family_diffs() -> None:
         "codeowners",
         "test-recipes",
         "build-coverage",
+        "msbuild-coverage",
         "repo-settings",
         "pre-commit",
         "lint-config",

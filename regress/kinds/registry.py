@@ -255,8 +255,22 @@ HANDLERS: tuple[Handler, ...] = (
                     "spec_helper.rb",
                     "rails_helper.rb",
                     "test_helper.rb",
+                    "tarpaulin.toml",
+                    ".tarpaulin.toml",
                 }
-            )
+            ),
+            # Convention plugins under buildSrc (any `*.gradle(.kts)` name).
+            suffixes=(".gradle", ".gradle.kts"),
+        ),
+    ),
+    Lazy(
+        "regress.kinds.gates.coverlet",
+        "CoverletHandler",
+        "msbuild-coverage",
+        "gates",
+        Claims(
+            names=frozenset({"Directory.Build.props", "Directory.Build.targets"}),
+            suffixes=(".csproj", ".fsproj", ".vbproj"),
         ),
     ),
     Lazy(

@@ -1,10 +1,12 @@
-"""Coverage gates in JVM and Ruby build files (CATALOGUE.md CV-09): jacoco and Kover in Gradle
-build scripts, jacoco-maven-plugin's ``check`` goal in ``pom.xml``, SimpleCov's
-``minimum_coverage`` in ``.simplecov`` or the test helpers that start it.
+"""Coverage gates in JVM, Ruby and Rust build files (CATALOGUE.md CV-09): jacoco and Kover in
+Gradle build scripts (with the root build's ``buildSrc`` convention plugins), jacoco-maven-plugin's
+``check`` goal in ``pom.xml``, SimpleCov's ``minimum_coverage`` in ``.simplecov`` or the test
+helpers that start it, cargo-tarpaulin's ``fail-under`` in ``tarpaulin.toml``/``.tarpaulin.toml``
+(``tarpaulin.py``).
 
-One object per build system and project folder (``gradle``, ``maven``, ``simplecov``), so
-rewriting ``build.gradle`` as ``build.gradle.kts``, or moving SimpleCov's settings from
-``spec/spec_helper.rb`` to ``.simplecov``, is no change. The files are read by the bounded text
+One object per build system and project folder (``gradle``, ``maven``, ``simplecov``,
+``tarpaulin``), so rewriting ``build.gradle`` as ``build.gradle.kts``, or moving SimpleCov's
+settings from ``spec/spec_helper.rb`` to ``.simplecov``, is no change. The files are read by the bounded text
 scanners of ``build_scan``; a file they cannot read makes its object unknown (a notice, and no
 comparison), never a removed gate.
 """
@@ -17,6 +19,8 @@ from typing import Any
 from regress.kinds.base import LoadContext, LoadResult, Unit
 from regress.kinds.gates.build_scan import Scan, scan_gradle, scan_maven, scan_simplecov
 from regress.kinds.gates.model import FAMILY, Gate, Threshold
+from regress.kinds.gates.tarpaulin import FILES as TARPAULIN
+from regress.kinds.gates.tarpaulin import scan_tarpaulin
 from regress.model import ModelObject, Notice, NoticeKind, Origin, Route
 from regress.source.base import Snapshot
 
@@ -28,11 +32,20 @@ MAVEN = ("pom.xml",)
 #: "Using .simplecov"); projects also start it from their test helper.
 SIMPLECOV_ROOT = (".simplecov",)
 SIMPLECOV_HELPERS = ("spec/spec_helper.rb", "spec/rails_helper.rb", "test/test_helper.rb")
-NAMES = frozenset({*GRADLE, *MAVEN, *SIMPLECOV_ROOT, *(h.rsplit("/", 1)[1] for h in SIMPLECOV_HELPERS)})
+#: Precompiled script plugins of a build's `buildSrc` (Gradle docs, "Sharing build logic between
+#: subprojects": convention plugins in `buildSrc/src/main/groovy|kotlin/*.gradle(.kts)`, plugin
+#: id = file name, in a package folder or not). Their limits are read as the root build's, so
+#: moving them out of the root script's `subprojects {}` into a convention plugin is no change.
+CONVENTIONS = ("buildSrc/src/main/groovy/", "buildSrc/src/main/kotlin/")
+GRADLE_SCRIPT = (".gradle", ".gradle.kts")
+NAMES = frozenset({*GRADLE, *MAVEN, *SIMPLECOV_ROOT, *TARPAULIN, *(h.rsplit("/", 1)[1] for h in SIMPLECOV_HELPERS)})
+#: (system, its files, their scanner, whether only the first file present is read: tarpaulin
+#: reads `tarpaulin.toml` and only without it `.tarpaulin.toml`).
 _SYSTEMS = (
-    ("gradle", GRADLE, scan_gradle),
-    ("maven", MAVEN, scan_maven),
-    ("simplecov", (*SIMPLECOV_ROOT, *SIMPLECOV_HELPERS), scan_simplecov),
+    ("gradle", GRADLE, scan_gradle, False),
+    ("maven", MAVEN, scan_maven, False),
+    ("simplecov", (*SIMPLECOV_ROOT, *SIMPLECOV_HELPERS), scan_simplecov, False),
+    ("tarpaulin", TARPAULIN, scan_tarpaulin, True),
 )
 
 
@@ -53,8 +66,13 @@ class LineMap:
 def project_folder(path: str) -> str | None:
     """The project folder a build file belongs to, or None when it is not one."""
     folder, _, name = path.rpartition("/")
-    if name in GRADLE or name in MAVEN or name in SIMPLECOV_ROOT:
+    if name in GRADLE or name in MAVEN or name in SIMPLECOV_ROOT or name in TARPAULIN:
         return folder
+    if name.endswith(GRADLE_SCRIPT):
+        for conventions in CONVENTIONS:
+            at = ("/" + path).find("/" + conventions)
+            if at >= 0:
+                return path[:at].rstrip("/")
     for helper in SIMPLECOV_HELPERS:
         if path == helper or path.endswith("/" + helper):
             return path[: -len(helper)].rstrip("/")
@@ -73,17 +91,30 @@ class BuildCoverageHandler:
     def load(self, unit: Unit, ctx: LoadContext) -> LoadResult:
         result = LoadResult()
         prefix = f"{unit.root}/" if unit.root else ""
-        for system, names, scan in _SYSTEMS:
+        for system, names, scan, first_only in _SYSTEMS:
             scans: list[tuple[str, Scan]] = []
-            for name in names:
-                path = prefix + name
+            paths = [prefix + name for name in names]
+            if system == "gradle":
+                paths.extend(_convention_plugins(ctx, prefix))
+            for path in paths:
                 if not ctx.exists(path):
                     continue
                 result.files.append(path)
                 scans.append((path, scan(ctx.text(path))))
+                if first_only:
+                    break
             if scans:
                 result.objects.append(_object(system, unit.root, scans, result))
         return result
+
+
+def _convention_plugins(ctx: LoadContext, prefix: str) -> list[str]:
+    return sorted(
+        path
+        for conventions in CONVENTIONS
+        for path in ctx.snapshot.walk(prefix + conventions.rstrip("/"))
+        if path.endswith(GRADLE_SCRIPT)
+    )
 
 
 def _object(system: str, folder: str, scans: list[tuple[str, Scan]], result: LoadResult) -> ModelObject:
@@ -96,7 +127,8 @@ def _object(system: str, folder: str, scans: list[tuple[str, Scan]], result: Loa
         for found in s.gates:
             gates.setdefault(found.key, []).append(found.value)
             directions[found.key] = found.direction
-            places.append((("gates", found.key), path, found.line))
+            # The value is part of the route: a key may hold several limits.
+            places.append((("gates", found.key, f"{found.value:g}"), path, found.line))
         for switch, line in s.switches:
             switches.append(switch)
             places.append((("switches", switch), path, line))
