@@ -17,7 +17,7 @@ HANDLED: dict[str, frozenset[str] | None] = {
     "check_run": frozenset({"rerequested", "requested_action"}),
     "check_suite": frozenset({"rerequested"}),
     "issue_comment": frozenset({"created"}),
-    "pull_request_review": frozenset({"submitted"}),
+    "pull_request_review": frozenset({"submitted", "dismissed"}),
     "merge_group": frozenset({"checks_requested"}),
     "installation": None,
     "installation_repositories": frozenset({"added", "removed"}),

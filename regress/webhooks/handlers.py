@@ -55,6 +55,8 @@ def handle(svc: Service, delivery: Delivery) -> Outcome:
     if event == "issue_comment":
         return _issue_comment(svc, payload, installation, repo)
     if event == "pull_request_review":
+        if action == "dismissed":
+            return _review_dismissed(svc, payload, installation, repo)
         return _review(svc, payload, installation, repo)
     if event in ("check_run", "check_suite"):
         return _check_event(svc, payload, event, action or "", installation, repo)
@@ -288,6 +290,25 @@ def _review(svc: Service, payload: dict[str, Any], installation: int, repo: Repo
             pull = svc.store.upsert_pull(pull_row(current, repo, installation, current.open, time.time()))
     results = _run_commands(svc, pull, sender, cmds, "review", review.html_url, review.body, review.commit_id)
     return DeliveryState.DONE, ", ".join(results)
+
+
+def _review_dismissed(svc: Service, payload: dict[str, Any], installation: int, repo: RepoInfo) -> Outcome:
+    """A dismissed review takes back the approvals given in it: whoever dismissed it (a
+    maintainer, or branch protection's "dismiss stale approvals" on a push) no longer stands
+    behind it. The payload's body may be null: the approvals are found by the review's URL."""
+    review = events.review_of(payload)
+    info = events.pull_of(payload.get("pull_request"))
+    if info is None or not review.html_url:
+        return DeliveryState.IGNORED, "dismissed review without a pull request or URL"
+    pull = svc.store.get_pull(repo.id, info.number)
+    if pull is None:
+        return DeliveryState.IGNORED, f"pull request #{info.number} not tracked"
+    sender = events.sender_of(payload)
+    count = svc.store.revoke_approvals_from(repo.id, info.number, "review", review.html_url, sender.login)
+    if not count:
+        return DeliveryState.IGNORED, "the dismissed review approved nothing"
+    request_pull(svc, pull)
+    return DeliveryState.DONE, f"{count} approval(s) of the dismissed review revoked"
 
 
 def _run_commands(

@@ -819,6 +819,25 @@ class Store:
                 for r in s.scalars(q)
             ]
 
+    def revoke_approvals_from(self, repo_id: int, pr_number: int, source: str, source_ref: str, by: str) -> int:
+        """Revoke the PR's active approvals given through one source (a review, by its URL)."""
+        with self.session() as s:
+            rows = list(
+                s.scalars(
+                    select(ApprovalRow).where(
+                        ApprovalRow.repo_id == repo_id,
+                        ApprovalRow.pr_number == pr_number,
+                        ApprovalRow.source == source,
+                        ApprovalRow.source_ref == source_ref,
+                        ApprovalRow.revoked.is_(None),
+                    )
+                )
+            )
+            for row in rows:
+                row.revoked = time.time()
+                row.revoked_by = by
+        return len(rows)
+
     def revoke_approvals(self, repo_id: int, pr_number: int, fingerprints: Sequence[str] | None, by: str) -> int:
         """Revoke the PR's active approvals (those naming any of ``fingerprints``, or all); returns how many."""
         count = 0

@@ -143,10 +143,11 @@ def pull_request_review_event(
     head_repo: dict[str, Any],
     iid: int,
     sender: dict[str, Any],
+    action: str = "submitted",
 ) -> dict[str, Any]:
-    """``pull_request_review.submitted``; the documented example has no ``installation`` (it is
-    a repository webhook's), which every App delivery carries."""
-    e = example("pull_request_review.submitted")
+    """``pull_request_review.submitted`` (or ``dismissed``); the documented examples have no
+    ``installation`` (they are a repository webhook's), which every App delivery carries."""
+    e = example(f"pull_request_review.{action}")
     e["review"].update(
         {
             "id": review["id"],

@@ -290,3 +290,54 @@ def test_an_unreadable_policy_refuses_approvals_and_applies_none(env: tuple[Fake
     assert reply.startswith(
         f"@ada approval refused: the approval policy (.regress.yml at the base commit {broken[:12]}) cannot be read: "
     ), reply
+
+
+def test_a_dismissed_review_takes_its_approvals_back(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """Whoever dismisses a review (a maintainer, or branch protection on a push) no longer stands
+    behind it: the approvals given in it are revoked; other approvals stay."""
+    fake, _, hub = env
+    repo = "shop/dismissed"
+    base = hub.repo(
+        repo, {"deploy/checkout.yaml": deploy(), "deploy/cart.yaml": deploy().replace("checkout", "cart")}, PEOPLE
+    )
+    head = hub.commit(
+        repo,
+        {
+            "deploy/checkout.yaml": deploy(replicas=1),
+            "deploy/cart.yaml": deploy(replicas=2).replace("checkout", "cart"),
+        },
+        base,
+        "cut",
+    )
+    n = hub.open_pr(repo, head, base, author="alice")
+    run = hub.completed(repo, head)
+    fps = sorted(re.findall(r"Fingerprint: ([0-9a-f]{16})", " ".join(a["message"] for a in run["annotations"])))
+    assert len(fps) == 2
+    hub.review(repo, n, "wendy", f"/regress approve {fps[0]} planned capacity cut", uid=503)
+    hub.comment(repo, n, "mo", f"/regress approve {fps[1]} cart is idle", uid=700)
+    assert hub.completed(repo, head, count=3)["conclusion"] == "success"
+    review = max(fake.reviews.values(), key=lambda r: r["id"])
+
+    # A review that approved nothing: ignored.
+    quiet = fake.user_review(repo, n, "rita", 502, "LGTM", head, "approved")
+    pr = fake.pulls[(repo, n)]
+    quiet_payload = payloads.pull_request_review_event(
+        quiet, pr, fake.repo_json(repo), fake.repo_json(repo), INSTALLATION, payloads.user("ada", 504), "dismissed"
+    )
+    assert hub.deliver("pull_request_review", quiet_payload).status_code == 202
+
+    payload = payloads.pull_request_review_event(
+        {**review, "state": "dismissed", "body": None},
+        pr,
+        fake.repo_json(repo),
+        fake.repo_json(repo),
+        INSTALLATION,
+        payloads.user("ada", 504),
+        "dismissed",
+    )
+    assert hub.deliver("pull_request_review", payload).status_code == 202
+    assert hub.completed(repo, head, count=4)["conclusion"] == "action_required"
+    rows = {r["source"]: r for r in audit(hub, repo)}
+    assert (rows["review"]["approver"], rows["review"]["revoked_by"]) == ("wendy", "ada")
+    assert (rows["comment"]["approver"], rows["comment"]["revoked_by"]) == ("mo", None)
+    assert fake.errors == []

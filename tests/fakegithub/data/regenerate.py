@@ -58,6 +58,7 @@ EXAMPLES = [
     ("pull_request", "closed"),
     ("issue_comment", "created"),
     ("pull_request_review", "submitted"),
+    ("pull_request_review", "dismissed"),
     ("check_run", "requested_action"),
     ("check_run", "rerequested"),
     ("check_suite", "rerequested"),
