@@ -18,7 +18,8 @@ that lets the check pass on failure (jacoco `failOnViolation = false`, Maven
 coverlet threshold). Limits are compared by what they measure (element, counter, value; Kover's
 rule, unit and aggregation; coverlet's coverage type and statistic), so reordering or moving
 them, rewriting Groovy as Kotlin DSL, `0.80` as `80%`, moving Gradle limits from `subprojects {}`
-to a convention plugin, or a coverlet threshold from the project file to
+to a convention plugin or into each project's own build file (as strict, added by the same
+change), or a coverlet threshold from the project file to
 `Directory.Build.props`, is no change. A coverlet threshold set under a
 `Condition` counts as one more bar of the same measure: moving it into or out of a conditional
 group is no change, lowering it is reported. A .NET project is read only when it references the
@@ -117,6 +118,33 @@ def _peers(change: Change, ctx: RuleContext) -> list[tuple[str, ...]]:
     return sorted({o.key for o in head} & {o.key for o in base})
 
 
+def _moved_down(change: Change, ctx: RuleContext, key: str, was: float, direction: str) -> bool:
+    """A limit gone from a root build that builds in folders below it gained, as strict, with
+    this change: the root's ``subprojects {}`` written out in each project's own build file is a
+    move, not a removal. Only gates the change gave them count, so a project that already had
+    its own limit does not excuse the root's."""
+    assert change.after is not None
+    system, folder = change.after.key[1], change.after.key[2]
+    if change.after.origin.kind != "build-coverage":
+        return False
+    prefix = f"{folder}/" if folder else ""
+    before_by_key = {o.key: o for o in ctx.base.of_type(FAMILY, change.after.type)}
+    found = False
+    for obj in ctx.head.of_type(FAMILY, change.after.type):
+        if obj.key[1] != system or not str(obj.key[2]).startswith(prefix) or obj.key == change.after.key:
+            continue
+        limits = obj.body.get("gates", {}).get(key, [])
+        if not limits:
+            continue
+        old = before_by_key.get(obj.key)
+        if old is not None and old.body.get("gates", {}).get(key):
+            continue  # it had this limit already
+        if any(_weaker(direction, was, value) for value in limits):
+            return False
+        found = True
+    return found
+
+
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if change.before is None or change.after is None:
         return
@@ -146,6 +174,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         for i, was in enumerate(values):
             if i < len(now) and not _weaker(direction, was, now[i]):
                 continue
+            if i >= len(now) and _moved_down(change, ctx, key, was, direction):
+                break
             weakened.append((key, was, now[i] if i < len(now) else None))
             break
     for key, was, now_value in _merged(weakened):
