@@ -93,6 +93,7 @@ SCHEMA: dict[str, Any] = {
                 **_POLICY_KEYS,
                 "allow-author": {"type": "boolean"},
                 "require-reason": {"type": "boolean"},
+                "approving-reviews": {"type": "boolean"},
                 "categories": {
                     "type": "object",
                     "propertyNames": {"enum": _CATEGORIES},
@@ -150,6 +151,9 @@ class Config:
     category_approvals: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     allow_author: bool = False
     require_reason: bool = True
+    #: ``approvals.approving-reviews``: a PR review submitted as Approve, on the head, approves
+    #: every finding its reviewer may approve (the App; off unless the base branch turns it on).
+    approving_reviews: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     #: Where the config was read from ("" when defaults).
     source: str = ""
@@ -217,6 +221,7 @@ def parse(data: bytes, source: str) -> Config:
         category_approvals={k: dict(v) for k, v in (approvals.get("categories") or {}).items()},
         allow_author=bool(approvals.get("allow-author", False)),
         require_reason=bool(approvals.get("require-reason", True)),
+        approving_reviews=bool(approvals.get("approving-reviews", False)),
         max_file_bytes=int(limits.get("max-file-bytes", DEFAULT_MAX_FILE_BYTES)),
         source=source,
     )

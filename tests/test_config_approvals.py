@@ -32,6 +32,8 @@ approvals:
 
 def test_defaults_are_one_writer() -> None:
     assert Config().approver_policy("monitoring") == ApproverPolicy("write", (), 1)
+    assert Config().approving_reviews is False
+    assert parse(b"approvals:\n  approving-reviews: true\n", ".regress.yml").approving_reviews is True
     config = parse(b"approvals:\n  teams: [acme/reviewers]\n  categories:\n    tests: {teams: []}\n", ".regress.yml")
     assert config.approver_policy("security") == ApproverPolicy("write", ("acme/reviewers",), 1)
     # An empty list lifts the default's team requirement for that category.
@@ -63,6 +65,10 @@ def test_defaults_are_one_writer() -> None:
             "approvals:\n  categories:\n    security: {permission: triage}\n",
             "invalid config .regress.yml:3: approvals.categories.security.permission: 'triage' is not one of "
             "write, maintain, admin",
+        ),
+        (
+            "approvals:\n  approving-reviews: yes please\n",
+            "invalid config .regress.yml:2: approvals.approving-reviews: 'yes please' is not of type 'boolean'",
         ),
         (
             "approvals:\n  categories:\n    security: {approvers: [ada]}\n",

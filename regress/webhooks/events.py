@@ -122,11 +122,19 @@ class ReviewInfo:
     #: The commit the reviewer looked at.
     commit_id: str
     html_url: str
+    #: ``approved``, ``changes_requested``, ``commented`` or ``dismissed`` (lower case in webhooks).
+    state: str = ""
 
 
 def review_of(payload: dict[str, Any]) -> ReviewInfo:
     r = _dict(payload.get("review"))
-    return ReviewInfo(_int(r.get("id")), _str(r.get("body")), _str(r.get("commit_id")), _str(r.get("html_url")))
+    return ReviewInfo(
+        _int(r.get("id")),
+        _str(r.get("body")),
+        _str(r.get("commit_id")),
+        _str(r.get("html_url")),
+        _str(r.get("state")).lower(),
+    )
 
 
 def base_changed(payload: dict[str, Any]) -> bool:

@@ -275,7 +275,7 @@ def _review(svc: Service, payload: dict[str, Any], installation: int, repo: Repo
         return DeliveryState.IGNORED, "review by a bot"
     review = events.review_of(payload)
     cmds = commands.parse(review.body)
-    if not cmds:
+    if not cmds and review.state != "approved":
         return DeliveryState.IGNORED, "no /regress command"
     info = events.pull_of(payload.get("pull_request"))
     if info is None:
@@ -288,8 +288,31 @@ def _review(svc: Service, payload: dict[str, Any], installation: int, repo: Repo
         current = events.pull_of(svc.github.get_pull(installation, RepoRef.parse(repo.full_name), info.number))
         if current is not None and current.head_sha != pull.head_sha:
             pull = svc.store.upsert_pull(pull_row(current, repo, installation, current.open, time.time()))
+    if not cmds:
+        implied = _approving_review(svc, pull, review)
+        if isinstance(implied, str):
+            return DeliveryState.IGNORED, implied
+        cmds = [implied]
     results = _run_commands(svc, pull, sender, cmds, "review", review.html_url, review.body, review.commit_id)
     return DeliveryState.DONE, ", ".join(results)
+
+
+def _approving_review(svc: Service, pull: Pull, review: events.ReviewInfo) -> Command | str:
+    """A review submitted as Approve, without a command: ``/regress approve all`` with the
+    review's text as the reason, where the base branch's ``approvals.approving-reviews`` says so
+    and the head's analysis has findings left to approve; else why it is ignored. Silent unless
+    it approves something: most approving reviews are of changes with nothing to approve."""
+    try:
+        config = base_config(svc, pull)
+    except baseconfig.PolicyUnreadable as exc:
+        return f"approving review not taken: {exc}"
+    if not config.approving_reviews:
+        return "approving review without a /regress command (approvals.approving-reviews is off)"
+    cmd = Command(Verb.APPROVE, (), True, review.body.strip() or "approved in a pull-request review")
+    analysis = svc.store.latest_analysis(pull.repo_id, pull.head_sha)
+    if analysis is None or not approving.targets(cmd, json.loads(analysis.report or "{}")).covered:
+        return "approving review: nothing unapproved to approve at the head"
+    return cmd
 
 
 def _review_dismissed(svc: Service, payload: dict[str, Any], installation: int, repo: RepoInfo) -> Outcome:

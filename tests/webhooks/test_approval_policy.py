@@ -353,3 +353,40 @@ def test_a_dismissed_review_takes_its_approvals_back(env: tuple[FakeGitHub, Proc
     assert (rows["review"]["approver"], rows["review"]["revoked_by"]) == ("wendy", "ada")
     assert (rows["comment"]["approver"], rows["comment"]["revoked_by"]) == ("mo", None)
     assert fake.errors == []
+
+
+def test_approving_reviews_approve_where_the_base_branch_turns_them_on(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """``approvals.approving-reviews: true``: a review submitted as Approve on the head approves
+    what its reviewer may approve, with the review's text as the reason. Off by default."""
+    fake, _, hub = env
+    on = "shop/approving-on"
+    base = hub.repo(
+        on, {"deploy/checkout.yaml": deploy(), ".regress.yml": "approvals:\n  approving-reviews: true\n"}, PEOPLE
+    )
+    head = hub.commit(on, {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    n = hub.open_pr(on, head, base, author="alice")
+    fp = fingerprints(hub.completed(on, head))["replicas-reduced"]
+    # A comment-only review approves nothing; a reader's Approve is refused with the reason.
+    assert hub.review(on, n, "wendy", "Looks fine.", uid=503, state="commented").status_code == 202
+    hub.review(on, n, "rita", "", uid=502, state="approved")
+    assert replies(fake, on, n, 1) == [
+        "@rita approval refused: approving needs the write permission on this repository; you have read."
+    ]
+    hub.review(on, n, "wendy", "Capacity plan PLAT-812 covers the cut.", uid=503, state="approved")
+    concluded(fake, on, head, "success")
+    rows = audit(hub, on)
+    assert [(r["approver"], r["source"], r["reason"], r["fingerprints"]) for r in rows] == [
+        ("wendy", "review", "Capacity plan PLAT-812 covers the cut.", [fp])
+    ]
+
+    off = "shop/approving-off"
+    base = hub.repo(off, {"deploy/checkout.yaml": deploy()}, PEOPLE)
+    head = hub.commit(off, {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    n = hub.open_pr(off, head, base, author="alice")
+    hub.completed(off, head)
+    hub.review(off, n, "wendy", "LGTM", uid=503, state="approved")
+    time.sleep(1.0)
+    assert audit(hub, off) == []
+    assert fake.runs_for(off, head)[0]["conclusion"] == "action_required"
+    assert [c for c in fake.comments_on(off, n, bot=True) if "regress:report" not in c["body"]] == []
+    assert fake.errors == []
