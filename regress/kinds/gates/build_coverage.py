@@ -13,7 +13,6 @@ comparison), never a removed gate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
@@ -21,6 +20,7 @@ from regress.kinds.gates.build_scan import Scan, scan_gradle, scan_maven, scan_s
 from regress.kinds.gates.model import FAMILY, Gate, Threshold
 from regress.kinds.gates.tarpaulin import FILES as TARPAULIN
 from regress.kinds.gates.tarpaulin import scan_tarpaulin
+from regress.kinds.gates.textmap import LineMap
 from regress.model import ModelObject, Notice, NoticeKind, Origin, Route
 from regress.source.base import Snapshot
 
@@ -47,20 +47,6 @@ _SYSTEMS = (
     ("simplecov", (*SIMPLECOV_ROOT, *SIMPLECOV_HELPERS), scan_simplecov, False),
     ("tarpaulin", TARPAULIN, scan_tarpaulin, True),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class LineMap:
-    """A gate's route → the file and line it was read from; anything else the first file."""
-
-    places: tuple[tuple[Route, str, int], ...]
-    path: str
-
-    def locate(self, route: Route) -> tuple[str, int | None]:
-        for where, path, line in self.places:
-            if tuple(route[: len(where)]) == where:
-                return path, line
-        return self.path, 1
 
 
 def project_folder(path: str) -> str | None:

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
-from regress.kinds.gates.build_coverage import LineMap
 from regress.kinds.gates.model import FAMILY, Gate, Threshold
 from regress.kinds.gates.msbuild import Assignment, MSBuildFile, read
+from regress.kinds.gates.textmap import LineMap
 from regress.model import ModelObject, Notice, NoticeKind, Origin, Route
 from regress.source.base import Snapshot, join, parent_dirs, snapshot_memo
 from regress.yamlload import LoadError

@@ -29,7 +29,8 @@ from typing import Any
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.gates import lint_configs
 from regress.kinds.gates.model import FAMILY, Gate
-from regress.model import ModelObject, Notice, NoticeKind, Origin, Route
+from regress.kinds.gates.textmap import LineMap
+from regress.model import ModelObject, Notice, NoticeKind, Origin
 from regress.source.base import Snapshot
 from regress.yamlload import LoadError
 
@@ -184,20 +185,6 @@ def _first_line(text: str, needle: str) -> int:
 # -- handler -----------------------------------------------------------------------------------
 
 
-class _CheckLines:
-    """Route ``(check,)`` is the first line that mentions the check."""
-
-    __slots__ = ("checks", "path")
-
-    def __init__(self, path: str, checks: Mapping[str, Check]) -> None:
-        self.path = path
-        self.checks = checks
-
-    def locate(self, route: Route) -> tuple[str, int | None]:
-        check = self.checks.get(str(route[0])) if route else None
-        return self.path, check.line if check is not None else 1
-
-
 class LintBaselineHandler:
     kind = KIND
     family = FAMILY
@@ -246,7 +233,8 @@ class LintBaselineHandler:
                 TYPE,
                 (f"{tool} baseline", folder),
                 {"baseline": baseline, "level": level},
-                Origin(KIND, path, _CheckLines(path, checks)),
+                # Route ``(check,)`` is the first line that mentions the check.
+                Origin(KIND, path, LineMap(tuple(((c,), path, checks[c].line) for c in sorted(checks)), path)),
                 f"{tool} baseline {path}",
                 Gate(f"{tool} baseline", folder, (), {"baseline": baseline, "level": level, "unit": UNITS[tool]}),
             )

@@ -7,9 +7,25 @@ scanning for the section header and then the key, which is what a reviewer needs
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from regress.model import Route
+
+
+@dataclass(frozen=True, slots=True)
+class LineMap:
+    """Routes → the file and line each was read from, by route prefix; anything else is the
+    first line of ``path``. For readers that note lines as they scan (build files, baselines)."""
+
+    places: tuple[tuple[Route, str, int], ...]
+    path: str
+
+    def locate(self, route: Route) -> tuple[str, int | None]:
+        for where, path, line in self.places:
+            if tuple(route[: len(where)]) == where:
+                return path, line
+        return self.path, 1
 
 
 class TextSourceMap:
