@@ -288,16 +288,17 @@ def _review(svc: Service, payload: dict[str, Any], installation: int, repo: Repo
         current = events.pull_of(svc.github.get_pull(installation, RepoRef.parse(repo.full_name), info.number))
         if current is not None and current.head_sha != pull.head_sha:
             pull = svc.store.upsert_pull(pull_row(current, repo, installation, current.open, time.time()))
+    config: Config | None = None
     if not cmds:
         implied = _approving_review(svc, pull, review)
         if isinstance(implied, str):
             return DeliveryState.IGNORED, implied
-        cmds = [implied]
-    results = _run_commands(svc, pull, sender, cmds, "review", review.html_url, review.body, review.commit_id)
+        cmds, config = [implied[0]], implied[1]
+    results = _run_commands(svc, pull, sender, cmds, "review", review.html_url, review.body, review.commit_id, config)
     return DeliveryState.DONE, ", ".join(results)
 
 
-def _approving_review(svc: Service, pull: Pull, review: events.ReviewInfo) -> Command | str:
+def _approving_review(svc: Service, pull: Pull, review: events.ReviewInfo) -> tuple[Command, Config] | str:
     """A review submitted as Approve, without a command: ``/regress approve all`` with the
     review's text as the reason, where the base branch's ``approvals.approving-reviews`` says so
     and the head's analysis has findings left to approve; else why it is ignored. Silent unless
@@ -312,7 +313,7 @@ def _approving_review(svc: Service, pull: Pull, review: events.ReviewInfo) -> Co
     analysis = svc.store.latest_analysis(pull.repo_id, pull.head_sha)
     if analysis is None or not approving.targets(cmd, json.loads(analysis.report or "{}")).covered:
         return "approving review: nothing unapproved to approve at the head"
-    return cmd
+    return cmd, config
 
 
 def _review_dismissed(svc: Service, payload: dict[str, Any], installation: int, repo: RepoInfo) -> Outcome:
@@ -327,7 +328,7 @@ def _review_dismissed(svc: Service, payload: dict[str, Any], installation: int, 
     if pull is None:
         return DeliveryState.IGNORED, f"pull request #{info.number} not tracked"
     sender = events.sender_of(payload)
-    count = svc.store.revoke_approvals_from(repo.id, info.number, "review", review.html_url, sender.login)
+    count = svc.store.revoke_approvals(repo.id, info.number, None, sender.login, source=("review", review.html_url))
     if not count:
         return DeliveryState.IGNORED, "the dismissed review approved nothing"
     request_pull(svc, pull)
@@ -343,7 +344,9 @@ def _run_commands(
     source_ref: str,
     body: str,
     reviewed_sha: str | None,
+    config: Config | None = None,
 ) -> list[str]:
+    """Run a comment's or review's commands; ``config`` is the base policy when already read."""
     body_hash = hashlib.sha256(body.encode()).hexdigest()
     results = []
     for cmd in cmds:
@@ -354,7 +357,11 @@ def _run_commands(
             request_pull(svc, pull)
             results.append("recheck")
         elif cmd.verb is Verb.APPROVE:
-            results.append(_approve(svc, pull, sender, cmd, source, source_ref, body_hash, reviewed_sha=reviewed_sha))
+            results.append(
+                _approve(
+                    svc, pull, sender, cmd, source, source_ref, body_hash, reviewed_sha=reviewed_sha, config=config
+                )
+            )
         else:
             results.append(_revoke(svc, pull, sender, cmd))
     return results
@@ -382,13 +389,15 @@ def _approve(
     body_hash: str | None,
     button: bool = False,
     reviewed_sha: str | None = None,
+    config: Config | None = None,
 ) -> str:
-    try:
-        config = base_config(svc, pull)
-    except baseconfig.PolicyUnreadable as exc:
-        # Fail closed: approving under the defaults would skip the teams and counts it may ask for.
-        svc.publisher.reply(pull, f"@{sender.login} approval refused: {exc}.")
-        return "refused"
+    if config is None:
+        try:
+            config = base_config(svc, pull)
+        except baseconfig.PolicyUnreadable as exc:
+            # Fail closed: approving under the defaults would skip the teams and counts it may ask for.
+            svc.publisher.reply(pull, f"@{sender.login} approval refused: {exc}.")
+            return "refused"
     permission = svc.github.permission(pull.installation_id, RepoRef.parse(pull.repo), sender.login)
     why = approving.refusal(config, permission, sender.login, pull.author, approving=True)
     if why is None and reviewed_sha is not None and reviewed_sha != pull.head_sha:

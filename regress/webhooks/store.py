@@ -819,34 +819,25 @@ class Store:
                 for r in s.scalars(q)
             ]
 
-    def revoke_approvals_from(self, repo_id: int, pr_number: int, source: str, source_ref: str, by: str) -> int:
-        """Revoke the PR's active approvals given through one source (a review, by its URL)."""
-        with self.session() as s:
-            rows = list(
-                s.scalars(
-                    select(ApprovalRow).where(
-                        ApprovalRow.repo_id == repo_id,
-                        ApprovalRow.pr_number == pr_number,
-                        ApprovalRow.source == source,
-                        ApprovalRow.source_ref == source_ref,
-                        ApprovalRow.revoked.is_(None),
-                    )
-                )
-            )
-            for row in rows:
-                row.revoked = time.time()
-                row.revoked_by = by
-        return len(rows)
-
-    def revoke_approvals(self, repo_id: int, pr_number: int, fingerprints: Sequence[str] | None, by: str) -> int:
-        """Revoke the PR's active approvals (those naming any of ``fingerprints``, or all); returns how many."""
+    def revoke_approvals(
+        self,
+        repo_id: int,
+        pr_number: int,
+        fingerprints: Sequence[str] | None,
+        by: str,
+        source: tuple[str, str] | None = None,
+    ) -> int:
+        """Revoke the PR's active approvals (those naming any of ``fingerprints``, or all; only
+        those given through ``source``, (kind, reference) such as a review and its URL, when
+        given); returns how many."""
         count = 0
         with self.session() as s:
-            rows = s.scalars(
-                select(ApprovalRow).where(
-                    ApprovalRow.repo_id == repo_id, ApprovalRow.pr_number == pr_number, ApprovalRow.revoked.is_(None)
-                )
+            query = select(ApprovalRow).where(
+                ApprovalRow.repo_id == repo_id, ApprovalRow.pr_number == pr_number, ApprovalRow.revoked.is_(None)
             )
+            if source is not None:
+                query = query.where(ApprovalRow.source == source[0], ApprovalRow.source_ref == source[1])
+            rows = s.scalars(query)
             for row in rows:
                 named = json.loads(row.fingerprints)
                 if fingerprints is None or any(fp.startswith(p) for fp in named for p in fingerprints):

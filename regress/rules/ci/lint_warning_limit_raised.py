@@ -42,13 +42,9 @@ from regress.rules.ci.helpers import callers_related, jobs
 
 def _strictest(job: Job) -> tuple[WarningLimit, tuple[object, ...]] | None:
     """The job's ESLint run that tolerates fewest warnings, with the route of its step."""
-    found: list[tuple[WarningLimit, tuple[object, ...]]] = []
-    for step in job.steps:
-        best = strictest(warning_limits(step.run))
-        if best is not None:
-            found.append((best, (*step.route, "run")))
-    best_limit = strictest([w for w, _ in found])
-    return next(((w, r) for w, r in found if w is best_limit), None)
+    found = [(w, (*step.route, "run")) for step in job.steps for w in warning_limits(step.run)]
+    best = strictest([w for w, _ in found])
+    return next(((w, r) for w, r in found if w is best), None)
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
