@@ -24,12 +24,13 @@ spec:
       containers:
         - name: checkout
           image: registry.example.com/checkout:1.0.0
-{probe}"""
+{probe}{privileged}"""
 PROBE = "          readinessProbe: {httpGet: {path: /ready, port: 8080}}\n"
+PRIVILEGED = "          securityContext: {privileged: true}\n"
 
 
-def deploy(replicas: int = 4, probe: bool = True) -> str:
-    return DEPLOY.format(replicas=replicas, probe=PROBE if probe else "")
+def deploy(replicas: int = 4, probe: bool = True, privileged: bool = False) -> str:
+    return DEPLOY.format(replicas=replicas, probe=PROBE if probe else "", privileged=PRIVILEGED if privileged else "")
 
 
 PEOPLE = {"alice": "write", "wendy": "write", "rita": "read", "mo": "maintain"}

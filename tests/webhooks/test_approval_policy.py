@@ -17,23 +17,8 @@ import pytest
 from tests.fakegithub import payloads
 from tests.fakegithub.server import FakeGitHub
 from tests.webhooks.harness import INSTALLATION, REGRESS, Hub, Process, start_serve, wait_until
+from tests.webhooks.test_app_e2e import deploy
 
-DEPLOY = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: checkout, namespace: shop}}
-spec:
-  replicas: {replicas}
-  selector: {{matchLabels: {{app: checkout}}}}
-  template:
-    metadata: {{labels: {{app: checkout}}}}
-    spec:
-      containers:
-        - name: checkout
-          image: registry.example.com/checkout:1.0.0
-          readinessProbe: {{httpGet: {{path: /ready, port: 8080}}}}
-{extra}"""
-PRIVILEGED = "          securityContext: {privileged: true}\n"
 POLICY = """\
 approvals:
   categories:
@@ -49,10 +34,6 @@ PEOPLE = {
     "sam": "admin",
     "pat": "admin",
 }
-
-
-def deploy(replicas: int = 4, privileged: bool = False) -> str:
-    return DEPLOY.format(replicas=replicas, extra=PRIVILEGED if privileged else "")
 
 
 @pytest.fixture(scope="module")
