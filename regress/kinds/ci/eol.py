@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from regress.kinds.ci.model import Step
 
 
 class Runtime(enum.StrEnum):
@@ -67,7 +70,14 @@ NODE = {
 #: (go.dev/doc/devel/release#policy), so a release's end of life is the release date of the one
 #: two after it (dates from the same page's release history).
 GO = {
-    "1.16": _D("2022-03-15"),  # go1.18 released
+    "1.9": _D("2018-08-24"),  # go1.11 released
+    "1.10": _D("2019-02-25"),  # go1.12
+    "1.11": _D("2019-09-03"),  # go1.13
+    "1.12": _D("2020-02-25"),  # go1.14
+    "1.13": _D("2020-08-11"),  # go1.15
+    "1.14": _D("2021-02-16"),  # go1.16
+    "1.15": _D("2021-08-16"),  # go1.17
+    "1.16": _D("2022-03-15"),  # go1.18
     "1.17": _D("2022-08-02"),  # go1.19
     "1.18": _D("2023-02-01"),  # go1.20
     "1.19": _D("2023-08-08"),  # go1.21
@@ -164,9 +174,37 @@ def release_line(runtime: Runtime, value: str) -> str | None:
     return f"{major}.{minor}"
 
 
-def end_of_life(axis: str, value: str, on: dt.date) -> EndOfLife | None:
-    """The end of life a matrix value had reached on ``on``, if the table knows it."""
-    runtime = runtime_of(axis)
+#: The setup actions whose version input names the runtime a job tests on, so an axis fed into one
+#: (``go-version: ${{ matrix.GOVER }}``) is that runtime's whatever it is called.
+SETUP_INPUTS: dict[tuple[str, str], Runtime] = {
+    ("actions/setup-python", "python-version"): Runtime.PYTHON,
+    ("actions/setup-node", "node-version"): Runtime.NODE,
+    ("actions/setup-go", "go-version"): Runtime.GO,
+    ("ruby/setup-ruby", "ruby-version"): Runtime.RUBY,
+    ("actions/setup-java", "java-version"): Runtime.JAVA,
+}
+_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
+
+
+def runtime_axes(steps: Iterable[Step]) -> dict[str, Runtime]:
+    """Matrix axes a job's steps hand to a setup action's version input, with that runtime."""
+    found: dict[str, Runtime] = {}
+    for step in steps:
+        if not step.uses:
+            continue
+        uses = step.uses.lower()
+        for name, value in step.inputs.items():
+            runtime = SETUP_INPUTS.get((uses, str(name).lower()))
+            if runtime is not None and isinstance(value, str):
+                for m in _MATRIX_REF.finditer(value):
+                    found.setdefault(m.group(1), runtime)
+    return found
+
+
+def end_of_life(axis: str, value: str, on: dt.date, runtime: Runtime | None = None) -> EndOfLife | None:
+    """The end of life a matrix value had reached on ``on``, if the table knows it. ``runtime``
+    is the one the axis is known to feed (``runtime_axes``); otherwise its name decides."""
+    runtime = runtime or runtime_of(axis)
     if runtime is None:
         return None
     line = release_line(runtime, value)

@@ -8,11 +8,19 @@ pre-release followed by its final release (`3.14-dev` → `3.14`) is the same en
 becomes dynamic (`${{ fromJSON(…) }}`) is reported as unresolvable at low severity, never as
 removed; a static matrix replaced by none at all is a shrink to a single run.
 
+Replacements that keep what the matrix covers are silent: a runner image moved on within its
+operating system (`macos-11` → `macos-latest`, `windows-2019` → `windows-2022`), and the single
+version an axis names bumped to a newer one (`go: [^1]` → `[^1.18]`, `python: ['3.8']` →
+`['3.12']`). An axis of several versions that loses some still reports them, even when newer
+ones are added in the same change.
+
 Combinations lost because a version in them reached its end of life (Python, Node.js, Go,
 Ruby and non-LTS Java releases, from a small table with each upstream's dates:
-`regress/kinds/ci/eol.py`) are still reported, in a finding of their own at low severity that
-names the end-of-life date, so dropping `3.8` after October 2024 is easy to approve while a
-supported version dropped in the same change still stands out.
+`regress/kinds/ci/eol.py`; an axis is read as a runtime by its name, or by the setup action's
+version input it feeds, as in `go-version: ${{ matrix.GOVER }}`) are still reported, in a
+finding of their own at low severity that names the end-of-life date, so dropping `3.8` after
+October 2024 is easy to approve while a supported version dropped in the same change still
+stands out.
 
 ## Why is this bad?
 Each lost combination is a platform or version the tests no longer cover, while the job still
@@ -37,12 +45,13 @@ a typical one).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.eol import EndOfLife, end_of_life
-from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.eol import EndOfLife, Runtime, end_of_life, runtime_axes
+from regress.kinds.ci.model import FAMILY, Job
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -63,17 +72,78 @@ def as_of(ctx: RuleContext) -> dt.date:
     return dt.date.today()
 
 
-def _eol(combo: Combo, on: dt.date) -> EndOfLife | None:
+def _eol(combo: Combo, on: dt.date, runtimes: dict[str, Runtime]) -> EndOfLife | None:
     """The first value of the combination that had reached its end of life on ``on``."""
     for axis, value in combo:
-        found = end_of_life(axis, value, on)
+        found = end_of_life(axis, value, on, runtimes.get(axis))
         if found is not None:
             return found
     return None
 
 
+#: A runner label's operating system (``ubuntu-22.04``, ``macos-latest``, ``windows-2019``).
+_RUNNER = re.compile(r"(ubuntu|macos|windows)(?:-[\w.]+)?", re.IGNORECASE)
+#: A version as a matrix spells it, with an optional range operator (``^1.18``, ``~1.13``, ``1.21.x``).
+_VERSION = re.compile(r"(?:[~^]|>=)?v?(\d+(?:\.\d+)*)(?:\.x)?")
+
+
+def _values(combos: Iterable[Combo]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for combo in combos:
+        for axis, value in combo:
+            out.setdefault(axis, set()).add(value)
+    return out
+
+
+def _version(value: str) -> tuple[int, ...] | None:
+    m = _VERSION.fullmatch(value.strip())
+    return tuple(int(p) for p in m.group(1).split(".")) if m else None
+
+
+def bumps(base: Iterable[Combo], head: Iterable[Combo]) -> dict[tuple[str, str], str]:
+    """Base values the head replaced with the same thing, newer: ``(axis, base value) → head value``.
+
+    Two kinds of replacement keep what a matrix covers. A runner image moved on within its
+    operating system (``macos-11`` → ``macos-latest``; GitHub retires images on its own
+    schedule): the lost and gained labels of one system are paired, newest with newest. And the
+    one version an axis names bumped to a newer one (``go: [^1]`` → ``[^1.18]``): the job still
+    tests one version, the current one. An axis of several versions that loses some is not a bump,
+    even when newer ones arrive: the versions dropped are no longer tested (CATALOGUE GA-13).
+    """
+    before, after = _values(base), _values(head)
+    out: dict[tuple[str, str], str] = {}
+    for axis, old in before.items():
+        new = after.get(axis)
+        if not new:
+            continue
+        lost, gained = sorted(old - new, reverse=True), sorted(new - old, reverse=True)
+        for family in {m.group(1).lower() for v in lost if (m := _RUNNER.fullmatch(v))}:
+            mine = [v for v in lost if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
+            theirs = [v for v in gained if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
+            out.update({(axis, b): h for b, h in zip(mine, theirs, strict=False)})
+        if len(old) == 1 and len(new) == 1 and lost and gained:
+            was, now = _version(lost[0]), _version(gained[0])
+            if was is not None and now is not None and now > was:
+                out[(axis, lost[0])] = gained[0]
+    return out
+
+
 def _listed(items: list[str]) -> str:
     return "; ".join(items[:_SHOW]) + (f"; … {len(items) - _SHOW} more" if len(items) > _SHOW else "")
+
+
+_RUNS_ON_AXIS = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
+
+
+def _single_run(before: Job, after: Job) -> Combo:
+    """The one combination a job without a matrix runs: the runner it names, on the axis the base
+    chose its runner by (``runs-on: ${{ matrix.os }}`` → ``runs-on: ubuntu-latest`` keeps the
+    Ubuntu entries)."""
+    if isinstance(before.runs_on, str) and isinstance(after.runs_on, str) and "${{" not in after.runs_on:
+        m = _RUNS_ON_AXIS.fullmatch(before.runs_on.strip())
+        if m:
+            return ((m.group(1), after.runs_on.strip()),)
+    return ()
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -95,12 +165,18 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             severity=Severity.LOW,
         )
         return
-    heads = after.matrix.combos if after.matrix is not None else frozenset({()})
-    lost = sorted(c for c in before.matrix.combos if not kept(c, heads))
+    heads = after.matrix.combos if after.matrix is not None else frozenset({_single_run(before, after)})
+    moved = bumps(before.matrix.combos, heads)
+    lost = sorted(
+        c
+        for c in before.matrix.combos
+        if not kept(c, heads) and not (moved and kept(tuple((a, moved.get((a, v), v)) for a, v in c), heads))
+    )
     if not lost:
         return
     on = as_of(ctx)
-    retired = {c: e for c in lost if (e := _eol(c, on)) is not None}
+    runtimes = runtime_axes((*before.steps, *after.steps))
+    retired = {c: e for c in lost if (e := _eol(c, on, runtimes)) is not None}
     supported = [c for c in lost if c not in retired]
     total = len(before.matrix.combos)
     head_route = route if after.matrix is not None else ()
