@@ -8,7 +8,10 @@ pull request `types` that no longer include `opened`, `synchronize` and `reopene
 default set, GitHub docs "Events that trigger workflows"). Ignoring only documentation
 (`**.md`, `docs/**`) and a first branch filter naming the default branch are reported at low
 severity; a first `push` branch filter in a workflow that also runs on pull requests is not
-reported (branch work is tested through its pull request).
+reported (branch work is tested through its pull request). A `push` trigger that filters only
+branches runs on no tag, and one that filters only tags on no branch (GitHub docs, workflow
+syntax): a filter added for the kind of ref it did not run on is a widening, and a first tags
+filter where all tags ran is low severity (a tag names a commit tested on its branch).
 
 ## Why is this bad?
 A required workflow skipped by a filter stays *pending* (never passing) only when it is required;
@@ -64,6 +67,21 @@ def _items(value: Any) -> set[str] | None:
     return set()
 
 
+_REFS = {"branches": "tags", "tags": "branches"}
+
+
+def _refs_undefined(filters: dict[str, Any], key: str) -> bool:
+    """True when a ``push`` trigger runs on no ref of ``key``'s kind: GitHub runs a push
+    workflow that filters only branches on no tag, and one that filters only tags on no branch
+    (GitHub docs, workflow syntax, ``on.push.<branches|tags>``)."""
+    other = _REFS[key]
+    return (
+        filters.get(key) is None
+        and filters.get(key + "-ignore") is None
+        and (filters.get(other) is not None or filters.get(other + "-ignore") is not None)
+    )
+
+
 def narrowed(
     event: str, before: dict[str, Any], after: dict[str, Any], has_pr: bool = False
 ) -> list[tuple[str, str, bool]]:
@@ -71,12 +89,26 @@ def narrowed(
     marks low-severity narrowing (documentation ignored, a first branch filter naming the default
     branch)."""
     out: list[tuple[str, str, bool]] = []
+    if (
+        event == "push"
+        and not has_pr
+        and _refs_undefined(after, "branches")
+        and not _refs_undefined(before, "branches")
+    ):
+        out.append(("branches", "it now runs on tag pushes only, no branch push", False))
     for key in _INCLUDE:
         b, a = _items(before.get(key)), _items(after.get(key))
         if a is None or a & _EVERYTHING:
             continue
         if b is None:
             if before.get(key + "-ignore") is not None:
+                continue
+            if event == "push" and key in _REFS and _refs_undefined(before, key):
+                # The base ran on no pushes of this kind of ref: a filter now is a widening.
+                continue
+            if event == "push" and key == "tags":
+                # Tags name commits already tested on their branch.
+                out.append((key, f"{key} filter added: {sorted(a)}", True))
                 continue
             if key == "branches" and event == "push" and has_pr:
                 continue  # branch work is still tested through its pull request
