@@ -6,6 +6,10 @@ head and did not in the base — a trigger switched (`pull_request` → `pull_re
 new workflow added with one. When the workflow's jobs run tests, the message says so: without an
 explicit checkout of the pull request's head they now test the *base* branch's code.
 
+A workflow whose jobs only run published actions, with no checkout, no script and no local or
+reusable workflow (an issue labeller, a project board, a stale-issue handler: the use GitHub
+documents for these triggers) is reported at low severity.
+
 ## Why is this bad?
 Jobs started by these events run in the context of the base repository, with its secrets and a
 token that can write, while reacting to input from anyone who can open a pull request or comment.
@@ -34,7 +38,7 @@ from collections.abc import Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import TEST
-from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.model import FAMILY, Job
 from regress.kinds.ci.signals import PRIVILEGED_TRIGGERS
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
@@ -50,7 +54,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     for event in PRIVILEGED_TRIGGERS:
         if event not in after.triggers or event in had:
             continue
-        tests = any(TEST in j.classes for j in pipeline_jobs(ctx.head, after))
+        jobs = pipeline_jobs(ctx.head, after)
+        tests = any(TEST in j.classes for j in jobs)
+        quiet = bool(jobs) and not any(_runs_own_code(j) for j in jobs)
         was = f" (was {', '.join(sorted(had))})" if had else ""
         also = (
             "; its test jobs now run with secrets and, unless they check out the pull request's head, test "
@@ -58,6 +64,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             if tests
             else ""
         )
+        if quiet:
+            also += "; its jobs only run actions, with no checkout and no script"
         yield Hit(
             message=f"workflow {after.id} now runs on {event}{was}: its jobs get the repository's "
             f"secrets and a write token while handling outside input{also}",
@@ -66,7 +74,26 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             base_route=("on",) if before is not None else None,
             before=sorted(had) or None,
             after=event,
+            severity=Severity.LOW if quiet else None,
         )
+
+
+#: Actions that check out code or run a script given to them as input.
+_CODE_ACTIONS = ("actions/checkout", "actions/github-script")
+
+
+def _runs_own_code(job: Job) -> bool:
+    """Whether a job checks out code, runs a script, or hands over to code the trigger does not
+    pin down (a local action, a reusable workflow, a container action)."""
+    if job.uses:
+        return True
+    for step in job.steps:
+        if step.run is not None or not step.uses:
+            return True
+        uses = step.uses.lower()
+        if uses.startswith(("./", "docker://")) or uses in _CODE_ACTIONS or step.via is not None:
+            return True
+    return False
 
 
 RULE = Rule(
