@@ -4,7 +4,8 @@
 Reads coverage.py's effective settings (from `.coveragerc`, else `setup.cfg`, `tox.ini` or
 `pyproject.toml`, the first with coverage settings) and reports `[report] fail_under` lowered or
 removed, and `omit` patterns added (code left out of the measurement). Moving the settings from one
-file to another is no change.
+file to another is no change, and so is omitting test code (`tests/*`, `*/test_*.py`,
+`conftest.py`): the tests themselves are not what the bar measures.
 
 ## Why is this bad?
 `coverage report` (and `pytest --cov`) fails the build below `fail_under`; lowering it, or omitting
@@ -26,6 +27,7 @@ None.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
@@ -34,6 +36,10 @@ from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 
 KINDS = ("python-tools",)
+
+#: An omit pattern that names test code (a ``tests`` folder, ``test_*.py``, ``conftest.py``):
+#: leaving the tests themselves out measures the product code alone, usually at a lower figure.
+_TEST_CODE = re.compile(r"(^|[/*])(tests?|testing)(/|$)|(^|[/*])(test_[^/]*|[^/]*_tests?\.py|conftest\.py)$")
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -58,7 +64,11 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             severity=Severity.HIGH if now is None else None,
         )
     if isinstance(after, Gate):
-        added = sorted(set(after.options.get("omit", [])) - set(before.options.get("omit", [])))
+        added = sorted(
+            p
+            for p in set(after.options.get("omit", [])) - set(before.options.get("omit", []))
+            if not _TEST_CODE.search(str(p))
+        )
         if added and (was is not None or now is not None):
             yield Hit(
                 message=f"coverage.py now omits {', '.join(added)} from coverage",
