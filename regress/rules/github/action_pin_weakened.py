@@ -24,6 +24,8 @@ to date), or approve the finding with the reason.
 ## Options
 `first-party` (list, default `["actions/", "github/"]`): prefixes of actions trusted at tag level;
 a new action under them added with a tag is not reported (a change from SHA to tag still is).
+`["*"]` trusts every action at tag level, for repositories that pin by version tag as a policy:
+new actions by tag are then silent, by branch still reported, and SHA → tag still reported.
 """
 
 from __future__ import annotations
@@ -69,7 +71,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 f"{step.ref_kind.value if step.ref_kind else '?'} ({step.ref or 'no ref'})"
             )
         else:
-            if step.ref_kind is RefKind.SHA or (step.uses.lower().startswith(trusted) and step.ref_kind is RefKind.TAG):
+            if step.ref_kind is RefKind.SHA or (
+                step.ref_kind is RefKind.TAG and ("*" in trusted or step.uses.lower().startswith(trusted))
+            ):
                 continue
             if step.uses.startswith("docker://") and step.ref_kind is RefKind.TAG:
                 continue
