@@ -4,7 +4,8 @@
 Reports `container:` and `services.<name>.image` references whose pin moved down the order
 digest (`@sha256:…`) > version tag > moving tag (`latest`, `main`, no tag), and a new container or
 service added with a moving tag (zizmor `unpinned-images`). Digest → digest and tag → tag bumps
-stay silent.
+stay silent. `${{ matrix.x }}` in a reference is read for each matrix entry (the weakest pin
+counts); a reference that cannot be known offline (another expression) is not judged.
 
 ## Why is this bad?
 The job's steps run inside that image, with the job's token and secrets; a moving tag runs
@@ -25,7 +26,9 @@ None.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from regress.findings import Category, Severity
@@ -36,17 +39,44 @@ from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci.helpers import jobs
 from regress.rules.github import KINDS
 
+_MATRIX = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+
+
+def _value_of(values: dict[str, str], m: re.Match[str]) -> str:
+    return values.get(m.group(1), m.group(0))
+
+
+def _resolved(value: Any, job: Job) -> tuple[str, str | None, RefKind] | None:
+    """The image reference, with ``${{ matrix.x }}`` put in from each matrix entry: the weakest
+    pin among them. None when it cannot be known offline (another expression, a value some entry
+    lacks): unknown stays unknown (CATALOGUE §0.2.7)."""
+    image = value.get("image") if isinstance(value, dict) else value
+    if not isinstance(image, str) or "${{" not in image:
+        return image_ref(value)
+    combos = job.matrix.combos if job.matrix is not None and not job.matrix.dynamic else frozenset()
+    weakest: tuple[str, str | None, RefKind] | None = None
+    for combo in combos:
+        text = _MATRIX.sub(partial(_value_of, dict(combo)), image)
+        if "${{" in text:
+            return None
+        found = image_ref(text)
+        if found is None:
+            return None
+        if weakest is None or found[2].strength < weakest[2].strength:
+            weakest = found
+    return weakest
+
 
 def images(job: Job) -> dict[str, tuple[str, str | None, RefKind, Route]]:
     out: dict[str, tuple[str, str | None, RefKind, Route]] = {}
-    found = image_ref(job.extra.get("container"))
+    found = _resolved(job.extra.get("container"), job)
     if found:
         route: Route = ("container", "image") if isinstance(job.extra.get("container"), dict) else ("container",)
         out["container"] = (*found, route)
     services: Any = job.extra.get("services")
     if isinstance(services, dict):
         for name, svc in services.items():
-            found = image_ref(svc)
+            found = _resolved(svc, job)
             if found:
                 out[f"services.{name}"] = (*found, ("services", name, "image"))
     return out
