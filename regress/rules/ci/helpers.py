@@ -9,7 +9,7 @@ from typing import Any
 
 from regress.diff import canon
 from regress.kinds.ci.classify import DEFAULT_PATTERNS, Patterns
-from regress.kinds.ci.model import FAMILY, Job, Pipeline, Step
+from regress.kinds.ci.model import FAMILY, Job, Pipeline, RefKind, Step
 from regress.model import Change, ModelObject, Route
 from regress.rules.base import Index, RuleContext
 
@@ -24,6 +24,15 @@ def jobs(change: Change) -> tuple[Job | None, Job | None]:
     before = change.before.facts if change.before else None
     after = change.after.facts if change.after else None
     return (before if isinstance(before, Job) else None, after if isinstance(after, Job) else None)
+
+
+def remote_call(job: Job) -> str | None:
+    """The reusable workflow of another repository a GitHub Actions job hands its work to
+    (``org/meta/.github/workflows/build.yml@main``): opaque offline, so what it runs cannot be
+    compared (CATALOGUE §0.2.7). None for a job with steps of its own or a local call."""
+    if job.platform != "github" or not job.uses or job.ref_kind is RefKind.LOCAL or job.uses.startswith("./"):
+        return None
+    return job.uses
 
 
 def pipelines(change: Change) -> tuple[Pipeline | None, Pipeline | None]:

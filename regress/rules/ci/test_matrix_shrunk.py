@@ -55,7 +55,7 @@ from regress.kinds.ci.model import FAMILY, Job
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import Combo, callers_related, jobs, kept, shown
+from regress.rules.ci.helpers import Combo, callers_related, jobs, kept, remote_call, shown
 
 _SHOW = 6
 
@@ -152,6 +152,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     if not (before.classes | after.classes) & {TEST, SECURITY}:
         return
+    if remote_call(after) is not None and after.matrix is None:
+        return  # its work moved into another repository's workflow: test-step-removed says so
     route = ("strategy", "matrix")
     if after.matrix is not None and after.matrix.dynamic:
         yield Hit(

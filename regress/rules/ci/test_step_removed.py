@@ -9,6 +9,10 @@ on), and not covered by a merged command. Steps merged are judged by what they r
 `pytest tests/b` → `pytest tests/a tests/b` is silent; two runs of the same command in different
 set-ups ("without extras", "with all extras") → one run loses a variant and is reported.
 
+A GitHub Actions job whose steps are replaced by a call to a reusable workflow of another
+repository (`uses: org/meta/.github/workflows/build.yml@…`) cannot be compared offline: that is
+one finding at low severity naming the workflow, not one removal per step.
+
 ## Why is this bad?
 The tests that step ran no longer gate the change, while the job still reports success, so
 nothing in the checks list shows the loss.
@@ -35,13 +39,13 @@ from collections.abc import Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST, unwrap
-from regress.kinds.ci.model import FAMILY, Step
+from regress.kinds.ci.model import FAMILY, Job, Step
 from regress.kinds.ci.pairing import pair_steps
 from regress.kinds.ci.shell import split
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import callers_related, jobs, runs_elsewhere
+from regress.rules.ci.helpers import callers_related, jobs, remote_call, runs_elsewhere
 
 
 def _what(step: Step) -> str:
@@ -85,6 +89,10 @@ def _covering(removed: Step, candidates: list[Step]) -> list[Step]:
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before, after = jobs(change)
     if before is None or after is None:
+        return
+    callee = remote_call(after)
+    if callee is not None and remote_call(before) is None:
+        yield from _now_remote(change, ctx, before, after, callee)
         return
     pairs = pair_steps(before, after)
     base_tests = [s for s in before.steps if s.via is None and TEST in s.classes]
@@ -134,6 +142,32 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             severity=severity,
             related=callers_related(after),
         )
+
+
+def _now_remote(change: Change, ctx: RuleContext, before: Job, after: Job, callee: str) -> Iterator[Hit]:
+    """A job whose steps were replaced by a call to another repository's reusable workflow: the
+    tests may run there, and cannot be read offline. One finding at low severity, never "removed"
+    (unknown stays unknown)."""
+    gone = [
+        s
+        for s in before.steps
+        if s.via is None and TEST in s.classes and not runs_elsewhere(s, ctx, change.obj, before)
+    ]
+    if not gone:
+        return
+    names = ", ".join(s.label for s in gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+    yield Hit(
+        message=f"the test steps of {after.label} in {after.pipeline} ({names}) are replaced by a call to "
+        f"{callee}, a reusable workflow of another repository that cannot be read offline: whether it runs "
+        "the same tests is not known",
+        attr="steps",
+        head_route=("uses",),
+        base_route=("steps",),
+        before=[_what(s) for s in gone],
+        after=callee,
+        severity=Severity.LOW,
+        related=callers_related(after),
+    )
 
 
 RULE = Rule(
