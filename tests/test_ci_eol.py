@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from regress.kinds.ci.eol import Runtime, end_of_life, release_line, runtime_of
+from regress.kinds.ci.eol import Runtime, end_of_life, release_line, runtime_axes, runtime_of
+from regress.kinds.ci.model import Step
 
 DAY = dt.date(2026, 1, 1)
 
@@ -84,9 +85,33 @@ def test_a_version_is_end_of_life_from_its_date_on() -> None:
         ("java", "11", None),
         ("python", "3.14", None),
         ("node", "26", None),
-        ("os", "ubuntu-20.04", None),
+        ("os", "ubuntu-24.04", None),
+        ("platform", "ubuntu-latest", None),
+        # GitHub's runner images, by label whatever the axis is called
+        ("os", "ubuntu-20.04", "2025-04-15"),
+        ("runner", "macos-12", "2024-12-03"),
+        ("os", "windows-2019", "2025-06-30"),
     ],
 )
 def test_end_of_life_dates(axis: str, value: str, expected: str | None) -> None:
     found = end_of_life(axis, value, DAY)
     assert (found.date.isoformat() if found else None) == expected
+
+
+def test_a_runner_image_is_end_of_life_once_github_retired_it() -> None:
+    assert end_of_life("os", "ubuntu-22.04", dt.date(2027, 4, 16)) is None
+    found = end_of_life("os", "ubuntu-22.04", dt.date(2027, 4, 17))
+    assert str(found) == "GitHub runner image ubuntu-22.04: end of life 2027-04-17"
+
+
+def test_an_axis_fed_to_a_setup_action_is_that_runtime() -> None:
+    steps = (
+        Step(
+            key="a", index=0, route=("steps", 0), uses="actions/setup-go", inputs={"go-version": "${{ matrix.GOVER }}"}
+        ),
+        Step(key="b", index=1, route=("steps", 1), uses="actions/setup-python", inputs={"python-version": "3.12"}),
+        Step(key="c", index=2, route=("steps", 2), run="echo ${{ matrix.toolchain }}"),
+    )
+    assert runtime_axes(steps) == {"GOVER": Runtime.GO}
+    found = end_of_life("GOVER", "1.20", DAY, runtime_axes(steps).get("GOVER"))
+    assert str(found) == "Go 1.20: end of life 2024-02-06"

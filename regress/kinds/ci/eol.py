@@ -24,6 +24,7 @@ class Runtime(enum.StrEnum):
     GO = "Go"
     RUBY = "Ruby"
     JAVA = "Java"
+    RUNNER = "GitHub runner image"
 
 
 _D = dt.date.fromisoformat
@@ -85,6 +86,7 @@ GO = {
     "1.21": _D("2024-08-13"),  # go1.23
     "1.22": _D("2025-02-11"),  # go1.24
     "1.23": _D("2025-08-12"),  # go1.25
+    "1.24": _D("2026-02-10"),  # go1.26 (pkg.go.dev lists go1.26.0 on Feb 10, 2026)
 }
 
 #: Ruby: the branch list of ruby-lang.org (ruby/www.ruby-lang.org _data/branches.yml, "eol_date").
@@ -119,7 +121,29 @@ JAVA = {
     "24": _D("2025-09-16"),  # JDK 25
 }
 
+#: GitHub-hosted runner images: the day each label was (or is announced to be) fully unsupported,
+#: from the announcements in actions/runner-images and the GitHub changelog. A matrix that drops a
+#: retired image lost nothing GitHub still runs.
+RUNNER = {
+    "macos-10.15": _D("2022-08-30"),  # actions/runner-images#5583
+    "ubuntu-18.04": _D("2023-04-03"),  # actions/runner-images#6002
+    "macos-11": _D("2024-06-28"),  # GitHub changelog 2024-05-20
+    "macos-12": _D("2024-12-03"),  # actions/runner-images#10721
+    "ubuntu-20.04": _D("2025-04-15"),  # actions/runner-images#11101 (target moved from 04-01)
+    "windows-2019": _D("2025-06-30"),  # actions/runner-images#12045
+    # actions/runner-images#13046: the title says December 4th, the text December 8th; the later.
+    "macos-13": _D("2025-12-08"),
+    "macos-13-large": _D("2025-12-08"),
+    "macos-13-xlarge": _D("2025-12-08"),
+    "macos-14": _D("2026-11-02"),  # actions/runner-images#13518
+    "macos-14-large": _D("2026-11-02"),
+    "macos-14-xlarge": _D("2026-11-02"),
+    "ubuntu-22.04": _D("2027-04-17"),  # actions/runner-images#14254
+    "ubuntu-22.04-arm": _D("2027-04-17"),
+}
+
 _TABLES = {
+    Runtime.RUNNER: RUNNER,
     Runtime.PYTHON: PYTHON,
     Runtime.NODE: NODE,
     Runtime.GO: GO,
@@ -204,8 +228,11 @@ def runtime_axes(steps: Iterable[Step]) -> dict[str, Runtime]:
 def end_of_life(axis: str, value: str, on: dt.date, runtime: Runtime | None = None) -> EndOfLife | None:
     """The end of life a matrix value had reached on ``on``, if the table knows it. ``runtime``
     is the one the axis is known to feed (``runtime_axes``); otherwise its name decides."""
+    retired = RUNNER.get(value.strip().lower())
+    if retired is not None:
+        return EndOfLife(Runtime.RUNNER, value.strip(), retired) if retired <= on else None
     runtime = runtime or runtime_of(axis)
-    if runtime is None:
+    if runtime is None or runtime is Runtime.RUNNER:
         return None
     line = release_line(runtime, value)
     if line is None:

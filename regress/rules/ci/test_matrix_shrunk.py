@@ -15,7 +15,8 @@ version an axis names bumped to a newer one (`go: [^1]` → `[^1.18]`, `python: 
 ones are added in the same change.
 
 Combinations lost because a version in them reached its end of life (Python, Node.js, Go,
-Ruby and non-LTS Java releases, from a small table with each upstream's dates:
+Ruby and non-LTS Java releases, and GitHub's retired runner images, from a small table with each
+upstream's dates:
 `regress/kinds/ci/eol.py`; an axis is read as a runtime by its name, or by the setup action's
 version input it feeds, as in `go-version: ${{ matrix.GOVER }}`) are still reported, in a
 finding of their own at low severity that names the end-of-life date, so dropping `3.8` after
@@ -82,7 +83,7 @@ def _eol(combo: Combo, on: dt.date, runtimes: dict[str, Runtime]) -> EndOfLife |
 
 
 #: A runner label's operating system (``ubuntu-22.04``, ``macos-latest``, ``windows-2019``).
-_RUNNER = re.compile(r"(ubuntu|macos|windows)(?:-[\w.]+)?", re.IGNORECASE)
+_RUNNER = re.compile(r"(ubuntu|macos|windows)(?:-[\w.]+)*", re.IGNORECASE)
 #: A version as a matrix spells it, with an optional range operator (``^1.18``, ``~1.13``, ``1.21.x``).
 _VERSION = re.compile(r"(?:[~^]|>=)?v?(\d+(?:\.\d+)*)(?:\.x)?")
 
@@ -106,9 +107,10 @@ def bumps(base: Iterable[Combo], head: Iterable[Combo]) -> dict[tuple[str, str],
     Two kinds of replacement keep what a matrix covers. A runner image moved on within its
     operating system (``macos-11`` → ``macos-latest``; GitHub retires images on its own
     schedule): the lost and gained labels of one system are paired, newest with newest. And the
-    one version an axis names bumped to a newer one (``go: [^1]`` → ``[^1.18]``): the job still
-    tests one version, the current one. An axis of several versions that loses some is not a bump,
-    even when newer ones arrive: the versions dropped are no longer tested (CATALOGUE GA-13).
+    one version an axis names bumped to newer ones (``go: [^1]`` → ``[^1.18]``, ``[1.24.x]`` →
+    ``[1.25.x, 1.26.x]``): the job still tests the current version. An axis of several versions
+    that loses some is not a bump, even when newer ones arrive: the versions dropped are no longer
+    tested (CATALOGUE GA-13).
     """
     before, after = _values(base), _values(head)
     out: dict[tuple[str, str], str] = {}
@@ -121,10 +123,10 @@ def bumps(base: Iterable[Combo], head: Iterable[Combo]) -> dict[tuple[str, str],
             mine = [v for v in lost if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
             theirs = [v for v in gained if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
             out.update({(axis, b): h for b, h in zip(mine, theirs, strict=False)})
-        if len(old) == 1 and len(new) == 1 and lost and gained:
-            was, now = _version(lost[0]), _version(gained[0])
-            if was is not None and now is not None and now > was:
-                out[(axis, lost[0])] = gained[0]
+        if len(old) == 1 and lost and gained:
+            was, nows = _version(lost[0]), [_version(g) for g in gained]
+            if was is not None and all(now is not None and now > was for now in nows):
+                out[(axis, lost[0])] = gained[-1]  # the oldest of the versions now named
     return out
 
 
