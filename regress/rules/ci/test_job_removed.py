@@ -11,7 +11,9 @@ template and never runs), and so does a CircleCI job still defined under `jobs:`
 workflow schedules any more (`jobs:` is only a library; a workflow switched off by a pipeline
 parameter's default schedules nothing). When the head pipeline includes files that cannot be fetched offline (a
 GitLab `remote:` include), a job missing from the files read may be defined there: it is reported
-at low severity as no longer visible, not as removed.
+at low severity as no longer visible, not as removed. Likewise, a test job removed from a GitHub
+Actions workflow that now calls a reusable workflow of another repository (`uses:
+org/meta/.github/workflows/build.yml@…`) may run there: low severity, naming the callee.
 
 ## Why is this bad?
 The tests it ran no longer gate the change — and nothing in the pull request's checks says so: a
@@ -48,7 +50,7 @@ from regress.kinds.ci.model import FAMILY, Job, Pipeline
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import own_steps, runs_elsewhere
+from regress.rules.ci.helpers import own_steps, pipeline_jobs, remote_call, runs_elsewhere
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -74,6 +76,27 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             attr="job",
             head_obj=pipeline,
             head_route=("include",),
+            base_route=(),
+            before=job.id,
+            after=None,
+            severity=Severity.LOW,
+        )
+        return
+    callees = sorted(
+        {c for j in pipeline_jobs(ctx.head, pipeline.facts) if (c := remote_call(j))}
+        if pipeline is not None and isinstance(pipeline.facts, Pipeline)
+        else set()
+    )
+    if callees and remote_call(job) is None:
+        # Its work may have moved into another repository's reusable workflow, which the
+        # workflow now calls: unknown, not removed (CATALOGUE.md §0.2.7).
+        yield Hit(
+            message=f"test {job.label} was removed from {where}, which now calls {', '.join(callees[:3])}: "
+            "a reusable workflow of another repository that cannot be read offline, so whether it runs "
+            "these tests is not known",
+            attr="job",
+            head_obj=pipeline,
+            head_route=("jobs",),
             base_route=(),
             before=job.id,
             after=None,
