@@ -7,7 +7,9 @@ job's condition allows, evaluated per event with a three-valued evaluator (GitHu
 that lost `pull_request`, `pull_request_target`, `merge_group` or `push`, e.g. a new
 `if: github.event_name == 'push'`. Re-spelling a condition (`${{ x }}` vs `x`) changes nothing;
 a condition that is always false is `test-disabled-by-condition`'s finding; a trigger removed
-from the workflow is `pull-request-trigger-removed`'s.
+from the workflow is `pull-request-trigger-removed`'s. A job that stops running on pushes but still
+runs on pull requests or the merge queue is not reported: every change is still tested through
+its pull request (as with a push branch filter, `trigger-filters-narrowed`).
 
 ## Why is this bad?
 A job skipped by its condition reports *skipped*, which branch protection treats as passing: the
@@ -43,6 +45,7 @@ from regress.rules.ci.test_disabled_by_condition import never_runs
 
 #: Events that gate a change: a pull request's checks, the merge queue, the default branch.
 GATING = ("pull_request", "pull_request_target", "merge_group", "merge_request", "push")
+_REVIEWED = frozenset({"pull_request", "pull_request_target", "merge_group", "merge_request"})
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -55,6 +58,11 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     lost = [e for e in GATING if e in before.events and e not in after.events]
     if not lost:
+        return
+    if lost == ["push"] and after.events & _REVIEWED:
+        # Pushes only: every change is still tested through its pull request or the merge queue,
+        # as a push branch filter in such a workflow is not reported either (GHA011). It is also
+        # what a workflow whose push trigger is removed gives, whether or not its jobs changed.
         return
     left = ", ".join(sorted(after.events)) or "no event at all"
     yield Hit(
