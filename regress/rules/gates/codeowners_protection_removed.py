@@ -9,7 +9,9 @@ configuration, CODEOWNERS itself, and catch-all patterns (`*`). Deleting the fil
 
 A line added after a protected one that takes part of its files away from its owners (GitHub
 uses the last matching line: `/.github/workflows/ @org/devs` after `/.github/ @org/platform`, or a
-catch-all `*` at the end) is reported too, as is a protected line rewritten with syntax GitHub
+catch-all `*` at the end) is reported too, when the protected line was there in the base; under
+a catch-all, only a later line for protected files counts (`/docs/ @org/writers` after
+`* @org/core` is what CODEOWNERS is for), as is a protected line rewritten with syntax GitHub
 skips as invalid (`!` negation, `[ ]` ranges) or a file grown past the 3 MB GitHub loads. Patterns
 compare by meaning: `.github/workflows/` and `/.github/workflows/**` are the same line.
 
@@ -95,7 +97,14 @@ def overrides(rules: Sequence[tuple[str, tuple[str, ...]]], words: list[str]) ->
     for i, (pattern, owners) in enumerate(rules):
         if last[pattern] != i or not owners or not _protected(pattern, words):
             continue
+        between: list[str] = []
         for later, later_owners in rules[i + 1 :]:
+            shadowed = any(later == p or later.startswith(p.rstrip("/") + "/") for p in between)
+            between.append(later)
+            if shadowed:
+                continue  # those files were already another line's: that line is the one compared
+            if pattern in CATCH_ALL and not _protected(later, words):
+                continue  # a folder given its own owners under a catch-all: what CODEOWNERS is for
             if later != pattern and overlaps(later, pattern) and not set(owners) <= set(later_owners):
                 out.add((pattern, later))
     return out
@@ -110,8 +119,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     new = dict(after.options.get("rules", ())) if isinstance(after, Gate) else {}
     if isinstance(after, Gate):
         head_rules = tuple(after.options.get("rules", ()))
-        was = overrides(tuple(before.options.get("rules", ())), words)
+        base_rules = tuple(before.options.get("rules", ()))
+        owned = {pattern for pattern, owners in base_rules if owners}
+        was = overrides(base_rules, words)
         for pattern, later in sorted(overrides(head_rules, words) - was):
+            if pattern not in owned:
+                continue  # a line new in this change protected nothing in the base
             owners, later_owners = new.get(pattern, ()), new.get(later, ())
             shown = " ".join(later_owners) or "no owners"
             yield Hit(
