@@ -84,7 +84,14 @@ class DependencyUpdatesHandler:
             updates = body.get("updates")
             for entry in updates if isinstance(updates, list) else []:
                 if isinstance(entry, dict):
-                    ecosystems.add((str(entry.get("package-ecosystem")), str(entry.get("directory", "/"))))
+                    eco = str(entry.get("package-ecosystem"))
+                    # ``directories`` (a list, globs allowed) replaces ``directory`` in one entry
+                    # (GitHub docs, "Dependabot options reference": directories).
+                    dirs = entry.get("directories")
+                    if isinstance(dirs, list) and dirs:
+                        ecosystems.update((eco, str(d)) for d in dirs)
+                    else:
+                        ecosystems.add((eco, str(entry.get("directory", "/"))))
                     if str(entry.get("insecure-external-code-execution", "")).lower() == "allow":
                         insecure = True
         facts = UpdateConfig(tool, path, frozenset(ecosystems), insecure)

@@ -4,7 +4,8 @@
 Reports a Dependabot (`.github/dependabot.yml`) or Renovate (`renovate.json` and its other
 locations) configuration that was deleted — moving Renovate's file between its documented
 locations is not a deletion — a Dependabot `updates` entry removed (an ecosystem or directory no
-longer updated, e.g. `github-actions`), and `insecure-external-code-execution: allow` added
+longer updated, e.g. `github-actions`; `directory` entries merged into one `directories` list,
+globs included, are no change), and `insecure-external-code-execution: allow` added
 (zizmor `dependabot-execution`). OpenSSF Scorecard's Dependency-Update-Tool check counts these
 files.
 
@@ -30,6 +31,7 @@ None.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
@@ -44,6 +46,23 @@ KINDS = (KIND,)
 def _facts(obj: object) -> UpdateConfig | None:
     facts = getattr(obj, "facts", None)
     return facts if isinstance(facts, UpdateConfig) else None
+
+
+def _norm(directory: str) -> str:
+    return "/" + directory.strip().strip("/")
+
+
+def _covers(pattern: str, directory: str) -> bool:
+    """Whether a Dependabot ``directories`` entry (``*`` one folder level, ``**`` any depth)
+    names ``directory``; plain entries compare without their trailing slash."""
+    pattern, directory = _norm(pattern), _norm(directory)
+    if "*" not in pattern:
+        return pattern == directory
+    regex = "".join(
+        ".*" if part == "**" else "[^/]*" if part == "*" else re.escape(part)
+        for part in re.split(r"(\*\*|\*)", pattern)
+    )
+    return re.fullmatch(regex, directory) is not None
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -64,6 +83,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     if before is not None:
         for eco, directory in sorted(before.ecosystems - after.ecosystems):
+            if any(e == eco and _covers(d, directory) for e, d in after.ecosystems):
+                continue
             yield Hit(
                 message=f"{after.tool} no longer updates {eco} dependencies in {directory} ({after.path})",
                 attr=f"updates[{eco}:{directory}]",
