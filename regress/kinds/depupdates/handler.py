@@ -43,6 +43,9 @@ class UpdateConfig:
     ecosystems: frozenset[tuple[str, str]] = frozenset()
     #: Dependabot registries or updates that allow insecure external code execution.
     insecure_execution: bool = False
+    #: Folders this side's entries name that the other side of the comparison does not have: an
+    #: entry for a folder the change deletes updates nothing there any more.
+    missing_elsewhere: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -94,7 +97,11 @@ class DependencyUpdatesHandler:
                         ecosystems.add((eco, str(entry.get("directory", "/"))))
                     if str(entry.get("insecure-external-code-execution", "")).lower() == "allow":
                         insecure = True
-        facts = UpdateConfig(tool, path, frozenset(ecosystems), insecure)
+        other = ctx.other
+        missing = frozenset(
+            d for _, d in ecosystems if other is not None and "*" not in d and not other.is_dir(d.strip().strip("/"))
+        )
+        facts = UpdateConfig(tool, path, frozenset(ecosystems), insecure, missing)
         result.objects.append(
             ModelObject(
                 FAMILY,

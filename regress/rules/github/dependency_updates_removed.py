@@ -5,9 +5,9 @@ Reports a Dependabot (`.github/dependabot.yml`) or Renovate (`renovate.json` and
 locations) configuration that was deleted — moving Renovate's file between its documented
 locations is not a deletion — a Dependabot `updates` entry removed (an ecosystem or directory no
 longer updated, e.g. `github-actions`; `directory` entries merged into one `directories` list,
-globs included, are no change), and `insecure-external-code-execution: allow` added
-(zizmor `dependabot-execution`). OpenSSF Scorecard's Dependency-Update-Tool check counts these
-files.
+globs included, are no change, and so is the entry of a folder the change deletes), and
+`insecure-external-code-execution: allow` added (zizmor `dependabot-execution`). OpenSSF
+Scorecard's Dependency-Update-Tool check counts these files.
 
 ## Why is this bad?
 Security fixes in dependencies, actions and base images stop arriving as pull requests; pinned
@@ -85,6 +85,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         for eco, directory in sorted(before.ecosystems - after.ecosystems):
             if any(e == eco and _covers(d, directory) for e, d in after.ecosystems):
                 continue
+            if directory in before.missing_elsewhere:
+                continue  # the folder itself is gone: there is nothing left there to update
             yield Hit(
                 message=f"{after.tool} no longer updates {eco} dependencies in {directory} ({after.path})",
                 attr=f"updates[{eco}:{directory}]",
