@@ -226,31 +226,44 @@ def main() -> int:
         results = list(pool.map(one, pairs))
 
     per_rule: collections.Counter[str] = collections.Counter()
+    severities: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     packages: dict[str, set[str]] = collections.defaultdict(set)
     failures = []
     flagged = 0
     lines = []
+    unavailable = []
     for pair, result in results:
+        if isinstance(result["exit"], str) and result["exit"].startswith("download"):
+            unavailable.append(f"{pair.package}: {result['exit']}")
+            continue
         if result["exit"] not in (0, 1) or "Traceback" in result["stderr"]:
             failures.append(f"{pair.package}: exit {result['exit']} {result['stderr'].strip()[-300:]}")
         flagged += bool(result["findings"])
         for f in result["findings"]:
             rule = f"{f['code']} {f['name']}"
             per_rule[rule] += 1
+            severities[rule][f.get("severity", "")] += 1
             packages[rule].add(pair.package)
             where = f"{f['location']['path']}:{f['location'].get('line') or ''}"
             lines.append((rule, pair, where, f))
 
     table = [
-        f"{len(results)} pairs ({args.old} → {args.new}), {flagged} with findings, {len(failures)} failures",
+        f"{len(results) - len(unavailable)} pairs compared ({args.old} → {args.new}; {len(unavailable)} more could "
+        f"not be downloaded), {flagged} with findings, {len(failures)} failures",
         "",
-        "| rule | findings | packages |",
-        "|---|---:|---:|",
-        *(f"| {rule} | {n} | {len(packages[rule])} |" for rule, n in per_rule.most_common()),
+        "| rule | findings | high | medium | low | packages |",
+        "|---|---:|---:|---:|---:|---:|",
+        *(
+            f"| {rule} | {n} | {severities[rule]['high']} | {severities[rule]['medium']} | "
+            f"{severities[rule]['low']} | {len(packages[rule])} |"
+            for rule, n in per_rule.most_common()
+        ),
     ]
     print("\n".join(table))
     for failure in failures:
         print("FAILED", failure)
+    for missing in unavailable:
+        print("not downloaded:", missing)
     if args.report:
         body = [*table, "", "## Findings", ""]
         for rule, pair, where, f in sorted(lines, key=lambda x: (x[0], x[1].package, x[2])):

@@ -11,7 +11,10 @@ severity; a first `push` branch filter in a workflow that also runs on pull requ
 reported (branch work is tested through its pull request). A `push` trigger that filters only
 branches runs on no tag, and one that filters only tags on no branch (GitHub docs, workflow
 syntax): a filter added for the kind of ref it did not run on is a widening, and a first tags
-filter where all tags ran is low severity (a tag names a commit tested on its branch).
+filter where all tags ran is low severity (a tag names a commit tested on its branch), and so are
+push `tags-ignore` entries. A default branch renamed (`master` → `main`, `trunk`) is no
+narrowing, nor is a `push` filter of every branch (`'*'`) narrowed in a workflow that also runs
+on pull requests.
 
 ## Why is this bad?
 A required workflow skipped by a filter stays *pending* (never passing) only when it is required;
@@ -82,6 +85,19 @@ def _refs_undefined(filters: dict[str, Any], key: str) -> bool:
     )
 
 
+#: Names a repository's default branch goes by; renaming it (``master`` → ``main``) renames the
+#: filters that name it in the same change.
+_DEFAULT_NAMES = frozenset({"main", "master", "trunk"})
+
+
+def _renamed_default(lost: set[str], gained: set[str]) -> set[str]:
+    """The branches lost, less one default-branch name that another default-branch name replaced."""
+    old, new = lost & _DEFAULT_NAMES, gained & _DEFAULT_NAMES
+    if len(old) == 1 and len(new) == 1:
+        return lost - old
+    return lost
+
+
 def narrowed(
     event: str, before: dict[str, Any], after: dict[str, Any], has_pr: bool = False
 ) -> list[tuple[str, str, bool]]:
@@ -114,13 +130,17 @@ def narrowed(
                 continue  # branch work is still tested through its pull request
             out.append((key, f"{key} filter added: {sorted(a)}", key == "branches" and bool(a & _DEFAULT_BRANCHES)))
             continue
-        if b & _EVERYTHING or b - a:
+        if key == "branches" and event == "push" and has_pr and b & _EVERYTHING:
+            continue  # as a first filter: branch work is still tested through its pull request
+        lost = _renamed_default(b - a, a - b)
+        if b & _EVERYTHING or lost:
             out.append((key, f"{key} {sorted(b)} → {sorted(a)}", False))
     for key in _EXCLUDE:
         b, a = _items(before.get(key)) or set(), _items(after.get(key)) or set()
         grown = a - b
         if grown:
-            out.append((key, f"{key} gained {sorted(grown)}", all(_DOCS.search(g) for g in grown)))
+            minor = all(_DOCS.search(g) for g in grown) or (event == "push" and key == "tags-ignore")
+            out.append((key, f"{key} gained {sorted(grown)}", minor))
     if event.startswith("pull_request"):
         bt = _items(before.get("types")) or set(DEFAULT_PR_TYPES)
         at = _items(after.get("types")) or set(DEFAULT_PR_TYPES)
