@@ -23,7 +23,8 @@ permissions:                   permissions:
 
 ## How to resolve
 Grant the narrowest scope to the one job that needs it, or approve the finding with the reason.
-Severity follows zizmor's `excessive-permissions` per scope.
+Severity follows zizmor's `excessive-permissions` per scope; a widening that only grants reading
+(`contents: none` → `read`, which any job that checks out the code needs) is low.
 
 ## Options
 None.
@@ -67,7 +68,9 @@ def effective(perms: Any) -> Mapping[str, int] | None:
     return None
 
 
-def _severity(scopes: list[str]) -> Severity:
+def _severity(scopes: list[str], read_only: bool) -> Severity:
+    if read_only:
+        return Severity.LOW  # reading, not writing: what a job needs to check out or list things
     if any(s in HIGH_SCOPES for s in scopes):
         return Severity.HIGH
     if all(s in LOW_SCOPES for s in scopes):
@@ -75,13 +78,15 @@ def _severity(scopes: list[str]) -> Severity:
     return Severity.MEDIUM
 
 
-def _compare(before: Any, after: Any) -> tuple[list[str], str] | None:
-    """(widened scopes, description) or None."""
+def _compare(before: Any, after: Any) -> tuple[list[str], str, bool] | None:
+    """(widened scopes, description, whether each widened scope is only readable now) or None."""
     b, a = effective(before), effective(after)
     if a is None and b is not None:
-        return sorted(s for s, v in b.items() if v < 2) or [
-            "(all)"
-        ], "block removed: falls back to the repository default"
+        return (
+            sorted(s for s, v in b.items() if v < 2) or ["(all)"],
+            "block removed: falls back to the repository default",
+            False,
+        )
     if a is None or b is None:
         return None
     widened = sorted(s for s, v in a.items() if v > b.get(s, 0))
@@ -89,7 +94,7 @@ def _compare(before: Any, after: Any) -> tuple[list[str], str] | None:
         return None
     parts = [f"{s}: {_NAMES[b.get(s, 0)]} → {_NAMES[a[s]]}" for s in widened]
     desc = ", ".join(parts[:_SHOW]) + (f" and {len(parts) - _SHOW} more scopes" if len(parts) > _SHOW else "")
-    return widened, desc
+    return widened, desc, all(a[s] <= 1 for s in widened)
 
 
 def _workflow_perms(index: Index, job: Any) -> Any:
@@ -114,7 +119,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             return
         found = _compare(before.permissions, after.permissions)
         if found:
-            scopes, desc = found
+            scopes, desc, read_only = found
             yield Hit(
                 message=f"token permissions of workflow {after.id} widened: {desc}",
                 attr="permissions",
@@ -122,7 +127,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 base_route=("permissions",),
                 before=before.permissions,
                 after=after.permissions,
-                severity=_severity(scopes) if scopes != ["(all)"] else Severity.HIGH,
+                severity=_severity(scopes, read_only) if scopes != ["(all)"] else Severity.HIGH,
             )
         return
     jb, ja = jobs(change)
@@ -132,7 +137,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     a = ja.permissions if ja.permissions is not None else _workflow_perms(ctx.head, ja)
     found = _compare(b, a)
     if found:
-        scopes, desc = found
+        scopes, desc, read_only = found
         yield Hit(
             message=f"token permissions of {ja.label} in {ja.pipeline} widened: {desc}",
             attr="permissions",
@@ -140,7 +145,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             base_route=("permissions",),
             before=b,
             after=a,
-            severity=_severity(scopes) if scopes != ["(all)"] else Severity.HIGH,
+            severity=_severity(scopes, read_only) if scopes != ["(all)"] else Severity.HIGH,
         )
 
 
