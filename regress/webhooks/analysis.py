@@ -23,6 +23,7 @@ from regress.webhooks import approving, baseconfig, events
 from regress.webhooks.github import RepoRef, RetryLater
 from regress.webhooks.mirror import FetchError
 from regress.webhooks.settings import MAX_ATTEMPTS
+from regress.webhooks.standing import Standing
 from regress.webhooks.store import StoredApproval, Work
 
 if TYPE_CHECKING:
@@ -137,20 +138,32 @@ def _run_once(svc: Service, work: Work) -> bool:
         return True
     seconds = time.perf_counter() - started
     svc.metrics.analysis_seconds.observe(seconds)
-    approvals = approvals_for(svc, work)
-    # The policy approvals were checked against: the base branch's commit, as when approving.
+    # The policy approvals must meet: the base branch's commit, as when approving.
+    unreadable = ""
     try:
         policy: Config | None = baseconfig.read(
             svc, work.installation_id, work.repo, work.repo_id, work.clone_url, work.base_sha, work.ref or "base"
         )
     except baseconfig.PolicyUnreadable as exc:
+        policy, unreadable = None, str(exc)
+    # Approvers are checked against that policy again (it may have been made stricter since they
+    # approved), with lookups shared by every finding of this analysis.
+    standing = Standing(svc.github, work.installation_id, repo, policy) if policy is not None else None
+    approvals = approvals_for(svc, work)
+    if policy is None:
         # Fail closed: no approval counts while the policy it must meet is unknown.
-        log.warning("approvals not applied: %s", exc, extra=extra)
-        policy, approvals = None, []
+        log.warning("approvals not applied: %s", unreadable, extra=extra)
+        approvals = []
         report = replace(
-            report, notices=[*report.notices, Notice(NoticeKind.DEGRADED, f"approvals not applied: {exc}", "")]
+            report, notices=[*report.notices, Notice(NoticeKind.DEGRADED, f"approvals not applied: {unreadable}", "")]
         )
-    applied = approving.apply(report, approvals, policy or Config(), authors_of(svc, work.repo_id, approvals))
+    applied = approving.apply(
+        report,
+        approvals,
+        policy or Config(),
+        authors_of(svc, work.repo_id, approvals),
+        standing.shortfall if standing is not None else None,
+    )
     report = applied.report
     details_url = pull.html_url if pull is not None and pull.html_url else None
     svc.store.add_analysis(
