@@ -281,6 +281,9 @@ def _review(svc: Service, payload: dict[str, Any], installation: int, repo: Repo
     cmds = commands.parse(review.body)
     if not cmds and review.state != "approved":
         return DeliveryState.IGNORED, "no /regress command"
+    if review.html_url and svc.store.dismissed_by(review.html_url) is not None:
+        # Its dismissal was handled first (deliveries run out of order): it approves nothing.
+        return DeliveryState.IGNORED, "the review was dismissed before its submission was handled"
     info = events.pull_of(payload.get("pull_request"))
     if info is None:
         return DeliveryState.FAILED, "review without a pull request"
@@ -333,10 +336,12 @@ def _review_dismissed(svc: Service, payload: dict[str, Any], installation: int, 
     info = events.pull_of(payload.get("pull_request"))
     if info is None or not review.html_url:
         return DeliveryState.IGNORED, "dismissed review without a pull request or URL"
+    sender = events.sender_of(payload)
+    # Noted first: a submission handled after this (out of order, or concurrently) sees it.
+    svc.store.note_dismissed(repo.id, review.html_url, sender.login)
     pull = svc.store.get_pull(repo.id, info.number)
     if pull is None:
         return DeliveryState.IGNORED, f"pull request #{info.number} not tracked"
-    sender = events.sender_of(payload)
     count = svc.store.revoke_approvals(repo.id, info.number, None, sender.login, source=("review", review.html_url))
     waiting = pending.drop(svc, pull, f"review dismissed by {sender.login}", source=("review", review.html_url))
     if not count and not waiting:
@@ -416,6 +421,12 @@ def _approve(
         analysis = svc.store.latest_analysis(pull.repo_id, pull.head_sha)
         if analysis is None and place is not None:
             pending.record(svc, pull, sender, cmd, place)
+            dismisser = svc.store.dismissed_by(source_ref) if source == "review" else None
+            if dismisser is not None:
+                # Dismissed while this was being recorded: the dismissal may have looked for
+                # waiting approvals before this one existed.
+                pending.drop(svc, pull, f"review dismissed by {dismisser}", source=(source, source_ref))
+                return "dropped"
             # A queued or running analysis of the head applies it (one that read the waiting
             # approvals before this was recorded goes round once more: ``analysis._run_once``);
             # none requested yet (a comment before the PR's own event): ask for one. One that

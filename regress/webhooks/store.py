@@ -233,6 +233,17 @@ class PendingApprovalRow(Base):
     outcome: Mapped[str | None] = mapped_column(Text)
 
 
+class DismissedReview(Base):
+    """A review dismissed on GitHub, by URL: its submission may be handled after its dismissal
+    (deliveries arrive and run out of order), and must then approve nothing."""
+
+    __tablename__ = "dismissed_reviews"
+    source_ref: Mapped[str] = mapped_column(String(500), primary_key=True)
+    repo_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    dismissed_by: Mapped[str] = mapped_column(String(300))
+    at: Mapped[float] = mapped_column(Float)
+
+
 class CompletedRun(Base):
     """A head commit whose ``regress`` check run this service completed (any conclusion): the
     reconciler leaves such heads alone."""
@@ -598,7 +609,8 @@ class Store:
 
     def purge_repository(self, repo_id: int) -> None:
         with self.session() as s:
-            for table in (Pull, PullHead, Work, CheckRun, CompletedRun, Analysis, ApprovalRow, PendingApprovalRow):
+            tables = (Pull, PullHead, Work, CheckRun, CompletedRun, Analysis, ApprovalRow, PendingApprovalRow)
+            for table in (*tables, DismissedReview):
                 s.execute(delete(table).where(table.repo_id == repo_id))
 
     # -- pull requests ---------------------------------------------------------------------------
@@ -997,6 +1009,20 @@ class Store:
             q = q.where(PendingApprovalRow.pr_number == pr_number)
         with self.session() as s:
             return [_pending(r) for r in s.scalars(q)]
+
+    def note_dismissed(self, repo_id: int, source_ref: str, by: str) -> None:
+        try:
+            with self.session() as s:
+                if s.get(DismissedReview, source_ref) is None:
+                    s.add(DismissedReview(source_ref=source_ref, repo_id=repo_id, dismissed_by=by, at=time.time()))
+        except IntegrityError:
+            pass  # noted by a concurrent handler of the same dismissal
+
+    def dismissed_by(self, source_ref: str) -> str | None:
+        """Who dismissed the review at this URL, or None when it was not dismissed."""
+        with self.session() as s:
+            row = s.get(DismissedReview, source_ref)
+            return row.dismissed_by if row is not None else None
 
     def settle_pending(
         self, pending_id: int, state: PendingState, outcome: str, approval: ApprovalRow | None = None

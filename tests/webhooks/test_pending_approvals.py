@@ -244,6 +244,43 @@ def test_a_dismissed_review_drops_its_pending_approval(env: tuple[FakeGitHub, Pa
     assert fake.errors == []
 
 
+def test_a_review_whose_dismissal_was_handled_first_approves_nothing(env: tuple[FakeGitHub, Path, Hub]) -> None:
+    """Deliveries run out of order: the dismissal of an approving review handled before its
+    submission leaves nothing for the submission to approve, at once or later."""
+    fake, root, hub = env
+    repo = "shop/dismissed-first"
+    base = hub.repo(
+        repo, {"deploy/checkout.yaml": deploy(), ".regress.yml": "approvals:\n  approving-reviews: true\n"}, PEOPLE
+    )
+    head = hub.commit(repo, {"deploy/checkout.yaml": deploy(replicas=1)}, base, "cut")
+    n = hub.open_pr(repo, head, base, author="alice")
+    hub.completed(repo, head)
+    review = fake.user_review(repo, n, "wendy", 503, "Capacity plan PLAT-812.", head, "approved")
+    pr, repo_json = fake.pulls[(repo, n)], fake.repo_json(repo)
+    submitted = payloads.pull_request_review_event(
+        review, pr, repo_json, repo_json, INSTALLATION, payloads.user("wendy", 503)
+    )
+    dismissed = payloads.pull_request_review_event(
+        {**review, "state": "dismissed", "body": None},
+        pr,
+        repo_json,
+        repo_json,
+        INSTALLATION,
+        payloads.user("mo", 700),
+        "dismissed",
+    )
+    ids = [str(uuid.uuid4()) for _ in range(2)]
+    assert hub.deliver("pull_request_review", dismissed, ids[0]).status_code == 202
+    handled(root / "data", ids[0])
+    assert hub.deliver("pull_request_review", submitted, ids[1]).status_code == 202
+    handled(root / "data", ids[1])
+    assert delivery_state(root / "data", ids[1]) == "ignored"
+    assert audit(root / "data", repo) == []
+    assert early(root / "data", repo) == []
+    assert fake.runs_for(repo, head)[0]["conclusion"] == "action_required"
+    assert replies(fake, repo, n) == []
+
+
 def test_an_approval_recorded_before_the_worker_died_is_applied_by_the_next(
     env: tuple[FakeGitHub, Path, Hub],
 ) -> None:
