@@ -59,9 +59,10 @@ class Place:
     #: An approving review without a command.
     implied: bool = False
 
-    def key(self, approver: str) -> str:
+    def key(self, repo_id: int, number: int, approver: str) -> str:
         where = self.source_ref or self.body_sha256
-        return hashlib.sha256(f"{self.source}\0{where}\0{approver.lower()}\0{self.ordinal}".encode()).hexdigest()
+        text = f"{repo_id}\0{number}\0{self.source}\0{where}\0{approver.lower()}\0{self.ordinal}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def record(svc: Service, pull: Pull, sender: Sender, cmd: Command, place: Place) -> bool:
@@ -69,7 +70,7 @@ def record(svc: Service, pull: Pull, sender: Sender, cmd: Command, place: Place)
     command was recorded before. The caller then requests the analysis again."""
     added = svc.store.add_pending(
         PendingApprovalRow(
-            key=place.key(sender.login),
+            key=place.key(pull.repo_id, pull.number, sender.login),
             installation_id=pull.installation_id,
             repo_id=pull.repo_id,
             repo=pull.repo,
