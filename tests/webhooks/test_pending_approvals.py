@@ -208,6 +208,51 @@ def test_a_push_before_the_analysis_finished_drops_the_approval_and_says_so_once
     assert fake.errors == []
 
 
+def test_an_approval_recorded_after_the_analysis_read_the_waiting_ones_makes_it_go_round(
+    env: tuple[FakeGitHub, Path, Hub],
+) -> None:
+    """The analysis of a new head is held after it applied the waiting approvals (while it checks
+    ada's earlier approval against the policy), and wendy approves then: that analysis publishes
+    without her approval and goes round once more, whose publication has it."""
+    fake, root, hub = env
+    repo = "shop/late"
+    base = hub.repo(
+        repo,
+        {"deploy/checkout.yaml": deploy(), "deploy/cart.yaml": deploy().replace("checkout", "cart")},
+        PEOPLE,
+    )
+    files = {
+        "deploy/checkout.yaml": deploy(replicas=1),
+        "deploy/cart.yaml": deploy(replicas=2).replace("checkout", "cart"),
+    }
+    first = hub.commit(repo, files, base, "cut")
+    n = hub.open_pr(repo, first, base, author="alice")
+    fps = sorted(
+        re.findall(
+            r"Fingerprint: ([0-9a-f]{16})", " ".join(a["message"] for a in hub.completed(repo, first)["annotations"])
+        )
+    )
+    assert len(fps) == 2
+    hub.comment(repo, n, "ada", f"/regress approve {fps[0]} cart is idle", uid=504)
+    assert hub.completed(repo, first, count=2)["output"]["title"] == "1 unapproved violation, 1 approved"
+    held = fake.hold("GET", rf"/repos/{repo}/collaborators/ada/permission$")
+    second = hub.commit(repo, {**files, "README.md": "cut\n"}, first, "cut")
+    try:
+        hub.push_pr(repo, n, second)
+        wait_until(lambda: held.reached, what="the analysis to check ada's approval")
+        did = str(uuid.uuid4())
+        hub.comment(repo, n, "wendy", f"/regress approve {fps[1]} capacity plan PLAT-812", uid=503, delivery_id=did)
+        handled(root / "data", did)
+    finally:
+        held.release()
+    run = hub.completed(repo, second, count=2)
+    assert run["conclusion"] == "success"
+    assert run["history"] == ["in_progress", "completed", "in_progress", "completed"]
+    assert [(r["approver"], r["head_sha"]) for r in audit(root / "data", repo)] == [("ada", first), ("wendy", second)]
+    assert replies(fake, repo, n) == []
+    assert fake.errors == []
+
+
 def test_a_dismissed_review_drops_its_pending_approval(env: tuple[FakeGitHub, Path, Hub]) -> None:
     fake, root, hub = env
     repo = "shop/dismissed-early"
