@@ -416,6 +416,7 @@ def test_a_policy_made_stricter_rechecks_the_approvals_given(env: tuple[FakeGitH
     asked = [p for _, p, _ in fake.requests[before:]]
     assert asked.count(f"/api/repos/{repo}/collaborators/ada/permission") == 1
     assert asked.count("/api/orgs/shop/teams/secops/memberships/ada") == 1
+    assert "| active, no longer meets the security policy: team shop/secops |" in run["output"]["text"]
     # Nothing new in the audit trail: the approval is kept as it was.
     assert audit(hub, repo) == given
 
