@@ -19,10 +19,11 @@ from regress.config import Config
 from regress.engine import Options, Report, SideInfo
 from regress.errors import InputError
 from regress.model import Notice, NoticeKind
-from regress.webhooks import approving, baseconfig, events
+from regress.webhooks import approving, baseconfig, events, pending
 from regress.webhooks.github import RepoRef, RetryLater
 from regress.webhooks.mirror import FetchError
 from regress.webhooks.settings import MAX_ATTEMPTS
+from regress.webhooks.standing import Standing
 from regress.webhooks.store import StoredApproval, Work
 
 if TYPE_CHECKING:
@@ -137,20 +138,37 @@ def _run_once(svc: Service, work: Work) -> bool:
         return True
     seconds = time.perf_counter() - started
     svc.metrics.analysis_seconds.observe(seconds)
-    approvals = approvals_for(svc, work)
-    # The policy approvals were checked against: the base branch's commit, as when approving.
+    # The policy approvals must meet: the base branch's commit, as when approving.
+    unreadable = ""
     try:
         policy: Config | None = baseconfig.read(
             svc, work.installation_id, work.repo, work.repo_id, work.clone_url, work.base_sha, work.ref or "base"
         )
     except baseconfig.PolicyUnreadable as exc:
+        policy, unreadable = None, str(exc)
+    # Approvers are checked against that policy again (it may have been made stricter since they
+    # approved), with lookups shared by every finding and waiting approval of this analysis.
+    standing = Standing(svc.github, work.installation_id, repo, policy) if policy is not None else None
+    if pull is not None:
+        latest = svc.store.get_pull(work.repo_id, pull.number) or pull
+        pending.drop_superseded(svc, latest)
+        if latest.open and latest.head_sha == work.head_sha:
+            pending.apply_waiting(svc, latest, work.base_sha, report, policy, unreadable, standing)
+    approvals = approvals_for(svc, work)
+    if policy is None:
         # Fail closed: no approval counts while the policy it must meet is unknown.
-        log.warning("approvals not applied: %s", exc, extra=extra)
-        policy, approvals = None, []
+        log.warning("approvals not applied: %s", unreadable, extra=extra)
+        approvals = []
         report = replace(
-            report, notices=[*report.notices, Notice(NoticeKind.DEGRADED, f"approvals not applied: {exc}", "")]
+            report, notices=[*report.notices, Notice(NoticeKind.DEGRADED, f"approvals not applied: {unreadable}", "")]
         )
-    applied = approving.apply(report, approvals, policy or Config(), authors_of(svc, work.repo_id, approvals))
+    applied = approving.apply(
+        report,
+        approvals,
+        policy or Config(),
+        authors_of(svc, work.repo_id, approvals),
+        standing.shortfall if standing is not None else None,
+    )
     report = applied.report
     details_url = pull.html_url if pull is not None and pull.html_url else None
     svc.store.add_analysis(
@@ -191,4 +209,18 @@ def _run_once(svc: Service, work: Work) -> bool:
         return True  # a newer push arrived meanwhile: its own run will write the comment
     row = svc.store.get_check_run(work.repo_id, work.head_sha)
     svc.publisher.comment(current, report, row.html_url if row and row.html_url else None, applied.tallies)
+    if any(p.head_sha == work.head_sha for p in svc.store.pending_approvals(work.repo_id, pull.number)):
+        # Recorded after this run read the waiting approvals, and before it stored its analysis
+        # (a handler that finds the analysis stored asks for a new run itself): go round once more.
+        svc.store.request_work(
+            work.key,
+            repo_id=work.repo_id,
+            repo=work.repo,
+            installation_id=work.installation_id,
+            clone_url=work.clone_url,
+            pr_number=work.pr_number,
+            head_sha=work.head_sha,
+            base_sha=work.base_sha,
+            ref=work.ref,
+        )
     return True

@@ -16,8 +16,10 @@ approvals apply to a new analysis.
 - A finding counts as approved once ``count`` (default 1) distinct people approved it at the same
   head value; the PR author never counts unless ``allow-author: true``. Until then the check run
   and the comment show how many it has (``1 of 2 approvals``).
-- Policies are checked when an approval is given (permissions and team memberships are looked up
-  then); ``count`` is applied at every analysis, with the policy of the base branch then.
+- Policies are checked when an approval is given, and again at every analysis with the base
+  branch's policy of the time: an approval whose approver no longer meets its finding's policy
+  (permission, teams, ``allow-author``) does not count, and the finding says why; it is not
+  deleted, so a policy relaxed again restores it. ``count`` is applied then too.
 """
 
 from __future__ import annotations
@@ -44,15 +46,21 @@ def value_digest(after_json: Any) -> str:
 
 @dataclass(frozen=True)
 class Tally:
-    """The approvals of a finding that needs more of them than it has."""
+    """The approvals of a finding that needs more of them than count."""
 
-    #: Who approved it so far, oldest first.
+    #: Who approved it so far and still counts, oldest first.
     approvers: tuple[str, ...]
     #: How many distinct approvers it needs.
     needed: int
+    #: Why each approval that no longer counts does not (the policy was made stricter since).
+    lapsed: tuple[str, ...] = ()
 
     def text(self) -> str:
         return f"{len(self.approvers)} of {self.needed} approvals"
+
+
+#: Why an approver no longer meets the policy of a category, or None: ``(login, category)``.
+Standing = Callable[[str, str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -67,19 +75,37 @@ def apply(
     approvals: Sequence[StoredApproval],
     config: Config | None = None,
     authors: Mapping[int, str] | None = None,
+    standing: Standing | None = None,
 ) -> Applied:
     """The report with every finding that enough live stored approvals cover marked approved.
 
     ``authors`` maps PR numbers to their authors: an approval by the author of the PR it was
     given on does not count unless the config allows it (it was refused when given; this holds
-    when the base branch's policy changed since)."""
+    when the base branch's policy changed since). ``standing`` says whether an approver still
+    meets a category's policy (permission, teams); it is asked only about approvals that match a
+    finding, once per approver and category."""
     config = config or Config()
     authors = authors or {}
-    live = [
-        a
-        for a in approvals
-        if a.revoked is None and (config.allow_author or a.approver.lower() != authors.get(a.pr_number, "").lower())
-    ]
+    live = [a for a in approvals if a.revoked is None]
+    verdicts: dict[tuple[str, str], str | None] = {}
+
+    def shortfall(a: StoredApproval, category: str) -> str | None:
+        login = a.approver.lower()
+        if not config.allow_author and login == authors.get(a.pr_number, "").lower():
+            return (
+                f"approval by @{a.approver} no longer counts: they are the pull request's author "
+                "(the base branch's .regress.yml does not allow it)"
+            )
+        if standing is None:
+            return None
+        key = (login, category)
+        if key not in verdicts:
+            why = standing(a.approver, category)
+            verdicts[key] = (
+                None if why is None else f"approval by @{a.approver} no longer meets the {category} policy: {why}"
+            )
+        return verdicts[key]
+
     findings = []
     tallies: dict[str, Tally] = {}
     for finding in report.findings:
@@ -87,15 +113,22 @@ def apply(
         if not f.approved:
             digest = value_digest(jsonable(f.after))
             by_person: dict[str, StoredApproval] = {}
+            lapsed: dict[str, str] = {}
             for a in live:
-                if a.fingerprints.get(f.fingerprint) == digest:
-                    by_person.setdefault(a.approver.lower(), a)  # the same person never counts twice
+                if a.fingerprints.get(f.fingerprint) != digest or a.approver.lower() in by_person:
+                    continue  # the same person never counts twice
+                why = shortfall(a, f.category.value)
+                if why is None:
+                    by_person[a.approver.lower()] = a
+                    lapsed.pop(a.approver.lower(), None)
+                else:
+                    lapsed.setdefault(a.approver.lower(), why)
             needed = config.approver_policy(f.category.value).count
             matches = list(by_person.values())
             if matches and len(matches) >= needed:
                 f = f.approve(_approval(matches))
-            elif matches:
-                tallies[f.fingerprint] = Tally(tuple(a.approver for a in matches), needed)
+            elif matches or lapsed:
+                tallies[f.fingerprint] = Tally(tuple(a.approver for a in matches), needed, tuple(lapsed.values()))
         findings.append(f)
     out = replace(report, findings=findings)
     out.stats = {
@@ -107,8 +140,13 @@ def apply(
 
 
 def progress(tallies: Mapping[str, Tally] | None) -> dict[str, str]:
-    """What the report says of each finding approved by fewer people than it needs."""
-    return {fp: f"{t.text()} ({', '.join(t.approvers)})" for fp, t in sorted((tallies or {}).items())}
+    """What the report says of each finding approved by fewer people than it needs, or whose
+    approvals no longer count."""
+    out = {}
+    for fp, t in sorted((tallies or {}).items()):
+        parts = [f"{t.text()} ({', '.join(t.approvers)})"] if t.approvers else []
+        out[fp] = "; ".join([*parts, *t.lapsed])
+    return out
 
 
 def _approval(matches: Sequence[StoredApproval]) -> Approval:
@@ -170,6 +208,31 @@ def policy_refusal(
         why += (
             f"; regress cannot read the members of {', '.join(unreadable)} "
             "(the App needs the organization's Members read permission)"
+        )
+    return why
+
+
+def policy_shortfall(
+    policy: ApproverPolicy, permission: Permission, membership: Callable[[str], Membership]
+) -> str | None:
+    """What of ``policy`` someone with ``permission`` no longer meets, or None: the words that
+    follow "no longer meets the <category> policy:" (approvals re-checked at an analysis)."""
+    if not permission.at_least(policy.permission):
+        return f"the {policy.permission} permission (has {permission.role_name})"
+    if not policy.teams:
+        return None
+    unreadable = []
+    for team in policy.teams:  # in order, stopping at the first active membership
+        found = membership(team)
+        if found is Membership.ACTIVE:
+            return None
+        if found is Membership.UNREADABLE:
+            unreadable.append(team)
+    why = "team " + " or ".join(policy.teams)
+    if unreadable:
+        why += (
+            f" (members of {', '.join(unreadable)} unreadable: "
+            "the App needs the organization's Members read permission)"
         )
     return why
 

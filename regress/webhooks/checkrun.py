@@ -53,13 +53,30 @@ def clip(text: str, limit: int) -> str:
     return text[: limit - len(cut)] + cut
 
 
-def approvals_text(approvals: Sequence[StoredApproval]) -> str:
-    """The approval audit table the check run carries (who, when, why, which fingerprints)."""
+def _lapsed(a: StoredApproval, tallies: Mapping[str, Tally]) -> list[str]:
+    """Why ``a`` no longer counts for the open findings it approved (the policy was made
+    stricter since), from the findings' tallies."""
+    prefix = f"approval by @{a.approver} "
+    notes = [
+        note.removeprefix(prefix)
+        for fp in sorted(a.fingerprints)
+        if fp in tallies
+        for note in tallies[fp].lapsed
+        if note.startswith(prefix)
+    ]
+    return list(dict.fromkeys(notes))
+
+
+def approvals_text(approvals: Sequence[StoredApproval], tallies: Mapping[str, Tally] | None = None) -> str:
+    """The approval audit table the check run carries (who, when, why, which fingerprints, and
+    whether each still counts)."""
     if not approvals:
         return ""
     lines = ["### Approvals", "", "| when | who | how | fingerprints | reason | status |", "|---|---|---|---|---|---|"]
     for a in approvals:
         status = f"revoked by {a.revoked_by} {iso(a.revoked)}" if a.revoked else "active"
+        if a.revoked is None and (lapsed := _lapsed(a, tallies or {})):
+            status += ", " + "; ".join(lapsed).replace("|", "\\|")
         reason = a.reason.replace("|", "\\|").replace("\n", " ")
         fps = ", ".join(f"`{fp}`" for fp in sorted(a.fingerprints))
         lines.append(f"| {iso(a.created)} | @{a.approver} ({a.role}) | {a.source} | {fps} | {reason} | {status} |")
@@ -76,7 +93,7 @@ def output(
         report, limit=OUTPUT_LIMIT - 200, details_url=details_url, progress=approving.progress(tallies)
     )
     out: dict[str, Any] = {"title": title(report), "summary": clip(summary, OUTPUT_LIMIT)}
-    text = approvals_text(approvals)
+    text = approvals_text(approvals, tallies)
     if text:
         out["text"] = clip(text, OUTPUT_LIMIT)
     return out

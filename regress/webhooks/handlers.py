@@ -14,11 +14,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from regress.config import Config
-from regress.webhooks import approving, baseconfig, checkrun, commands, events
+from regress.webhooks import approving, baseconfig, checkrun, commands, events, granting, pending
 from regress.webhooks.analysis import group_key, pr_key
 from regress.webhooks.commands import Command, Verb
 from regress.webhooks.events import RepoInfo, Sender
-from regress.webhooks.github import Membership, Permission, RepoRef
+from regress.webhooks.github import RepoRef
 from regress.webhooks.store import ApprovalRow, Delivery, DeliveryState, Pull
 
 if TYPE_CHECKING:
@@ -261,9 +261,13 @@ def _issue_comment(svc: Service, payload: dict[str, Any], installation: int, rep
         return DeliveryState.FAILED, f"pull request #{number} not found"
     comment_id = events.get(payload, "comment", "id")
     comment_url = str(events.get(payload, "comment", "html_url") or "")
-    results = _run_commands(svc, pull, sender, cmds, "comment", comment_url, body, None)
+    cid = comment_id if isinstance(comment_id, int) else None
+    results = _run_commands(svc, pull, sender, cmds, "comment", comment_url, body, None, comment_id=cid)
     if isinstance(comment_id, int) and any(r in ("approved", "revoked", "recheck") for r in results):
         svc.github.react(installation, RepoRef.parse(repo.full_name), comment_id, "+1")
+    elif isinstance(comment_id, int) and "pending" in results:
+        # Seen, and waiting for the analysis: the 👍 follows when it is applied.
+        svc.github.react(installation, RepoRef.parse(repo.full_name), comment_id, "eyes")
     return DeliveryState.DONE, ", ".join(results)
 
 
@@ -277,6 +281,9 @@ def _review(svc: Service, payload: dict[str, Any], installation: int, repo: Repo
     cmds = commands.parse(review.body)
     if not cmds and review.state != "approved":
         return DeliveryState.IGNORED, "no /regress command"
+    if review.html_url and svc.store.dismissed_by(review.html_url) is not None:
+        # Its dismissal was handled first (deliveries run out of order): it approves nothing.
+        return DeliveryState.IGNORED, "the review was dismissed before its submission was handled"
     info = events.pull_of(payload.get("pull_request"))
     if info is None:
         return DeliveryState.FAILED, "review without a pull request"
@@ -289,12 +296,15 @@ def _review(svc: Service, payload: dict[str, Any], installation: int, repo: Repo
         if current is not None and current.head_sha != pull.head_sha:
             pull = svc.store.upsert_pull(pull_row(current, repo, installation, current.open, time.time()))
     config: Config | None = None
+    implied = False
     if not cmds:
-        implied = _approving_review(svc, pull, review)
-        if isinstance(implied, str):
-            return DeliveryState.IGNORED, implied
-        cmds, config = [implied[0]], implied[1]
-    results = _run_commands(svc, pull, sender, cmds, "review", review.html_url, review.body, review.commit_id, config)
+        found = _approving_review(svc, pull, review)
+        if isinstance(found, str):
+            return DeliveryState.IGNORED, found
+        cmds, config, implied = [found[0]], found[1], True
+    results = _run_commands(
+        svc, pull, sender, cmds, "review", review.html_url, review.body, review.commit_id, config, implied=implied
+    )
     return DeliveryState.DONE, ", ".join(results)
 
 
@@ -302,7 +312,9 @@ def _approving_review(svc: Service, pull: Pull, review: events.ReviewInfo) -> tu
     """A review submitted as Approve, without a command: ``/regress approve all`` with the
     review's text as the reason, where the base branch's ``approvals.approving-reviews`` says so
     and the head's analysis has findings left to approve; else why it is ignored. Silent unless
-    it approves something: most approving reviews are of changes with nothing to approve."""
+    it approves something: most approving reviews are of changes with nothing to approve. Before
+    the head's analysis has finished it is taken, to be applied (or dropped quietly, when nothing
+    is left to approve) by that analysis."""
     try:
         config = base_config(svc, pull)
     except baseconfig.PolicyUnreadable as exc:
@@ -311,7 +323,7 @@ def _approving_review(svc: Service, pull: Pull, review: events.ReviewInfo) -> tu
         return "approving review without a /regress command (approvals.approving-reviews is off)"
     cmd = Command(Verb.APPROVE, (), True, review.body.strip() or "approved in a pull-request review")
     analysis = svc.store.latest_analysis(pull.repo_id, pull.head_sha)
-    if analysis is None or not approving.targets(cmd, json.loads(analysis.report or "{}")).covered:
+    if analysis is not None and not approving.targets(cmd, json.loads(analysis.report or "{}")).covered:
         return "approving review: nothing unapproved to approve at the head"
     return cmd, config
 
@@ -324,15 +336,19 @@ def _review_dismissed(svc: Service, payload: dict[str, Any], installation: int, 
     info = events.pull_of(payload.get("pull_request"))
     if info is None or not review.html_url:
         return DeliveryState.IGNORED, "dismissed review without a pull request or URL"
+    sender = events.sender_of(payload)
+    # Noted first: a submission handled after this (out of order, or concurrently) sees it.
+    svc.store.note_dismissed(repo.id, review.html_url, sender.login)
     pull = svc.store.get_pull(repo.id, info.number)
     if pull is None:
         return DeliveryState.IGNORED, f"pull request #{info.number} not tracked"
-    sender = events.sender_of(payload)
     count = svc.store.revoke_approvals(repo.id, info.number, None, sender.login, source=("review", review.html_url))
-    if not count:
+    waiting = pending.drop(svc, pull, f"review dismissed by {sender.login}", source=("review", review.html_url))
+    if not count and not waiting:
         return DeliveryState.IGNORED, "the dismissed review approved nothing"
-    request_pull(svc, pull)
-    return DeliveryState.DONE, f"{count} approval(s) of the dismissed review revoked"
+    if count:
+        request_pull(svc, pull)
+    return DeliveryState.DONE, f"{count} approval(s) of the dismissed review revoked, {waiting} pending dropped"
 
 
 def _run_commands(
@@ -345,11 +361,13 @@ def _run_commands(
     body: str,
     reviewed_sha: str | None,
     config: Config | None = None,
+    comment_id: int | None = None,
+    implied: bool = False,
 ) -> list[str]:
     """Run a comment's or review's commands; ``config`` is the base policy when already read."""
     body_hash = hashlib.sha256(body.encode()).hexdigest()
     results = []
-    for cmd in cmds:
+    for ordinal, cmd in enumerate(cmds):
         if cmd.verb is None:
             svc.publisher.reply(pull, f"@{sender.login} {cmd.error}")
             results.append("syntax error")
@@ -357,10 +375,9 @@ def _run_commands(
             request_pull(svc, pull)
             results.append("recheck")
         elif cmd.verb is Verb.APPROVE:
+            place = pending.Place(source, source_ref, body_hash, ordinal, comment_id, reviewed_sha, implied)
             results.append(
-                _approve(
-                    svc, pull, sender, cmd, source, source_ref, body_hash, reviewed_sha=reviewed_sha, config=config
-                )
+                _approve(svc, pull, sender, cmd, source, source_ref, body_hash, reviewed_sha, config, place=place)
             )
         else:
             results.append(_revoke(svc, pull, sender, cmd))
@@ -375,10 +392,6 @@ def base_config(svc: Service, pull: Pull) -> Config:
     )
 
 
-def _fps(fingerprints: list[str]) -> str:
-    return ", ".join(f"`{fp}`" for fp in sorted(fingerprints))
-
-
 def _approve(
     svc: Service,
     pull: Pull,
@@ -387,10 +400,13 @@ def _approve(
     source: str,
     source_ref: str,
     body_hash: str | None,
-    button: bool = False,
     reviewed_sha: str | None = None,
     config: Config | None = None,
+    button: bool = False,
+    place: pending.Place | None = None,
 ) -> str:
+    """Take an approval now, or (``place`` given: a comment or review) keep it for the analysis
+    of the head when that has not finished."""
     if config is None:
         try:
             config = base_config(svc, pull)
@@ -399,37 +415,45 @@ def _approve(
             svc.publisher.reply(pull, f"@{sender.login} approval refused: {exc}.")
             return "refused"
     permission = svc.github.permission(pull.installation_id, RepoRef.parse(pull.repo), sender.login)
-    why = approving.refusal(config, permission, sender.login, pull.author, approving=True)
-    if why is None and reviewed_sha is not None and reviewed_sha != pull.head_sha:
-        # The reviewer saw other code than the head whose findings would be approved (or the
-        # payload does not say which: unknown is not the head).
-        why = (
-            f"this review was submitted on commit {reviewed_sha[:12] or '(not given)'}, not on the pull "
-            f"request's head {pull.head_sha[:12]}; approve in a review of the current head, or in a comment"
-        )
-    if why is None and not cmd.reason and config.require_reason and not button:
-        why = "give a reason: `/regress approve <fingerprint…|all> <reason>`"
-    analysis = svc.store.latest_analysis(pull.repo_id, pull.head_sha)
-    if why is None and analysis is None:
-        why = f"the current head {pull.head_sha[:12]} has no finished analysis yet; try again when the check completes"
-    covered: dict[str, str] = {}
-    left: list[str] = []
+    why = granting.precheck(config, permission, sender.login, pull.author, cmd, pull.head_sha, reviewed_sha, button)
+    analysis = None
+    if why is None:
+        analysis = svc.store.latest_analysis(pull.repo_id, pull.head_sha)
+        if analysis is None and place is not None:
+            pending.record(svc, pull, sender, cmd, place)
+            dismisser = svc.store.dismissed_by(source_ref) if source == "review" else None
+            if dismisser is not None:
+                # Dismissed while this was being recorded: the dismissal may have looked for
+                # waiting approvals before this one existed.
+                pending.drop(svc, pull, f"review dismissed by {dismisser}", source=(source, source_ref))
+                return "dropped"
+            # A queued or running analysis of the head applies it (one that read the waiting
+            # approvals before this was recorded goes round once more: ``analysis._run_once``);
+            # none requested yet (a comment before the PR's own event): ask for one. One that
+            # stored its analysis since the look-up above is asked to run again.
+            request_pull(svc, pull, force=False)
+            if svc.store.latest_analysis(pull.repo_id, pull.head_sha) is not None:
+                request_pull(svc, pull)
+            return "pending"
+        if analysis is None:
+            why = f"the current head {pull.head_sha[:12]} has no finished analysis yet; try again when it completes"
+    grant = granting.Grant()
     if why is None and analysis is not None:
-        report = json.loads(analysis.report or "{}")
-        found = approving.targets(cmd, report)
-        if found.unknown or found.ambiguous:
-            parts = []
-            if found.unknown:
-                parts.append("no unapproved finding has the fingerprint " + ", ".join(f"`{p}`" for p in found.unknown))
-            if found.ambiguous:
-                parts.append("more than one finding starts with " + ", ".join(f"`{p}`" for p in found.ambiguous))
-            why = "; ".join(parts)
-        elif not found.covered:
-            why = "there is nothing unapproved to approve"
-        else:
-            covered, left = _allowed(svc, pull, sender, permission, config, found.covered, report)
-            if not covered:
-                why = "; ".join(left)
+        mine = [
+            a
+            for a in svc.store.approvals(repo_id=pull.repo_id, pr_number=pull.number, active_only=True)
+            if a.approver.lower() == sender.login.lower()
+        ]
+        grant = granting.decide(
+            cmd,
+            json.loads(analysis.report or "{}"),
+            sender.login,
+            permission,
+            config,
+            lambda team: svc.github.team_membership(pull.installation_id, team, sender.login),
+            mine,
+        )
+        why = grant.refusal
     if why is not None:
         svc.publisher.reply(pull, f"@{sender.login} approval refused: {why}.")
         log.info("approval by %s refused: %s", sender.login, why, extra={"repo": pull.repo, "pr": pull.number})
@@ -441,7 +465,7 @@ def _approve(
             repo_id=pull.repo_id,
             repo=pull.repo,
             pr_number=pull.number,
-            fingerprints=json.dumps(covered, sort_keys=True),
+            fingerprints=json.dumps(dict(grant.covered), sort_keys=True),
             approver=sender.login,
             approver_id=sender.id,
             role=permission.role_name,
@@ -456,57 +480,18 @@ def _approve(
             revoked_by=None,
         )
     )
-    log.info("%d finding(s) approved by %s", len(covered), sender.login, extra={"repo": pull.repo, "pr": pull.number})
-    if left:
-        n = len(covered)
+    log.info(
+        "%d finding(s) approved by %s", len(grant.covered), sender.login, extra={"repo": pull.repo, "pr": pull.number}
+    )
+    if grant.left:
+        n = len(grant.covered)
         svc.publisher.reply(
             pull,
-            f"@{sender.login} approved {n} finding{'s' if n != 1 else ''} ({_fps(list(covered))}); "
-            f"not approved: {'; '.join(left)}.",
+            f"@{sender.login} approved {n} finding{'s' if n != 1 else ''} ({granting.fps(list(grant.covered))}); "
+            f"not approved: {'; '.join(grant.left)}.",
         )
     request_pull(svc, pull)  # re-publish at once
     return "approved"
-
-
-def _allowed(
-    svc: Service,
-    pull: Pull,
-    sender: Sender,
-    permission: Permission,
-    config: Config,
-    covered: dict[str, str],
-    report: dict[str, Any],
-) -> tuple[dict[str, str], list[str]]:
-    """The part of ``covered`` ({fingerprint: value digest}) the sender may approve and has not
-    approved yet, and why each other part is left."""
-    category_of = approving.categories(report)
-    by_category: dict[str, list[str]] = {}
-    for fp in covered:
-        by_category.setdefault(category_of.get(fp, ""), []).append(fp)
-    mine = [
-        a
-        for a in svc.store.approvals(repo_id=pull.repo_id, pr_number=pull.number, active_only=True)
-        if a.approver.lower() == sender.login.lower()
-    ]
-
-    def membership(team: str) -> Membership:
-        return svc.github.team_membership(pull.installation_id, team, sender.login)
-
-    allowed: dict[str, str] = {}
-    left: list[str] = []
-    for category in sorted(by_category):
-        fps = by_category[category]
-        policy = config.approver_policy(category)
-        why = approving.policy_refusal(category, policy, permission, membership)
-        if why is not None:
-            left.append(f"{_fps(fps)} ({category}): {why}")
-            continue
-        again = [fp for fp in fps if any(a.fingerprints.get(fp) == covered[fp] for a in mine)]
-        if again:
-            need = f"approvals by {policy.count} different people" if policy.count > 1 else "one approval"
-            left.append(f"{_fps(again)} ({category}): you have approved it already; {category} findings need {need}")
-        allowed.update({fp: covered[fp] for fp in fps if fp not in again})
-    return allowed, left
 
 
 def _revoke(svc: Service, pull: Pull, sender: Sender, cmd: Command) -> str:
@@ -520,9 +505,11 @@ def _revoke(svc: Service, pull: Pull, sender: Sender, cmd: Command) -> str:
     if why is not None:
         svc.publisher.reply(pull, f"@{sender.login} revoke refused: {why.replace('approving', 'revoking')}.")
         return "refused"
-    count = svc.store.revoke_approvals(
-        pull.repo_id, pull.number, None if cmd.all else list(cmd.fingerprints), sender.login
-    )
+    named = None if cmd.all else list(cmd.fingerprints)
+    count = svc.store.revoke_approvals(pull.repo_id, pull.number, named, sender.login)
+    # Approvals still waiting for the head's analysis are taken back too (silently: the
+    # revoker acted, not the approver).
+    pending.drop(svc, pull, f"revoked by {sender.login}", fingerprints=named)
     if count:
         request_pull(svc, pull)
     return "revoked"

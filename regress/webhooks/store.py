@@ -185,6 +185,65 @@ class ApprovalRow(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(300))
 
 
+class PendingState(enum.StrEnum):
+    """What became of an approval given before its head's analysis had finished."""
+
+    #: Waiting for the analysis of its head.
+    PENDING = "pending"
+    #: Taken by that analysis: an approval row holds what it approved.
+    APPLIED = "applied"
+    #: Refused when it was applied (the approver did not meet the policy then, or it named
+    #: findings the analysis does not have); the approver was told why.
+    REFUSED = "refused"
+    #: Never applied: the head moved on, the review was dismissed, a revoke took it back, or
+    #: nothing was left for it to approve.
+    DROPPED = "dropped"
+
+
+class PendingApprovalRow(Base):
+    """An approval given in a comment or review while its head had no finished analysis:
+    applied by that analysis (``analysis.run``) before it publishes."""
+
+    __tablename__ = "pending_approvals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: The command's place (source, reference, approver, ordinal): a handler that runs twice for
+    #: one comment (a redelivery under a new id, a worker that died after recording) records it once.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    installation_id: Mapped[int] = mapped_column(BigInteger)
+    repo_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    repo: Mapped[str] = mapped_column(String(300))
+    pr_number: Mapped[int] = mapped_column(Integer)
+    head_sha: Mapped[str] = mapped_column(String(64))
+    approver: Mapped[str] = mapped_column(String(300))
+    approver_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: The command: {"fingerprints": [...], "all": bool, "reason": str}.
+    command: Mapped[str] = mapped_column(Text)
+    #: A review submitted as Approve without a command (``approvals.approving-reviews``).
+    implied: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The commit a review was submitted on (None for a comment).
+    reviewed_sha: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(40))
+    source_ref: Mapped[str] = mapped_column(Text, default="")
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: The comment to react to once applied (None for a review: GitHub has no reactions on those).
+    comment_id: Mapped[int | None] = mapped_column(BigInteger)
+    created: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(20), default=PendingState.PENDING.value)
+    settled: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class DismissedReview(Base):
+    """A review dismissed on GitHub, by URL: its submission may be handled after its dismissal
+    (deliveries arrive and run out of order), and must then approve nothing."""
+
+    __tablename__ = "dismissed_reviews"
+    source_ref: Mapped[str] = mapped_column(String(500), primary_key=True)
+    repo_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    dismissed_by: Mapped[str] = mapped_column(String(300))
+    at: Mapped[float] = mapped_column(Float)
+
+
 class CompletedRun(Base):
     """A head commit whose ``regress`` check run this service completed (any conclusion): the
     reconciler leaves such heads alone."""
@@ -260,6 +319,72 @@ class StoredApproval:
             "revoked": iso(self.revoked) if self.revoked else None,
             "revoked_by": self.revoked_by,
         }
+
+
+@dataclass(frozen=True)
+class PendingApproval:
+    id: int
+    installation_id: int
+    repo_id: int
+    repo: str
+    pr_number: int
+    head_sha: str
+    approver: str
+    approver_id: int | None
+    fingerprints: tuple[str, ...]
+    all: bool
+    reason: str
+    implied: bool
+    reviewed_sha: str | None
+    source: str
+    source_ref: str
+    body_sha256: str | None
+    comment_id: int | None
+    created: float
+    state: PendingState
+    outcome: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "repo": self.repo,
+            "pr": self.pr_number,
+            "fingerprints": "all" if self.all else list(self.fingerprints),
+            "approver": self.approver,
+            "reason": self.reason,
+            "source": self.source,
+            "source_ref": self.source_ref,
+            "head_sha": self.head_sha,
+            "created": iso(self.created),
+            "state": self.state.value,
+            "outcome": self.outcome,
+        }
+
+
+def _pending(r: PendingApprovalRow) -> PendingApproval:
+    command = json.loads(r.command)
+    return PendingApproval(
+        id=r.id,
+        installation_id=r.installation_id,
+        repo_id=r.repo_id,
+        repo=r.repo,
+        pr_number=r.pr_number,
+        head_sha=r.head_sha,
+        approver=r.approver,
+        approver_id=r.approver_id,
+        fingerprints=tuple(command.get("fingerprints") or ()),
+        all=bool(command.get("all")),
+        reason=str(command.get("reason") or ""),
+        implied=r.implied,
+        reviewed_sha=r.reviewed_sha,
+        source=r.source,
+        source_ref=r.source_ref,
+        body_sha256=r.body_sha256,
+        comment_id=r.comment_id,
+        created=r.created,
+        state=PendingState(r.state),
+        outcome=r.outcome,
+    )
 
 
 def iso(ts: float) -> str:
@@ -477,13 +602,15 @@ class Store:
             )
             s.execute(delete(Installation).where(Installation.id == installation_id))
             s.execute(delete(ApprovalRow).where(ApprovalRow.installation_id == installation_id))
+            s.execute(delete(PendingApprovalRow).where(PendingApprovalRow.installation_id == installation_id))
         for repo_id in repo_ids:
             self.purge_repository(repo_id)
         return repo_ids
 
     def purge_repository(self, repo_id: int) -> None:
         with self.session() as s:
-            for table in (Pull, PullHead, Work, CheckRun, CompletedRun, Analysis, ApprovalRow):
+            tables = (Pull, PullHead, Work, CheckRun, CompletedRun, Analysis, ApprovalRow, PendingApprovalRow)
+            for table in (*tables, DismissedReview):
                 s.execute(delete(table).where(table.repo_id == repo_id))
 
     # -- pull requests ---------------------------------------------------------------------------
@@ -845,3 +972,72 @@ class Store:
                     row.revoked_by = by
                     count += 1
         return count
+
+    # -- pending approvals -----------------------------------------------------------------------
+    def add_pending(self, row: PendingApprovalRow) -> bool:
+        """Record an approval waiting for its head's analysis; False when its key was recorded
+        before (the same command handled again)."""
+        try:
+            with self.session() as s:
+                s.add(row)
+        except IntegrityError:
+            return False
+        return True
+
+    def pending_approvals(
+        self, repo_id: int, pr_number: int | None = None, state: PendingState | None = PendingState.PENDING
+    ) -> list[PendingApproval]:
+        """Pending approvals of a repository (one PR's when given), oldest first; every state
+        with ``state=None``."""
+        q = select(PendingApprovalRow).where(PendingApprovalRow.repo_id == repo_id).order_by(PendingApprovalRow.id)
+        if pr_number is not None:
+            q = q.where(PendingApprovalRow.pr_number == pr_number)
+        if state is not None:
+            q = q.where(PendingApprovalRow.state == state.value)
+        with self.session() as s:
+            return [_pending(r) for r in s.scalars(q)]
+
+    def approvals_given_early(self, repo: str, pr_number: int | None = None) -> list[PendingApproval]:
+        """Every approval recorded to wait for its head's analysis, whatever became of it, by
+        repository name (the audit trail's ``regress approvals``)."""
+        q = (
+            select(PendingApprovalRow)
+            .where(func.lower(PendingApprovalRow.repo) == repo.lower())
+            .order_by(PendingApprovalRow.id)
+        )
+        if pr_number is not None:
+            q = q.where(PendingApprovalRow.pr_number == pr_number)
+        with self.session() as s:
+            return [_pending(r) for r in s.scalars(q)]
+
+    def note_dismissed(self, repo_id: int, source_ref: str, by: str) -> None:
+        try:
+            with self.session() as s:
+                if s.get(DismissedReview, source_ref) is None:
+                    s.add(DismissedReview(source_ref=source_ref, repo_id=repo_id, dismissed_by=by, at=time.time()))
+        except IntegrityError:
+            pass  # noted by a concurrent handler of the same dismissal
+
+    def dismissed_by(self, source_ref: str) -> str | None:
+        """Who dismissed the review at this URL, or None when it was not dismissed."""
+        with self.session() as s:
+            row = s.get(DismissedReview, source_ref)
+            return row.dismissed_by if row is not None else None
+
+    def settle_pending(
+        self, pending_id: int, state: PendingState, outcome: str, approval: ApprovalRow | None = None
+    ) -> bool:
+        """Settle a pending approval, storing ``approval`` with it in one transaction; False (and
+        nothing stored) when it was settled already, by another worker or an earlier attempt.
+        Whoever settles it is the one who tells the approver, so they are told once."""
+        with self.session() as s:
+            result = s.execute(
+                update(PendingApprovalRow)
+                .where(PendingApprovalRow.id == pending_id, PendingApprovalRow.state == PendingState.PENDING.value)
+                .values(state=state.value, settled=time.time(), outcome=outcome[:2000])
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                return False
+            if approval is not None:
+                s.add(approval)
+        return True

@@ -78,6 +78,28 @@ DELIVERY_FIELDS = (
 )
 
 
+class Hold:
+    """Requests matching ``method`` and ``path`` wait here until ``release()``."""
+
+    def __init__(self, method: str, path: re.Pattern[str]) -> None:
+        self.method = method
+        self.path = path
+        self._released = threading.Event()
+        self._lock = threading.Lock()
+        #: How many requests have reached the hold (released or not).
+        self.reached = 0
+
+    def wait(self, method: str, path: str) -> None:
+        if method != self.method or not self.path.search(path) or self._released.is_set():
+            return
+        with self._lock:
+            self.reached += 1
+        self._released.wait(timeout=120)
+
+    def release(self) -> None:
+        self._released.set()
+
+
 def new_private_key() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.private_bytes(
@@ -152,6 +174,7 @@ class FakeGitHub:
         self._delivery_ids = itertools.count(90_000_001)
         self._faults: list[Fault] = []
         self._delays: list[tuple[str, re.Pattern[str], float]] = []
+        self._holds: list[Hold] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -208,6 +231,14 @@ class FakeGitHub:
     def delay(self, method: str, path_regex: str, seconds: float) -> None:
         with self.lock:
             self._delays.append((method, re.compile(path_regex), seconds))
+
+    def hold(self, method: str, path_regex: str) -> Hold:
+        """Keep matching requests waiting until the returned hold is released (a test's way to
+        make something happen while the App is in the middle of a job)."""
+        held = Hold(method, re.compile(path_regex))
+        with self.lock:
+            self._holds.append(held)
+        return held
 
     def open_pull(
         self,
@@ -465,6 +496,8 @@ class FakeGitHub:
         for m, pattern, seconds in list(self._delays):
             if m == method and pattern.search(url.path):
                 time.sleep(seconds)
+        for held in list(self._holds):
+            held.wait(method, url.path)
         if url.path.startswith("/git/"):
             self._git(h, url.path[len("/git") :], url.query, body)
             return

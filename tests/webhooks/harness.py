@@ -201,13 +201,15 @@ class Hub:
         r = self.deliver("pull_request", self.pr_payload("synchronize", full_name, number, sender))
         assert r.status_code == 202, r.text
 
-    def comment(self, full_name: str, number: int, login: str, body: str, uid: int = 600) -> httpx.Response:
+    def comment(
+        self, full_name: str, number: int, login: str, body: str, uid: int = 600, delivery_id: str | None = None
+    ) -> httpx.Response:
         c = self.fake.user_comment(full_name, number, login, uid, body)
         pr = self.fake.pulls[(full_name, number)]
         payload = payloads.issue_comment_event(
             c, pr, self.fake.repo_json(full_name), INSTALLATION, payloads.user(login, uid)
         )
-        return self.deliver("issue_comment", payload)
+        return self.deliver("issue_comment", payload, delivery_id)
 
     def review(
         self,
@@ -218,6 +220,7 @@ class Hub:
         uid: int = 600,
         commit_id: str | None = None,
         state: str = "commented",
+        delivery_id: str | None = None,
     ) -> httpx.Response:
         """Submit a review (on the PR's head unless ``commit_id`` says otherwise) and deliver it."""
         pr = self.fake.pulls[(full_name, number)]
@@ -230,7 +233,7 @@ class Hub:
             INSTALLATION,
             payloads.user(login, uid),
         )
-        return self.deliver("pull_request_review", payload)
+        return self.deliver("pull_request_review", payload, delivery_id)
 
     # -- waiting ---------------------------------------------------------------------------------
     def completed(self, full_name: str, head: str, timeout: float = 30.0, count: int = 1) -> dict[str, Any]:

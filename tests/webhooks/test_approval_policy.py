@@ -43,6 +43,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeGitHub, 
     fake.teams = {
         "shop/security": {"ada": "active", "sam": "active", "pat": "pending"},
         "shop/oncall": {"wendy": "active"},
+        "shop/secops": {"ada": "active"},
     }
     proc, url = start_serve(fake, root / "data", root / "serve.log")
     hub = Hub(fake, url, root / "work")
@@ -370,4 +371,70 @@ def test_approving_reviews_approve_where_the_base_branch_turns_them_on(env: tupl
     assert audit(hub, off) == []
     assert fake.runs_for(off, head)[0]["conclusion"] == "action_required"
     assert [c for c in fake.comments_on(off, n, bot=True) if "regress:report" not in c["body"]] == []
+    assert fake.errors == []
+
+
+STRICT = """\
+approvals:
+  categories:
+    security: {permission: admin, teams: [shop/secops]}
+"""
+STRICTER = STRICT + "    reliability: {teams: [shop/sre]}\n"
+
+
+def test_a_policy_made_stricter_rechecks_the_approvals_given(env: tuple[FakeGitHub, Process, Hub]) -> None:
+    """Every analysis checks the approvers again against the base branch's policy of the time: one
+    who no longer meets it does not count and the finding says why; the approval is kept, and
+    counts again when the policy is relaxed. One permission look-up per approver per analysis."""
+    fake, _, hub = env
+    repo = "shop/stricter"
+    base = hub.repo(repo, {"deploy/checkout.yaml": deploy(), ".regress.yml": STRICT}, PEOPLE)
+    head = hub.commit(repo, {"deploy/checkout.yaml": deploy(replicas=2, privileged=True)}, base, "cut")
+    n = hub.open_pr(repo, head, base, author="alice")
+    fps = fingerprints(hub.completed(repo, head))
+    sec, rel = fps["privileged-container"], fps["replicas-reduced"]
+    hub.comment(repo, n, "ada", "/regress approve all the node agent needs host access, SEC-91", uid=504)
+    assert hub.completed(repo, head, count=2)["conclusion"] == "success"
+    given = audit(hub, repo)
+    assert [(r["approver"], r["fingerprints"], r["revoked"]) for r in given] == [("ada", sorted([sec, rel]), None)]
+
+    # ada leaves the security team: her approval of the security finding no longer counts.
+    fake.teams["shop/secops"] = {}
+    before = len(fake.requests)
+    hub.comment(repo, n, "mo", "/regress recheck", uid=700)
+    run = hub.completed(repo, head, count=3)
+    assert run["conclusion"] == "action_required"
+    assert run["output"]["title"] == "1 unapproved violation, 1 approved"
+    lapsed = "approval by @ada no longer meets the security policy: team shop/secops"
+    # Markdown cells write @ as &#64; (shown as @, without notifying anyone).
+    assert f"**critical**, {lapsed.replace('@', '&#64;')}" in run["output"]["summary"]
+    shown = lapsed.replace("@", "&#64;")
+    wait_until(
+        lambda: any(shown in c["body"] for c in fake.comments_on(repo, n, bot=True) if "regress:report" in c["body"]),
+        what="the comment to say why",
+    )
+    asked = [p for _, p, _ in fake.requests[before:]]
+    assert asked.count(f"/api/repos/{repo}/collaborators/ada/permission") == 1
+    assert asked.count("/api/orgs/shop/teams/secops/memberships/ada") == 1
+    assert "| active, no longer meets the security policy: team shop/secops |" in run["output"]["text"]
+    # Nothing new in the audit trail: the approval is kept as it was.
+    assert audit(hub, repo) == given
+
+    # Back in the team: the same approval counts again.
+    fake.teams["shop/secops"] = {"ada": "active"}
+    hub.comment(repo, n, "mo", "/regress recheck", uid=700)
+    assert hub.completed(repo, head, count=4)["conclusion"] == "success"
+
+    # The base branch asks more of reliability approvers; and ada is made a writer.
+    stricter = hub.commit(repo, {".regress.yml": STRICTER}, base, "main")
+    fake.pulls[(repo, n)]["base_sha"] = stricter
+    fake.repos[repo].collaborators["ada"] = "write"
+    newer = hub.commit(repo, {"deploy/checkout.yaml": deploy(replicas=2, privileged=True) + "# again\n"}, head, "cut")
+    hub.push_pr(repo, n, newer)
+    run = hub.completed(repo, newer)
+    assert run["output"]["title"] == "2 unapproved violations"
+    summary = run["output"]["summary"].replace("&#64;", "@")
+    assert "approval by @ada no longer meets the security policy: the admin permission (has write)" in summary
+    assert "approval by @ada no longer meets the reliability policy: team shop/sre" in summary
+    assert audit(hub, repo) == given
     assert fake.errors == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from regress.webhooks.store import DeliveryState, Pull, Store
+from regress.webhooks.store import ApprovalRow, DeliveryState, PendingApprovalRow, PendingState, Pull, Store
 
 
 def store(tmp_path: Path) -> Store:
@@ -92,3 +92,66 @@ def test_a_deferred_delivery_waits_for_its_delay(tmp_path: Path) -> None:
     time.sleep(0.3)
     assert s.stale_deliveries(older_than=0) == ["d1"]
     assert s.claim_delivery("d1", "worker-b", lease=60) is not None
+
+
+def _waiting(key: str) -> PendingApprovalRow:
+    return PendingApprovalRow(
+        key=key,
+        installation_id=1,
+        repo_id=10,
+        repo="o/r",
+        pr_number=3,
+        head_sha="h" * 40,
+        approver="wendy",
+        approver_id=503,
+        command='{"fingerprints": [], "all": true, "reason": "capacity plan"}',
+        implied=False,
+        reviewed_sha=None,
+        source="comment",
+        source_ref="https://github.invalid/o/r/pull/3#issuecomment-1",
+        body_sha256="b" * 64,
+        comment_id=1,
+        created=100.0,
+        state=PendingState.PENDING.value,
+    )
+
+
+def _approval() -> ApprovalRow:
+    return ApprovalRow(
+        installation_id=1,
+        repo_id=10,
+        repo="o/r",
+        pr_number=3,
+        fingerprints='{"5a618b5bdaf5e3d9": "d"}',
+        approver="wendy",
+        approver_id=503,
+        role="write",
+        reason="capacity plan",
+        source="comment",
+        source_ref="https://github.invalid/o/r/pull/3#issuecomment-1",
+        body_sha256="b" * 64,
+        head_sha="h" * 40,
+        base_sha="a" * 40,
+        created=100.0,
+        revoked=None,
+        revoked_by=None,
+    )
+
+
+def test_a_waiting_approval_is_recorded_once_and_settled_once(tmp_path: Path) -> None:
+    """The same command recorded twice is one row; settling it stores its approval with it, once:
+    a second worker (or a second attempt of the analysis) stores nothing and says nothing."""
+    s = store(tmp_path)
+    assert s.add_pending(_waiting("k1")) is True
+    assert s.add_pending(_waiting("k1")) is False
+    [waiting] = s.pending_approvals(10, 3)
+    assert (waiting.approver, waiting.all, waiting.fingerprints, waiting.reason) == ("wendy", True, (), "capacity plan")
+    assert s.settle_pending(waiting.id, PendingState.APPLIED, "1 finding(s) approved", _approval()) is True
+    assert s.settle_pending(waiting.id, PendingState.APPLIED, "1 finding(s) approved", _approval()) is False
+    assert s.settle_pending(waiting.id, PendingState.DROPPED, "superseded") is False
+    assert [a.approver for a in s.approvals(repo_id=10, pr_number=3)] == ["wendy"]
+    assert s.pending_approvals(10, 3) == []
+    [settled] = s.approvals_given_early("O/R", 3)
+    assert (settled.state, settled.outcome) == (PendingState.APPLIED, "1 finding(s) approved")
+    s.purge_repository(10)
+    assert s.approvals_given_early("o/r") == []

@@ -295,8 +295,14 @@ def test_apply_counts_distinct_approvers_per_category_policy() -> None:
     applied = approving.apply(report, approvals, config, {1: "alice"})
     by_fp = {f.fingerprint: f for f in applied.report.findings}
     assert not by_fp[sec].approved
-    assert applied.tallies == {sec: approving.Tally(("ada",), 2)}
-    assert approving.progress(applied.tallies) == {sec: "1 of 2 approvals (ada)"}
+    # alice's approval is stored (allow-author was on when she gave it): it no longer counts, and
+    # the finding says so.
+    author = (
+        "approval by @alice no longer counts: they are the pull request's author "
+        "(the base branch's .regress.yml does not allow it)"
+    )
+    assert applied.tallies == {sec: approving.Tally(("ada",), 2, (author,))}
+    assert approving.progress(applied.tallies) == {sec: f"1 of 2 approvals (ada); {author}"}
     assert by_fp[rel].approval == Approval("github comment", "reason 1", "ada", reference="https://github.invalid/c/1")
     assert applied.report.stats == {"approved": 1, "violations": 1}
 
@@ -308,6 +314,68 @@ def test_apply_counts_distinct_approvers_per_category_policy() -> None:
     ]
     allowed = replace(config, allow_author=True)
     assert approving.apply(report, approvals, allowed, {1: "alice"}).tallies == {}
+
+
+def test_apply_rechecks_each_approver_once_against_the_policy_of_now() -> None:
+    """An approver who no longer meets a category's policy does not count, the finding says why,
+    and the approval is kept: the same approvals count again once the policy is relaxed."""
+    report = Report(
+        SideInfo("base", "b"),
+        SideInfo("head", "h"),
+        [
+            _finding("5ec0000000000001", "security", True),
+            _finding("5ec0000000000003", "security", "all"),
+            _finding("7e1a000000000002", "reliability", 2),
+        ],
+        [],
+    )
+    sec, sec2, rel = "5ec0000000000001", "5ec0000000000003", "7e1a000000000002"
+    approvals = [_stored(1, "ada", {sec: True, sec2: "all", rel: 2}), _stored(2, "ben", {rel: 2})]
+    asked: list[tuple[str, str]] = []
+
+    def standing(login: str, category: str) -> str | None:
+        asked.append((login, category))
+        return "team acme/security" if category == "security" else None
+
+    applied = approving.apply(report, approvals, Config(), {1: "alice"}, standing)
+    lapsed = "approval by @ada no longer meets the security policy: team acme/security"
+    assert applied.tallies == {
+        sec: approving.Tally((), 1, (lapsed,)),
+        sec2: approving.Tally((), 1, (lapsed,)),
+    }
+    assert approving.progress(applied.tallies) == {sec: lapsed, sec2: lapsed}
+    assert [f.fingerprint for f in applied.report.findings if f.approved] == [rel]
+    # One question per approver and category, however many findings they approved.
+    assert asked == [("ada", "security"), ("ada", "reliability"), ("ben", "reliability")]
+    # Relaxed again: the same stored approvals count.
+    relaxed = approving.apply(report, approvals, Config(), {1: "alice"}, lambda login, category: None)
+    assert relaxed.tallies == {}
+    assert all(f.approved for f in relaxed.report.findings)
+
+
+def test_policy_shortfall_names_what_an_approver_no_longer_meets() -> None:
+    writer = Permission("write", "write", {"push": True, "maintain": False, "admin": False})
+    admin = Permission("admin", "admin", {"admin": True, "maintain": True, "push": True})
+    asked: list[str] = []
+
+    def membership(state: dict[str, Membership]) -> Callable[[str], Membership]:
+        def look(team: str) -> Membership:
+            asked.append(team)
+            return state.get(team, Membership.NOT_MEMBER)
+
+        return look
+
+    policy = ApproverPolicy("admin", ("acme/security", "acme/sre"), 1)
+    assert approving.policy_shortfall(policy, writer, membership({})) == "the admin permission (has write)"
+    assert asked == []
+    assert approving.policy_shortfall(policy, admin, membership({"acme/security": Membership.ACTIVE})) is None
+    assert asked == ["acme/security"]  # stops at the first active membership
+    assert approving.policy_shortfall(policy, admin, membership({})) == "team acme/security or acme/sre"
+    assert approving.policy_shortfall(policy, admin, membership({"acme/sre": Membership.UNREADABLE})) == (
+        "team acme/security or acme/sre (members of acme/sre unreadable: "
+        "the App needs the organization's Members read permission)"
+    )
+    assert approving.policy_shortfall(ApproverPolicy(), writer, membership({})) is None
 
 
 def test_policy_refusals_check_permission_then_teams() -> None:
