@@ -45,8 +45,25 @@ MYPY_STRICT = {
     "warn_return_any": False,
     "warn_unused_ignores": False,
 }
+#: The flags of MYPY_STRICT that ``strict = true`` turns on (mypy docs, "The mypy configuration
+#: file": strict "enables all optional error checking flags"; the list in ``mypy --help``): a
+#: flag spelled out in the base and left to ``strict`` in the head is unchanged.
+MYPY_BY_STRICT = frozenset(
+    {
+        "disallow_untyped_defs",
+        "disallow_incomplete_defs",
+        "disallow_untyped_calls",
+        "disallow_any_generics",
+        "check_untyped_defs",
+        "warn_return_any",
+        "warn_unused_ignores",
+    }
+)
 #: Flags where true is the lax side.
 MYPY_LAX = {"ignore_missing_imports": False, "ignore_errors": False}
+#: The flags of TS_STRICT that ``"strict": true`` turns on (TypeScript's TSConfig reference,
+#: ``strict``); noImplicitReturns and noUncheckedIndexedAccess are not among them.
+TS_BY_STRICT = frozenset({"noImplicitAny", "strictNullChecks", "strictFunctionTypes", "noImplicitThis"})
 TS_STRICT = {
     "strict": False,
     "noImplicitAny": False,
@@ -118,8 +135,11 @@ def mypy_settings(
     section: Mapping[str, Any], overrides: list[tuple[str, Mapping[str, Any]]]
 ) -> tuple[set[str], dict[str, Any]]:
     switches: dict[str, Any] = {}
+    strict = _bool(section.get("strict")) is True
     for flag, default in {**MYPY_STRICT, **MYPY_LAX}.items():
         value = _bool(section.get(flag))
+        if value is None and strict and flag in MYPY_BY_STRICT:
+            value = True
         switches[flag] = default if value is None else value
     entries: set[str] = set()
     for module, options in overrides:
@@ -250,8 +270,11 @@ def tsconfig_settings(doc: Mapping[str, Any]) -> dict[str, Any]:
     options = options if isinstance(options, Mapping) else {}
     extends = bool(doc.get("extends"))
     switches: dict[str, Any] = {}
+    strict = _bool(options.get("strict")) is True
     for flag, default in TS_STRICT.items():
         value = _bool(options.get(flag))
+        if value is None and strict and flag in TS_BY_STRICT:
+            value = True
         # Inherited from the extended config when not set here: not known.
         switches[flag] = value if value is not None else (None if extends else default)
     return switches
