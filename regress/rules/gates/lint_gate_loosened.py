@@ -11,7 +11,9 @@ and baseline, RuboCop's todo, ESLint's bulk suppressions) and reports:
 - `select` narrowed (rule codes or prefixes no longer selected);
 - strictness switched off: mypy `strict`, `disallow_untyped_defs`, `check_untyped_defs`,
   `strict_optional`, … true → false, or `ignore_missing_imports`/`ignore_errors` turned on
-  globally; TypeScript `strict`, `noImplicitAny`, `strictNullChecks`, … true → false;
+  globally; TypeScript `strict`, `noImplicitAny`, `strictNullChecks`, … true → false. `strict`
+  stands for the flags it turns on: spelling them out instead is no change, and switching it off
+  is one finding;
 - a lint baseline that ignores more of a check it already ignored: PHPStan's
   `phpstan-baseline.neon` (errors per identifier), RuboCop's `.rubocop_todo.yml` (files excluded
   per cop, a metric's `Max` raised, a cop disabled whole), ESLint's `eslint-suppressions.json`
@@ -53,10 +55,12 @@ from typing import Any
 from regress.findings import Category, Severity
 from regress.kinds.ci.lint_flags import WarningLimit, loosened
 from regress.kinds.gates.lint_baselines import MAX_LEVEL
-from regress.kinds.gates.lint_configs import MYPY_LAX, TYPE
+from regress.kinds.gates.lint_configs import MYPY_BY_STRICT, MYPY_LAX, TS_BY_STRICT, TYPE
 from regress.kinds.gates.model import FAMILY, Gate
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
+
+_BY_STRICT = {"mypy": MYPY_BY_STRICT, "tsc": TS_BY_STRICT}
 
 #: Switch names of ESLint's warning limit in a package.json script (``max-warnings (lint)``).
 WARNINGS = "max-warnings"
@@ -105,7 +109,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             after=len(new_entries),
         )
     old, new = before.options.get("switches", {}), after.options.get("switches", {})
+    # ``strict`` switched off takes the flags it stood for with it: one finding says it.
+    dropped = old.get("strict") is True and new.get("strict") is not True
+    umbrella = _BY_STRICT.get(after.tool, frozenset()) if dropped else frozenset()
     for flag in sorted(set(old) & set(new)):
+        if flag in umbrella:
+            continue
         why = _weakened(flag, old[flag], new[flag])
         if why is None:
             continue
