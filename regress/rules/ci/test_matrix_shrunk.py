@@ -11,8 +11,10 @@ removed; a static matrix replaced by none at all is a shrink to a single run.
 Replacements that keep what the matrix covers are silent: a runner image moved on within its
 operating system (`macos-11` → `macos-latest`, `windows-2019` → `windows-2022`), and the single
 version an axis names bumped to a newer one (`go: [^1]` → `[^1.18]`, `python: ['3.8']` →
-`['3.12']`). An axis of several versions that loses some still reports them, even when newer
-ones are added in the same change.
+`['3.12']`), and a matrix of one combination whose values changed together (`python-version:
+3.11, toxenv: py311` → `3.12, py312`). On an axis of several versions, a supported version
+replaced by a newer one is a range moved up (`['3.10', '3.12']` → `['3.11', '3.13']`); a
+version dropped with nothing newer in its place, or past its end of life, is still reported.
 
 Combinations lost because a version in them reached its end of life (Python, Node.js, Go,
 Ruby and non-LTS Java releases, and GitHub's retired runner images, from a small table with each
@@ -47,7 +49,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
@@ -101,16 +103,23 @@ def _version(value: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in m.group(1).split(".")) if m else None
 
 
-def bumps(base: Iterable[Combo], head: Iterable[Combo]) -> dict[tuple[str, str], str]:
+def bumps(
+    base: Iterable[Combo], head: Iterable[Combo], retired: Callable[[str, str], bool] = lambda axis, value: False
+) -> dict[tuple[str, str], str]:
     """Base values the head replaced with the same thing, newer: ``(axis, base value) → head value``.
 
-    Two kinds of replacement keep what a matrix covers. A runner image moved on within its
-    operating system (``macos-11`` → ``macos-latest``; GitHub retires images on its own
-    schedule): the lost and gained labels of one system are paired, newest with newest. And the
-    one version an axis names bumped to newer ones (``go: [^1]`` → ``[^1.18]``, ``[1.24.x]`` →
-    ``[1.25.x, 1.26.x]``): the job still tests the current version. An axis of several versions
-    that loses some is not a bump, even when newer ones arrive: the versions dropped are no longer
-    tested (CATALOGUE GA-13).
+    Replacements that keep what a matrix covers:
+
+    - a runner image moved on within its operating system (``macos-11`` → ``macos-latest``;
+      GitHub retires images on its own schedule): the lost and gained labels of one system are
+      paired, newest with newest;
+    - the one version an axis names bumped to newer ones (``go: [^1]`` → ``[^1.18]``,
+      ``[1.24.x]`` → ``[1.25.x, 1.26.x]``): the job still tests the current version;
+    - on an axis of several versions, a supported version replaced by a newer one (``['3.9',
+      '3.12']`` → ``['3.10', '3.13']``: the range moved up), paired newest first. A version
+      past its end of life (``retired``) is never paired: dropping it is still reported, at low
+      severity (CATALOGUE GA-13), and a version dropped with nothing newer in its place is a
+      version no longer tested.
     """
     before, after = _values(base), _values(head)
     out: dict[tuple[str, str], str] = {}
@@ -124,9 +133,18 @@ def bumps(base: Iterable[Combo], head: Iterable[Combo]) -> dict[tuple[str, str],
             theirs = [v for v in gained if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
             out.update({(axis, b): h for b, h in zip(mine, theirs, strict=False)})
         if len(old) == 1 and lost and gained:
-            was, nows = _version(lost[0]), [_version(g) for g in gained]
-            if was is not None and all(now is not None and now > was for now in nows):
+            one, nows = _version(lost[0]), [_version(g) for g in gained]
+            if one is not None and all(now is not None and now > one for now in nows):
                 out[(axis, lost[0])] = gained[-1]  # the oldest of the versions now named
+            continue
+        versions = {v: k for v in (*lost, *gained) if (k := _version(v)) is not None}
+        free = sorted((g for g in gained if g in versions), key=versions.__getitem__, reverse=True)
+        supported = [v for v in lost if v in versions and not retired(axis, v)]
+        for value in sorted(supported, key=versions.__getitem__, reverse=True):
+            newer = next((g for g in free if versions[g] > versions[value]), None)
+            if newer is not None:
+                out[(axis, value)] = newer
+                free.remove(newer)
     return out
 
 
@@ -170,7 +188,15 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         )
         return
     heads = after.matrix.combos if after.matrix is not None else frozenset({_single_run(before, after)})
-    moved = bumps(before.matrix.combos, heads)
+    if len(before.matrix.combos) == 1 and after.matrix is not None and heads:
+        return  # one set-up then, at least one now: its values moved together (3.11/py311 → 3.12/py312)
+    on = as_of(ctx)
+    runtimes = runtime_axes((*before.steps, *after.steps))
+    moved = bumps(
+        before.matrix.combos,
+        heads,
+        lambda axis, value: end_of_life(axis, value, on, runtimes.get(axis)) is not None,
+    )
     lost = sorted(
         c
         for c in before.matrix.combos
@@ -178,8 +204,6 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     )
     if not lost:
         return
-    on = as_of(ctx)
-    runtimes = runtime_axes((*before.steps, *after.steps))
     retired = {c: e for c in lost if (e := _eol(c, on, runtimes)) is not None}
     supported = [c for c in lost if c not in retired]
     total = len(before.matrix.combos)
