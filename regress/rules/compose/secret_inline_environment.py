@@ -2,9 +2,10 @@
 
 ## What it does
 Reports an `environment` entry whose name says it is a secret (`…PASSWORD`, `…TOKEN`,
-`…SECRET`, `…API_KEY`, `…PRIVATE_KEY`, …; not `…_FILE`) and whose value is a literal: not empty
-and not a `${VARIABLE}` interpolation. Moving from `secrets:` to an inline value is the typical
-shape.
+`…SECRET`, `…API_KEY`, `…PRIVATE_KEY`, …; not `…_FILE`) and whose value is a literal: not empty,
+not a `${VARIABLE}` interpolation, and not a switch (`MYSQL_ALLOW_EMPTY_PASSWORD: "true"`,
+`MYSQL_RANDOM_ROOT_PASSWORD: "yes"` say how a password is made, they hold none). Moving from
+`secrets:` to an inline value is the typical shape.
 
 ## Why is this bad?
 The literal is committed to the repository and visible to everyone who can read it, and to
@@ -37,6 +38,8 @@ from regress.rules.compose import KINDS
 
 _SECRET = re.compile(r"(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)($|_)", re.I)
 _NOT_SECRET = re.compile(r"(_FILE|_PATH|_DIR|_URL|_URI|_HOST|_USER|_NAME|_ID)$", re.I)
+#: Values that switch something on or off; the list form keeps quotes (``- X="true"``).
+_SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -50,6 +53,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             continue
         text = "" if value is None else str(value)
         if not text or "${" in text or (text.startswith("$") and " " not in text):
+            continue
+        if text.strip("\"'").lower() in _SWITCHES:
             continue
         if old.get(name) == value:
             continue
