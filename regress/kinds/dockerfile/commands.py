@@ -143,6 +143,22 @@ _URL = re.compile(r"^(https?|ftp)://", re.I)
 def remote_adds(stage: Stage) -> Found:
     """``ADD https://…`` without ``--checksum`` (CATALOGUE DF-09); git URLs without a commit."""
     found: Found = {}
+    for ins, src, _ in _remote_adds(stage):
+        _add(found, f"ADD {src}", ins.line)
+    return found
+
+
+def remote_add_destinations(stage: Stage) -> dict[str, str]:
+    """``ADD <url>`` signature (as ``remote_adds`` names it) → where it puts the download."""
+    found: dict[str, str] = {}
+    for _, src, dest in _remote_adds(stage):
+        found.setdefault(f"ADD {src}", dest)
+    return found
+
+
+def _remote_adds(stage: Stage) -> list[tuple[Instruction, str, str]]:
+    """(instruction, remote source, destination) of each unchecked remote ADD source."""
+    out: list[tuple[Instruction, str, str]] = []
     for ins in stage.instructions:
         if ins.keyword != "ADD" or ins.flag("checksum"):
             continue
@@ -150,8 +166,8 @@ def remote_adds(stage: Stage) -> Found:
         words = exec_form if exec_form is not None else ins.args.split()
         for src in words[:-1]:
             if _URL.match(src) or src.startswith("git@") or (src.endswith(".git") and "://" in src):
-                _add(found, f"ADD {src}", ins.line)
-    return found
+                out.append((ins, src, words[-1]))
+    return out
 
 
 def insecure_runs(stage: Stage) -> Found:

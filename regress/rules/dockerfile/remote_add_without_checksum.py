@@ -2,7 +2,8 @@
 
 ## What it does
 Reports `ADD https://…` (or a git URL) without `--checksum=sha256:…` when a stage gains one,
-for instance a vendored file replaced by a download.
+for instance a vendored file replaced by a download. An unchecked `ADD` whose URL changes (a
+version bump, a moved release) while it keeps its destination was unverified before too: silent.
 
 ## Why is this bad?
 The content behind a URL can change at any time; without a checksum the build takes whatever
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from regress.findings import Category, Severity
 from regress.kinds.dockerfile.checks import added
-from regress.kinds.dockerfile.commands import remote_adds
+from regress.kinds.dockerfile.commands import remote_add_destinations, remote_adds
 from regress.kinds.dockerfile.model import FAMILY
 from regress.rules.base import Rule
 from regress.rules.dockerfile import KINDS
@@ -37,7 +38,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     kinds=KINDS,
     watches=((FAMILY, "stage"),),
-    check=added(remote_adds, "ADD of a remote source without --checksum"),
+    check=added(remote_adds, "ADD of a remote source without --checksum", slot=remote_add_destinations),
     doc=__doc__ or "",
     statuses=frozenset({"added", "modified", "renamed"}),
 )
