@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from regress.kinds.dockerfile.images import Pin, UserKind, parse_ref, user_kind
 from regress.kinds.dockerfile.model import effective, stages
-from regress.kinds.dockerfile.parser import parse, substitute
+from regress.kinds.dockerfile.parser import opens_like_dockerfile, parse, substitute
 
 
 def test_continuations_comments_and_flags() -> None:
@@ -64,3 +64,42 @@ def test_stages_by_name_case_insensitively_and_inherited_user() -> None:
     assert found[1].parent == "build"
     final = effective(found[1], {s.name: s for s in found if s.name})
     assert (final.user, final.root_text) == ("app", "python:3.12.3")
+
+
+def test_heredoc_words_as_buildkit_reads_them() -> None:
+    df = parse(
+        "FROM a\n"
+        "COPY <<robots.txt <<'humans.txt' /site/\nUser-agent: *\nrobots.txt\npeople\nhumans.txt\n"
+        'RUN 5<<in 6<<-"out" cat /proc/self/fd/5\nfive\nin\n\tsix\n\tout\n'
+        'RUN cat <<<here "<<QUOTED"\n'
+        'RUN ["sh", "-c", "cat <<JSON"]\n'
+        "ENV NOTE=<<NOT\n"
+        "ONBUILD RUN <<EOF\necho later\nEOF\n"
+    )
+    assert df.errors == ()
+    assert [(i.keyword, i.heredocs, i.line) for i in df.instructions] == [
+        ("FROM", (), 1),
+        ("COPY", ("User-agent: *\n", "people\n"), 2),
+        ("RUN", ("five\n", "six\n"), 7),
+        ("RUN", (), 12),
+        ("RUN", (), 13),
+        ("ENV", (), 14),
+        ("ONBUILD", ("echo later\n",), 15),
+    ]
+
+
+def test_parser_directives_as_buildkit_reads_them() -> None:
+    # An unknown directive ends the directives: the escape below it is a comment.
+    df = parse("# foo=bar\n# escape=`\nFROM a\nRUN echo \\\n  b\n")
+    assert df.escape == "\\"
+    assert [i.args for i in df.instructions] == ["a", "echo b"]
+    df = parse("# escape=`\n# escape=\\\nFROM a\n")
+    assert [e.message for e in df.errors] == ["a second escape parser directive"]
+
+
+def test_opens_like_dockerfile() -> None:
+    assert opens_like_dockerfile("\ufeff# syntax=docker/dockerfile:1\n\nARG V=1\nFROM a:${V}\n")
+    assert opens_like_dockerfile("from a\n")
+    assert not opens_like_dockerfile('syntax "Dockerfile" "Dockerfile[^/]*$"\n')
+    assert not opens_like_dockerfile("build/docker/Dockerfile\n")
+    assert not opens_like_dockerfile("# only a comment\n")
