@@ -15,6 +15,8 @@ build plain Python values from it ourselves:
 - Alias expansion is bounded: a document that expands to far more nodes than it has is refused
   ("billion laughs"), and so is nesting deeper than ``MAX_DEPTH``.
 - An explicit ``!!str`` keeps its text (``!!str 10`` is ``"10"``).
+- A ``:`` inside a plain scalar in a flow collection (``ports: [ 8000:8000 ]``), which YAML 1.2
+  allows and this libyaml refuses, is read by ruamel's Python parser instead (``load_text``).
 """
 
 from __future__ import annotations
@@ -341,7 +343,30 @@ def _apply_merges(frame: _Frame) -> None:
 
 def load_text(text: str) -> Loaded:
     """All documents of a YAML stream (an empty document is None)."""
-    parser = CParser(text)
+    try:
+        return _load(text, CParser(text))
+    except LoadError as exc:
+        if exc.message != _FLOW_COLON:
+            raise
+    # libyaml as shipped in ruamel.yaml.clib refuses a ``:`` inside a plain scalar in a flow
+    # collection (``ports: [ 8000:8000 ]``), which YAML 1.2 allows (spec 7.3.3, ns-plain-char:
+    # a ``:`` followed by a non-space) and Go's yaml.v3 (Compose, Kubernetes) reads as the string
+    # "8000:8000". ruamel's Python parser follows the spec there: only such files pay for it.
+    return _load(text, _pure_parser(text))
+
+
+#: libyaml's message for a ``:`` it will not take inside a flow collection.
+_FLOW_COLON = "invalid YAML: found unexpected ':'"
+
+
+def _pure_parser(text: str) -> Any:
+    """ruamel's Python parser, which yields the same events as ``CParser``."""
+    from ruamel.yaml.loader import SafeLoader  # imported only for the files that need it
+
+    return SafeLoader(text)
+
+
+def _load(text: str, parser: Any) -> Loaded:
     docs: list[Any] = []
     starts: list[int] = []
     dups: list[tuple[int, str]] = []
