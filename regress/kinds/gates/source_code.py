@@ -30,11 +30,12 @@ and minified bundles are not read.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
 from regress.kinds.gates import test_skips
-from regress.kinds.gates.comments import Comment, Language, comments, next_code
+from regress.kinds.gates.comments import Comment, Language, blanked, comments, next_code
 from regress.kinds.gates.inline import SOURCE_TYPE, InlineSuppressions, Marker, MarkerSourceMap, Tool
 from regress.kinds.gates.model import FAMILY
 from regress.model import ModelObject, Notice, NoticeKind, Origin
@@ -136,6 +137,7 @@ def scan(path: str, text: str, language: Language) -> list[Marker]:
     lines = text.splitlines()
     out: list[Marker] = []
     in_tests = _is_python_test(path)
+    statements = _Statements(text, lines, language)
     for comment in comments(text, language):
         for tool, check, scope in _markers(comment, language):
             if in_tests and check in _ASSERT_CHECKS:
@@ -143,11 +145,71 @@ def scan(path: str, text: str, language: Language) -> list[Marker]:
             if scope == "file":
                 anchor = "(file)"
             else:
-                code = comment.code if scope == "line" else ""
+                code = statements.start(comment) if scope == "line" else ""
                 code = code or next_code(lines, comment.line, language)
                 anchor = f"`{code[:60]}`" if code else "(file)"
             out.append(Marker(tool, check, path, comment.line, anchor))
     return out
+
+
+#: Code that only closes what an earlier line opened (``}``, ``})``, a raw string's closing
+#: backtick): a marker after it silences the statement that began there (gosec reads ``#nosec``
+#: for the AST node it ends), so that statement's first line names it.
+_ONLY_CLOSERS = re.compile(r"^[\s)\]}`'\",;]+$")
+_OPENER = {")": "(", "]": "[", "}": "{"}
+#: How far back the statement's start is looked for; past it the closing line names it.
+_STATEMENT_REACH = 20_000
+
+
+class _Statements:
+    """The first line of the statement a trailing comment ends (C family only: Python's
+    statements end at their line, and its strings are not blanked here)."""
+
+    def __init__(self, text: str, lines: list[str], language: Language) -> None:
+        self.text = text
+        self.lines = lines
+        self.language = language
+        self._blank: str | None = None
+        self._starts: list[int] | None = None
+
+    def start(self, comment: Comment) -> str:
+        code = comment.code
+        if not code or self.language in (Language.PYTHON, Language.RUST) or not _ONLY_CLOSERS.match(code):
+            return code
+        if self._blank is None or self._starts is None:
+            self._blank = blanked(self.text, self.language, strings=True)
+            self._starts = [0]
+            for line in self.lines:
+                self._starts.append(self._starts[-1] + len(line) + 1)
+        row = comment.line - 1
+        if row >= len(self.lines):
+            return code
+        at = self._starts[row] + self.lines[row].find(code) + len(code)
+        found = _opening(self._blank, at)
+        if found is None:
+            return code
+        opened = self.lines[bisect.bisect_right(self._starts, found) - 1].strip()
+        return opened if any(c.isalnum() for c in opened) else code
+
+
+def _opening(blank: str, end: int) -> int | None:
+    """The offset where the brackets and strings that close before ``end`` were opened, walking
+    back over ``blank`` (comments and string contents blanked)."""
+    pending: list[str] = []
+    for i in range(end - 1, max(-1, end - 1 - _STATEMENT_REACH), -1):
+        c = blank[i]
+        if pending and pending[-1] in "`'\"":
+            if c == pending[-1]:
+                pending.pop()
+        elif c in _OPENER.values():
+            if not pending or _OPENER.get(pending[-1]) != c:
+                return None
+            pending.pop()
+        elif c in _OPENER or c in "`'\"":
+            pending.append(c)
+        if not pending:
+            return i
+    return None
 
 
 def _markers(comment: Comment, language: Language) -> list[tuple[Tool, str, str]]:
