@@ -13,7 +13,8 @@ tool documents them:
   IDs separated by spaces and a justification after ``--`` (gosec README, "Annotating code");
   golangci-lint's ``//nolint:gosec`` (golangci-lint docs, "False Positives: Nolint directive");
 - SonarQube: ``NOSONAR`` in a comment silences every issue of its line (SonarQube docs,
-  "Tracking in-line suppression comments"); read in every language here;
+  "Tracking in-line suppression comments"), so only one after code counts; read in every
+  language here;
 - ruff and flake8-bandit: ``# noqa: S602`` on a line, ``# ruff: noqa: S602`` for the file (ruff
   docs, "Error suppression"); only the ``S`` codes (flake8-bandit's security checks) count;
 - ESLint: ``eslint-disable``, ``eslint-disable-line`` and ``eslint-disable-next-line`` comments
@@ -222,8 +223,12 @@ def _markers(comment: Comment, language: Language) -> list[tuple[Tool, str, str]
         found = _go(comment.text)
     elif language is Language.JAVASCRIPT:
         found = _eslint(comment.text)
-    for m in _SONAR.finditer(comment.text):
-        ids = [i.strip() for i in (m.group("ids") or "").split(",") if i.strip()]
+    # NOSONAR silences the issues of the line it is on ("Issue suppression on a specific line",
+    # SonarQube docs): on a line of its own it silences nothing (gofumpt documents the directive
+    # in a comment), and a comment that names it twice is one marker.
+    sonar = _SONAR.search(comment.text) if comment.code else None
+    if sonar is not None:
+        ids = [i.strip() for i in (sonar.group("ids") or "").split(",") if i.strip()]
         found.extend((Tool.SONAR, i, "line") for i in ids or ["*"])
     return found
 
