@@ -28,6 +28,8 @@ RENAME_THRESHOLD = 0.8
 RENAME_MARGIN = 0.05
 #: Beyond this many leftovers per type on one side only identical contents are paired.
 RENAME_CANDIDATES = 50
+#: Identical objects under new identities pair with the one of most alike path among this many.
+_PATH_CANDIDATES = 32
 
 
 def name_list_key(route: Route, items: list[Any]) -> Callable[[Any], Any] | None:
@@ -262,7 +264,12 @@ def _pair_renames(removed: Sequence[ModelObject], added: Sequence[ModelObject], 
         for i, o in enumerate(rem):
             js = by_canon.get(_canon_without_identity(o, fam))
             if js:
-                j = js.pop(0)
+                # Among identical candidates, the one whose file path is most like this one's
+                # (a folder moved with its files beside a new file of the same content); only
+                # the first few are compared, so that thousands of identical objects stay linear.
+                near = js[:_PATH_CANDIDATES]
+                j = max(near, key=lambda j: _path_likeness(o.origin.path, add[j].origin.path))
+                js.remove(j)
                 paired_r.add(i)
                 paired_a.add(j)
                 out.append(Change(Status.RENAMED, o, add[j], tuple(diff_values(o.body, add[j].body, fam)), 1.0))
@@ -304,6 +311,16 @@ def _secondary_pairs(
         if k is not None:
             by_a.setdefault(k, []).append(j)
     return [(rs[0], by_a[k][0]) for k, rs in by_r.items() if len(rs) == 1 and len(by_a.get(k, ())) == 1]
+
+
+def _path_likeness(a: str, b: str) -> int:
+    """How many trailing path parts two paths share (``a/x/f.go`` and ``b/x/f.go``: 2)."""
+    n = 0
+    for pa, pb in zip(reversed(a.split("/")), reversed(b.split("/")), strict=False):
+        if pa != pb:
+            break
+        n += 1
+    return n
 
 
 def _canon_without_identity(obj: ModelObject, fam: FamilyDiff) -> Any:
