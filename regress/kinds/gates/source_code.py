@@ -154,7 +154,7 @@ def scan(path: str, text: str, language: Language) -> list[Marker]:
 
 
 #: Code that only closes what an earlier line opened (``}``, ``})``, a raw string's closing
-#: backtick): a marker after it silences the statement that began there (gosec reads ``#nosec``
+#: backtick): a marker after it silences the statement that began there (gosec reads its marker
 #: for the AST node it ends), so that statement's first line names it.
 _ONLY_CLOSERS = re.compile(r"^[\s)\]}`'\",;]+$")
 _OPENER = {")": "(", "]": "[", "}": "{"}
