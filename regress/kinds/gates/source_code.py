@@ -38,7 +38,7 @@ from regress.kinds.base import LoadContext, LoadResult, Unit
 from regress.kinds.gates import test_skips
 from regress.kinds.gates.comments import Comment, Language, blanked, comments, next_code
 from regress.kinds.gates.inline import SOURCE_TYPE, InlineSuppressions, Marker, MarkerSourceMap, Tool
-from regress.kinds.gates.model import FAMILY
+from regress.kinds.gates.model import FAMILY, RENAME_KEY
 from regress.model import ModelObject, Notice, NoticeKind, Origin
 from regress.source.base import Snapshot
 from regress.yamlload import LoadError
@@ -128,6 +128,9 @@ class SourceSuppressionsHandler:
                     origin=Origin(KIND, path, MarkerSourceMap(tuple(markers), path)),
                     label=f"security suppressions in {path}",
                     facts=facts,
+                    # A file moved to another folder and edited keeps its name: paired by it
+                    # when the name is unique among the files that came and went.
+                    extra={RENAME_KEY: ("source", path.rpartition("/")[2])},
                 )
             )
         return result
