@@ -459,6 +459,10 @@ def unwrap(argv: Sequence[str]) -> tuple[str, ...]:
         if head == "nix" and "-c" in words:
             words = words[words.index("-c") + 1 :]
             continue
+        if re.fullmatch(r"go1\d{1,2}", head):
+            # pkgsrc installs each Go release as its own binary (`go118 test` is `go test`).
+            words = ("go", *words[1:])
+            continue
         if head in ("docker", "podman") and len(words) >= 2 and words[1] in ("run", "exec"):
             break  # the image decides; matched on the whole text below
         break

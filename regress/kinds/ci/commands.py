@@ -29,6 +29,9 @@ class TestCommand:
 
 
 def runner_for(words: tuple[str, ...]) -> tuple[RunnerFlags | None, int]:
+    if words and words[0].startswith("/"):
+        # An absolute path to the tool (`/opt/go-1.22/bin/go test`) is the tool.
+        words = (words[0].rsplit("/", 1)[-1], *words[1:])
     text = " ".join(words)
     best: tuple[RunnerFlags | None, int] = (None, 1)
     for runner in RUNNERS:
