@@ -45,6 +45,7 @@ None.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import TEST
@@ -72,14 +73,23 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             if not candidates or any(not found for _new, found in candidates):
                 continue  # no such runner any more (another rule's), or one run still covers it
             new, found = candidates[0]
+            shown = new.text
+            if len(candidates) > 1 and len({frozenset(c.flags) for c, _ in candidates}) == 1:
+                # `go test ./...` → `go test . && go test ./ast && …`: the same run split by
+                # package; what is lost is what none of the parts covers.
+                merged = replace(new, scope=tuple(w for c, _ in candidates for w in c.scope))
+                found = narrowing(old, merged)
+                if not found:
+                    continue
+                shown = " && ".join(c.text for c, _ in candidates)
             yield Hit(
                 message=f"test command in {sa.label} of {after.label} in {after.pipeline} narrowed: "
-                f"`{old.text[:80]}` → `{new.text[:80]}` ({'; '.join(found)})",
+                f"`{old.text[:80]}` → `{shown[:120]}` ({'; '.join(found)})",
                 attr=f"step[{sa.key}].run[{new.key}]",
                 head_route=(*sa.route, "run"),
                 base_route=(*sb.route, "run"),
                 before=old.text,
-                after=new.text,
+                after=shown,
                 related=callers_related(after),
             )
         yield from _globs_narrowed(after, sb, sa)
