@@ -175,13 +175,81 @@ def moved(steps: Sequence[Step], job: Job, heads: Sequence[Job], base_jobs: Sequ
     return Moved((), frozenset(), tuple(maybe))
 
 
+#: Setup actions and the input naming the language version they install (each action's
+#: action.yml: actions/setup-python `python-version`, actions/setup-go `go-version`, …).
+_VERSION_INPUTS = {
+    "actions/setup-python": ("python", "python-version"),
+    "actions/setup-go": ("go", "go-version"),
+    "actions/setup-node": ("node", "node-version"),
+    "actions/setup-java": ("java", "java-version"),
+    "ruby/setup-ruby": ("ruby", "ruby-version"),
+}
+#: Version words that name the newest release or beyond (setup-go `stable`, setup-node `latest`).
+_NEWEST = frozenset({"stable", "latest", "current", "node", "lts/*", "tip", "nightly", "head"})
+_VERSION = re.compile(r"^\^?v?(\d+(?:\.\d+)*)(?:\.x)?(?P<pre>[-.]?(?:dev|alpha|beta|rc|a|b|pre|nightly)[.\d]*)?$", re.I)
+
+
+def versions(job: Job) -> dict[str, list[tuple[tuple[int, ...] | None, str]]]:
+    """Language versions a job installs, per language, as (comparable, as written): a pre-release
+    compares as its own release, ``(99999,)`` is the newest, None a value that cannot be read."""
+    out: dict[str, list[tuple[tuple[int, ...] | None, str]]] = {}
+    for step in job.steps:
+        known = _VERSION_INPUTS.get((step.uses or "").lower())
+        if known is None:
+            continue
+        lang, key = known
+        raw = step.inputs.get(key)
+        values = _matrix_values(job, str(raw)) if raw is not None else None
+        if values is None:
+            out.setdefault(lang, []).append((None, str(raw)))
+            continue
+        out.setdefault(lang, []).extend((_version(v), v) for v in values)
+    return out
+
+
+def _matrix_values(job: Job, text: str) -> list[str] | None:
+    m = re.fullmatch(r"\s*\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}\s*", text)
+    if m is None:
+        return None if "${{" in text else [text]
+    if job.matrix is None or job.matrix.dynamic or not job.matrix.combos:
+        return None
+    picked = [v for combo in job.matrix.combos for k, v in combo if k == m.group(1)]
+    return picked or None
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    word = text.strip().strip("'\"").lower()
+    if word in _NEWEST:
+        return (99999,)
+    m = _VERSION.match(word)
+    return tuple(int(p) for p in m.group(1).split(".")) if m else None
+
+
+def lost_versions(job: Job, jobs: Sequence[Job]) -> list[str]:
+    """Language versions ``job`` tested that are newer than any ``jobs`` test: dropping the newest
+    (a nightly, a `3.11-dev`) loses a variant; moving old versions to newer ones does not
+    (end-of-life versions are the matrix rule's concern)."""
+    out: list[str] = []
+    have: dict[str, list[tuple[int, ...] | None]] = {}
+    for other in jobs:
+        for lang, found in versions(other).items():
+            have.setdefault(lang, []).extend(v for v, _raw in found)
+    for lang, wanted in versions(job).items():
+        heads = have.get(lang)
+        if not heads or None in heads or any(v is None for v, _raw in wanted):
+            continue  # unknown stays unknown
+        top = max(h for h in heads if h is not None)
+        out.extend(f"{lang} {raw}" for v, raw in wanted if v is not None and v > top)
+    return out
+
+
 def _lost(job: Job, jobs: Sequence[Job]) -> frozenset[str]:
     """Set-ups of ``job`` that none of ``jobs`` runs on. A job whose set-up cannot be read (a
     CircleCI executor, a custom runner label) may run on any: it keeps a set-up its id or name
     mentions (`freebsd-tests`)."""
     before = setup(job)
     if before is None:
-        return frozenset()
+        return frozenset(lost_versions(job, jobs))
     have: set[str] = set()
     unknown: list[str] = []
     for other in jobs:
@@ -190,7 +258,8 @@ def _lost(job: Job, jobs: Sequence[Job]) -> frozenset[str]:
             unknown.append(f"{other.id} {other.name or ''}".lower())
         else:
             have |= found
-    return frozenset(m for m in before - have if not any(m in text for text in unknown))
+    lost = {m for m in before - have if not any(m in text for text in unknown)}
+    return frozenset(lost | set(lost_versions(job, jobs)))
 
 
 def _positionals(cmd: TestCommand) -> list[str]:

@@ -10,7 +10,8 @@ whose every test command runs in a head job gating the same events, with the sam
 same folder and no narrower (`gotestsum -- -race ./...` in `ci.yaml` → `go test -v -race ./...`
 in `go-test.yml`; CircleCI jobs replaced by a GitHub Actions job), is a move. If the suite still
 runs but no longer on a platform the job tested on (a FreeBSD VM action, a Vagrant box, a runner
-OS), the job is reported at medium severity as a variant lost; if its tests may now run through a
+OS, a language version newer than any the head tests, such as a `3.14-dev` nightly), the job is
+reported at medium severity as a variant lost; if its tests may now run through a
 new make goal or test script of the same pipeline that regress does not read, at low severity. A job
 commented out counts as removed, and so does a GitLab job renamed to `.name` (a hidden job is a
 template and never runs), and so does a CircleCI job still defined under `jobs:` that no running
@@ -79,8 +80,6 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if SECURITY in job.classes and not _runs_tests(job):
         return  # a scanner job: security-scan-removed reports it
     tests = [s for s in own_steps(job) if TEST in s.classes]
-    if tests and all(runs_elsewhere(s, ctx, before, job) for s in tests):
-        return  # its test steps moved verbatim into other jobs or workflow files
     pipeline = ctx.head.get(FAMILY, (job.platform, job.pipeline))
     where = f"{job.pipeline}" + ("" if pipeline is not None else " (file removed)")
     heads = [j for j in head_jobs(ctx, before) if covers(j, job)]
@@ -100,6 +99,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 severity=Severity.MEDIUM,
             )
         return  # the same tests run in other jobs (moved, renamed, reworded)
+    if tests and all(runs_elsewhere(s, ctx, before, job) for s in tests):
+        return  # its test steps moved verbatim into other jobs or workflow files
     if found.maybe:
         # Unknown stays unknown: the head runs test commands regress cannot see into
         # (CATALOGUE.md §0.2.7).
