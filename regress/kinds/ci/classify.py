@@ -83,6 +83,8 @@ TEST_COMMANDS: tuple[str, ...] = (
     "lerna run test*",
     "go test",
     "gotestsum",
+    # kyoh86/richgo: `richgo test` is `go test` with coloured output (its README, "Usage").
+    "richgo test",
     "ginkgo",
     "cargo test",
     "cargo nextest",
@@ -145,6 +147,21 @@ TEST_COMMANDS: tuple[str, ...] = (
     "make test-*",
     "hatch test",
     "circleci tests run",
+    # Bash Automated Testing System (bats-core): runs the .bats files it is given.
+    "bats",
+    # Scripts named as test runners: `script/test` ("Scripts To Rule Them All", github/scripts-to-
+    # rule-them-all), `test.sh`, `run_tests.sh`, `test-integration.sh`. What they run is not read;
+    # their name says tests, as a job's name does (TEST_JOB_WORDS).
+    "script/test",
+    "scripts/test",
+    "test.sh",
+    "tests.sh",
+    "test-*.sh",
+    "test_*.sh",
+    "*-test.sh",
+    "*_test.sh",
+    "*-tests.sh",
+    "*_tests.sh",
 )
 SECURITY_COMMANDS: tuple[str, ...] = (
     "codeql",
@@ -442,6 +459,10 @@ def unwrap(argv: Sequence[str]) -> tuple[str, ...]:
         if head == "nix" and "-c" in words:
             words = words[words.index("-c") + 1 :]
             continue
+        if re.fullmatch(r"go1\d{1,2}", head):
+            # pkgsrc installs each Go release as its own binary (`go118 test` is `go test`).
+            words = ("go", *words[1:])
+            continue
         if head in ("docker", "podman") and len(words) >= 2 and words[1] in ("run", "exec"):
             break  # the image decides; matched on the whole text below
         break
@@ -476,11 +497,62 @@ GOAL_RUNNERS: dict[str, frozenset[str]] = {
 }
 
 
+#: make's options that take the next word as their value (GNU make manual, "Options Summary");
+#: ``-j``/``-l`` take an optional number.
+_MAKE_VALUE_OPTIONS = frozenset({"-C", "-f", "-I", "-o", "-W", "--file", "--makefile", "--directory", "--include-dir"})
+_MAKE_OPTIONAL_NUMBER = frozenset({"-j", "-l", "--jobs", "--load-average", "--max-load"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*[:+?!]?=")
+
+
+def make_targets(args: Sequence[str]) -> tuple[str, ...]:
+    """The goals of a ``make`` command line: every word that is not an option, an option's value or
+    a variable assignment. make builds each goal in turn (GNU make manual, "Arguments to Specify
+    the Goals"), so ``make check-fmt tests`` runs the tests."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word in _MAKE_VALUE_OPTIONS:
+            i += 2
+            continue
+        if word in _MAKE_OPTIONAL_NUMBER and i + 1 < len(args) and args[i + 1].isdigit():
+            i += 2
+            continue
+        if not word.startswith("-") and not _ASSIGNMENT.match(word):
+            out.append(word)
+        i += 1
+    return tuple(out)
+
+
+def make_directory(args: Sequence[str]) -> str | None:
+    """The folder ``make -C DIR`` (``--directory=DIR``) runs in, if given."""
+    for i, word in enumerate(args):
+        if word in ("-C", "--directory") and i + 1 < len(args):
+            return args[i + 1]
+        if word.startswith("--directory="):
+            return word.partition("=")[2]
+        if word.startswith("-C") and len(word) > 2:
+            return word[2:]
+    return None
+
+
+def _make_goal_classes(words: Sequence[str], patterns: Patterns) -> set[str]:
+    out: set[str] = set()
+    for target in make_targets(words[1:]):
+        goal = ("make", target)
+        for cls, pattern in patterns.command_index.candidates("make"):
+            if cls not in out and command_matches(goal, pattern):
+                out.add(cls)
+    return out
+
+
 def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS) -> frozenset[str]:
     words = unwrap(argv)
     if not words:
         return frozenset()
     out = set()
+    if words[0].rsplit("/", 1)[-1] in ("make", "gmake") and len(words) > 1:
+        out |= _make_goal_classes(words, patterns)
     goals = GOAL_RUNNERS.get(words[0].rsplit("/", 1)[-1])
     if goals and any(w.lower().rsplit(":", 1)[-1] in goals for w in words[1:] if not w.startswith("-")):
         out.add(TEST)

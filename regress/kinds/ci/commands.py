@@ -29,6 +29,9 @@ class TestCommand:
 
 
 def runner_for(words: tuple[str, ...]) -> tuple[RunnerFlags | None, int]:
+    if words and words[0].startswith("/"):
+        # An absolute path to the tool (`/opt/go-1.22/bin/go test`) is the tool.
+        words = (words[0].rsplit("/", 1)[-1], *words[1:])
     text = " ".join(words)
     best: tuple[RunnerFlags | None, int] = (None, 1)
     for runner in RUNNERS:
@@ -54,8 +57,10 @@ def parse(words: tuple[str, ...]) -> TestCommand:
     while i < len(rest):
         w = rest[i]
         if w == "--":
-            flags.extend((x, "") for x in rest[i + 1 :] if x.startswith("-"))
-            break
+            # What follows goes to the wrapped runner (`gotestsum -- -race ./...` is `go test -race
+            # ./...`) or to the test binary (`cargo test -- --skip x`): flags and scope alike.
+            i += 1
+            continue
         if w.startswith("-"):
             name, eq, value = w.partition("=")
             if not eq and i + 1 < len(rest) and not rest[i + 1].startswith("-") and _takes_value(name, runner):
@@ -65,16 +70,72 @@ def parse(words: tuple[str, ...]) -> TestCommand:
         elif _PATHLIKE.search(w):
             scope.append(w)
         i += 1
+    if key == "gotestsum" and not scope:
+        scope.append("./...")  # gotestsum's default packages (gotestsum --help, "--packages")
     return TestCommand(words, runner, key, tuple(flags), tuple(scope))
 
 
 def _takes_value(flag: str, runner: RunnerFlags | None) -> bool:
     if runner is None:
         return False
+    if flag in _RUNNER_VALUE_FLAGS.get(runner.commands[0], ()):
+        return True
     known = runner.narrowing + runner.no_run + runner.non_failing
     return any(k.split()[0] == flag and (len(k.split()) > 1 or flag in _VALUE_FLAGS) for k in known) or (
         flag in _VALUE_FLAGS
     )
+
+
+#: Flags of one runner (keyed by its first command word) that take the next word as their value,
+#: so that value is neither a flag nor part of the scope: `go test -exec 'dockexec bash:5.1'`
+#: (`go help testflag` and `go help build`), gotestsum's own options (gotestsum --help).
+_RUNNER_VALUE_FLAGS: dict[str, frozenset[str]] = {
+    "go test": frozenset(
+        {
+            "-exec",
+            "-timeout",
+            "-count",
+            "-parallel",
+            "-cpu",
+            "-bench",
+            "-benchtime",
+            "-list",
+            "-shuffle",
+            "-fuzz",
+            "-fuzztime",
+            "-fuzzminimizetime",
+            "-vet",
+            "-coverprofile",
+            "-covermode",
+            "-coverpkg",
+            "-cpuprofile",
+            "-memprofile",
+            "-blockprofile",
+            "-mutexprofile",
+            "-trace",
+            "-outputdir",
+            "-o",
+            "-mod",
+            "-modfile",
+            "-ldflags",
+            "-gcflags",
+            "-asmflags",
+            "-toolexec",
+            "-overlay",
+            "-pkgdir",
+            "-buildmode",
+            "-compiler",
+            "-C",
+            "--format",
+            "--junitfile",
+            "--jsonfile",
+            "--junitfile-testsuite-name",
+            "--junitfile-testcase-classname",
+            "--post-run-command",
+            "--hide-summary",
+        }
+    ),
+}
 
 
 #: Flags that take the next word as their value (S1 tables).
@@ -166,8 +227,71 @@ def matches(flag: tuple[str, str], spec: str) -> bool:
     return name == spec
 
 
-def scope_covers(head: str, base: str) -> bool:
-    """``./...`` covers ``./pkg/...``; ``tests`` covers ``tests/unit``."""
+def scope_covers(head: str, base: str, packages: bool = False) -> bool:
+    """``./...`` covers ``./pkg/...``; ``tests`` covers ``tests/unit``. With ``packages`` (Go
+    package patterns) only a ``...`` pattern reaches below its folder: ``.`` covers ``.`` alone."""
+    if packages:
+        h, b = _package(head), _package(base)
+        if not head.endswith("..."):
+            return h == b and not base.endswith("...")
+        return h in ("", b) or b.startswith(h + "/")
     h = head.removesuffix("...").rstrip("/")
     b = base.removesuffix("...").rstrip("/")
     return h in ("", ".") or b == h or b.startswith(h + "/")
+
+
+def _package(pattern: str) -> str:
+    """``./pkg/...`` → ``pkg``; ``.`` and ``./...`` → ``""``."""
+    p = pattern.removesuffix("...").rstrip("/")
+    p = p.removeprefix("./")
+    return "" if p == "." else p
+
+
+#: Flags whose value is a set of build constraints: `go test -tags integration,e2e` compiles the
+#: files whose `//go:build` line needs those tags (`go help buildconstraint`). Tests behind a tag
+#: stop running when the tag is dropped; a tag added brings more files in, so only lost tags narrow.
+_TAG_FLAGS = frozenset({"-tags"})
+
+
+def _tags(command: TestCommand) -> frozenset[str] | None:
+    """The build tags a command sets; None when a value is computed at run time (unknown)."""
+    out: set[str] = set()
+    for name, value in command.flags:
+        if name not in _TAG_FLAGS:
+            continue
+        if _computed(value):
+            return None
+        out.update(t for t in value.replace(",", " ").split() if t)
+    return frozenset(out)
+
+
+def _computed(word: str) -> bool:
+    """A word the shell or the CI expands at run time: its value is unknown here."""
+    return "$" in word or word in ("SUBST", "GHEXPR") or "GHEXPR" in word
+
+
+def narrowing(before: TestCommand, after: TestCommand) -> list[str]:
+    """What makes ``after`` run fewer tests than ``before``."""
+    out: list[str] = []
+    runner = after.runner
+    if runner is not None:
+        for flag in after.flags:
+            if flag[0] in _TAG_FLAGS:
+                continue  # compared as sets below
+            if flag in before.flags or not any(matches(flag, spec) for spec in runner.narrowing):
+                continue
+            out.append(shlex.join([w for w in flag if w]))
+        old_tags, new_tags = _tags(before), _tags(after)
+        if old_tags is not None and new_tags is not None and old_tags - new_tags:
+            out.append(f"build tags no longer set: {', '.join(sorted(old_tags - new_tags))}")
+        old_scope = before.scope or runner.default_scope
+        new_scope = after.scope or runner.default_scope
+        if runner.positional_scope and not any(_computed(w) for w in old_scope + new_scope):
+            if not old_scope and new_scope:
+                out.append(f"scope narrowed to {' '.join(new_scope)}")
+            elif old_scope and new_scope:
+                packages = runner.package_patterns
+                lost = [b for b in old_scope if not any(scope_covers(a, b, packages) for a in new_scope)]
+                if lost:
+                    out.append(f"scope {' '.join(old_scope)} → {' '.join(new_scope)}")
+    return out

@@ -71,6 +71,9 @@ class Step:
     #: A script an action runs on the step's behalf (a retry wrapper's ``command`` input), so the
     #: step is classified and compared by it; None for ordinary steps.
     wrapped: str | None = None
+    #: make goals the step runs whose recipes run tests, read from the same snapshot's Makefile
+    #: (`make richtest` → `richgo test ./...`); the step is classified ``test`` by them.
+    test_goals: tuple[str, ...] = ()
 
     @property
     def script(self) -> str | None:

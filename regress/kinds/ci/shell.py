@@ -213,7 +213,9 @@ def swallowed(cmds: list[Command], index: int, errexit: bool, pipefail: bool) ->
             shown = nxt.text if nxt is not None else ""
             return f"'|| {shown}'" if shown else "'||'"
     if cmd.after == "|" and not (pipefail or _sets_pipefail(cmds[:index])):
-        return "its output is piped without pipefail, so the pipe's last command decides"
+        nxt = cmds[index + 1] if index + 1 < len(cmds) else None
+        if nxt is None or not (_propagates_failure(nxt) and nxt.after != "|"):
+            return "its output is piped without pipefail, so the pipe's last command decides"
     if cmd.after == "&":
         return "it runs in the background"
     words = cmd.text.split()
@@ -231,6 +233,20 @@ def swallowed(cmds: list[Command], index: int, errexit: bool, pipefail: bool) ->
         if later and cmd.after not in ("&&",):
             return "'set +e' (or no -e) and it is not the last command"
     return None
+
+
+def _propagates_failure(reader: Command) -> bool:
+    """A command that reads a test run's output and exits non-zero when that run failed, so a pipe
+    into it still fails without pipefail:
+
+    - tparse exits with its summary's exit code, non-zero when a package failed
+      (mfridman/tparse: ``internal/app/app.go``, ``return summary.ExitCode()``);
+    - go-junit-report with ``-set-exit-code`` (jstemmer/go-junit-report README, "Usage").
+    """
+    name = reader.argv[0].rsplit("/", 1)[-1] if reader.argv else ""
+    if name == "tparse":
+        return True
+    return name == "go-junit-report" and any(a.lstrip("-") == "set-exit-code" for a in reader.argv[1:])
 
 
 def _branch_exits_nonzero(cmds: list[Command], index: int) -> bool:

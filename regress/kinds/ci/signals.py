@@ -28,6 +28,12 @@ class RunnerFlags:
     non_failing: tuple[str, ...] = ()
     #: Whether positional arguments name what is tested (paths, packages), so fewer is narrower.
     positional_scope: bool = False
+    #: What the runner tests when no scope is given: `go test` alone tests the package in the
+    #: current directory only (`go help test`), where `pytest` alone collects everything.
+    default_scope: tuple[str, ...] = ()
+    #: Scope words are Go package patterns: `./pkg/...` is `pkg` and everything below it, `./pkg`
+    #: is that one package (`go help packages`).
+    package_patterns: bool = False
 
 
 RUNNERS: tuple[RunnerFlags, ...] = (
@@ -63,7 +69,11 @@ RUNNERS: tuple[RunnerFlags, ...] = (
     ),
     RunnerFlags(("nx affected", "turbo", "lerna run"), narrowing=("--filter", "--since", "--affected")),
     RunnerFlags(
-        ("go test", "gotestsum", "ginkgo"), narrowing=("-run", "-skip", "-short", "-tags"), positional_scope=True
+        ("go test", "gotestsum", "richgo test", "ginkgo"),
+        narrowing=("-run", "-skip", "-short", "-tags"),
+        positional_scope=True,
+        default_scope=(".",),
+        package_patterns=True,
     ),
     RunnerFlags(
         ("cargo test", "cargo nextest"),

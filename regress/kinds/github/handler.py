@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -19,8 +20,10 @@ from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.ci import classify as cls
+from regress.kinds.ci.make_goals import MakeGoals
 from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
+from regress.kinds.ci.shell import split
 from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.kinds.gates import inline
 from regress.kinds.github import expr
@@ -105,6 +108,7 @@ class _Builder:
         self.result = result
         settings = ctx.settings
         self.patterns: cls.Patterns = getattr(settings, "patterns", None) or cls.DEFAULT_PATTERNS
+        self.make_goals = MakeGoals(self._read)
 
     # -- workflows ---------------------------------------------------------------------------
     def workflow(self, path: str, doc: Mapping[str, Any]) -> None:
@@ -252,9 +256,13 @@ class _Builder:
                 wrapped = inputs["command"]
                 classes |= cls.classify_script(wrapped, self.patterns)[0]
         step_shell = raw.get("shell") if isinstance(raw.get("shell"), str) else shell
+        test_goals: tuple[str, ...] = ()
         if run is not None:
             run_classes, _ = cls.classify_script(run, self.patterns)
             classes |= run_classes
+            if cls.TEST not in classes:
+                test_goals = self.test_goals(run, raw.get("working-directory"))
+                classes |= {cls.TEST} if test_goals else frozenset()
         key = _step_key(raw, uses_name, name, run, counts)
         if via:
             key = f"{via}:{key}"
@@ -275,6 +283,7 @@ class _Builder:
             classes=classes,
             via=via,
             wrapped=wrapped,
+            test_goals=test_goals,
         )
         out = [step]
         if uses_name and ref_kind is RefKind.LOCAL and depth < MAX_NESTING:
@@ -283,6 +292,25 @@ class _Builder:
                 merged = cls.union(s.classes for s in inner)
                 out = [_replace_classes(step, step.classes | merged), *inner]
         return out
+
+    def test_goals(self, run: str, workdir: Any) -> tuple[str, ...]:
+        """make goals of ``run`` whose recipes in this snapshot's Makefile run tests."""
+        if "make" not in run:
+            return ()
+        cwd = ""
+        if isinstance(workdir, str) and "$" not in workdir and not workdir.startswith(("/", "~")):
+            cwd = posixpath.normpath(workdir)
+            cwd = "" if cwd == "." else cwd
+        out: list[str] = []
+        for command in split(run):
+            out.extend(self.make_goals.testing_goals(command.argv, cwd))
+        return tuple(out)
+
+    def _read(self, path: str) -> str | None:
+        try:
+            return self.ctx.text(path) if self.ctx.exists(path) else None
+        except (KeyError, ValueError, OSError):
+            return None
 
     def local_action_steps(
         self, uses: str, route: Route, windows: bool, counts: dict[str, int], depth: int, via: str

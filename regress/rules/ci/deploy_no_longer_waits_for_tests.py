@@ -5,7 +5,9 @@ Computes, for every deploy job (a job with an `environment`, or named deploy/rel
 or running a deploy command), the test and scan jobs it waits for through its *transitive*
 `needs` (GitLab/CircleCI/Azure: `needs`/`requires`/`dependsOn`), and reports the ones it no
 longer waits for: `needs: [test, lint]` → `needs: [lint]`, or a `needs: [build]` whose `build`
-stopped needing `test`. A `needs` list that gains jobs stays silent.
+stopped needing `test`. A `needs` list that gains jobs stays silent, and so does a job that is a
+deploy job by its name alone (`Build Release Binaries`: no environment, no deploy command) when
+every deploy job it feeds still waits for the tests: its artifacts ship only after they passed.
 
 ## Why is this bad?
 The deploy now starts while the tests are still running or after they failed: a broken build
@@ -32,7 +34,7 @@ from collections.abc import Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import DEPLOY, SECURITY, TEST
-from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.model import FAMILY, Job
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -49,7 +51,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     head_jobs = jobs_of(ctx.head, after.platform, after.pipeline)
     waited = {j for j in needs_closure(before, base_jobs) if j in base_jobs and base_jobs[j].classes & _GATES}
     now = needs_closure(after, head_jobs)
-    lost = sorted(j for j in waited if j not in now and j in head_jobs)
+    lost = sorted(j for j in waited if j not in now and j in head_jobs and not _still_gated(after, j, head_jobs))
     if not lost:
         return
     yield Hit(
@@ -60,6 +62,19 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         base_route=("needs",),
         before=sorted(before.needs),
         after=sorted(after.needs),
+    )
+
+
+def _still_gated(job: Job, gate: str, head_jobs: dict[str, Job], seen: frozenset[str] = frozenset()) -> bool:
+    """``job`` is a deploy job by its name alone (`Build Release Binaries`: no environment, no
+    deploy step) that feeds later deploy jobs, and every one of those still waits for ``gate``: the
+    artifacts it builds are released only after ``gate`` passed, so nothing ships untested."""
+    if job.environment or any(DEPLOY in s.classes for s in job.steps) or job.id in seen:
+        return False
+    seen = seen | {job.id}
+    shipping = [j for j in head_jobs.values() if job.id in j.needs and DEPLOY in j.classes]
+    return bool(shipping) and all(
+        gate in needs_closure(j, head_jobs) or _still_gated(j, gate, head_jobs, seen) for j in shipping
     )
 
 

@@ -103,6 +103,19 @@ def head_jobs(ctx: RuleContext, near: ModelObject | None = None) -> list[Job]:
     return list(out.values())
 
 
+def base_jobs(ctx: RuleContext, near: ModelObject) -> list[Job]:
+    """The base's jobs of every pipeline the change loaded and of the pipeline files beside
+    ``near`` (the counterpart of ``head_jobs``)."""
+    out: dict[tuple[str, str, str], Job] = {}
+    for job in all_jobs(ctx.base):
+        out.setdefault((job.platform, job.pipeline, job.id), job)
+    for obj in ctx.around("base", near):
+        job = obj.facts
+        if obj.family == FAMILY and isinstance(job, Job):
+            out.setdefault((job.platform, job.pipeline, job.id), job)
+    return list(out.values())
+
+
 def covers(other: Job, base: Job | None) -> bool:
     """Whether ``other`` runs on the events that made ``base``'s checks gate a change: its pull
     request (merge queue, merge request) events if it had any, else ``push``. A scan that moved

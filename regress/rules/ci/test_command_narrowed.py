@@ -6,8 +6,11 @@ narrowing flags that appeared or changed value (per the runner table in CATALOGU
 pytest `-k`/`-m`/`--deselect`/`--ignore`, jest `--testPathIgnorePatterns`/`--onlyChanged`, go
 `-run`/`-skip`/`-short`, cargo `--skip`/`--lib`, Maven `-Dtest=`/`-pl`, Gradle `--tests`, ctest
 `-E`, …) and a scope that shrank (`go test ./...` → `go test ./pkg/...`, `pytest` →
-`pytest tests/unit`). Flags that keep every test (`-x`, `-n auto`, `-v`, `--cov*`, `-race`) are
-not narrowing.
+`pytest tests/unit`, `go test ./...` → `go test`, which tests the current package only). Flags
+that keep every test (`-x`, `-n auto`, `-v`, `--cov*`, `-race`) are not narrowing, nor is a flag's
+value (`-exec 'dockexec bash:5.1'` → `bash:5.2`). Go build tags compare as sets: a tag dropped from
+`-tags` narrows (the files behind it no longer compile), a tag added brings files in and is
+silent, and tags computed at run time (`-tags ${{ matrix.tags }}`) are unknown, not narrowed.
 
 Test files chosen by glob before they reach the runner count too: CircleCI's
 `circleci tests glob "tests/**/*.py"` becoming `"tests/unit/**/*.py"` narrows the suite that
@@ -41,12 +44,12 @@ None.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator
+from dataclasses import replace
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import TEST
-from regress.kinds.ci.commands import TestCommand, matches, scope_covers, suite_globs, test_commands
+from regress.kinds.ci.commands import narrowing, suite_globs, test_commands
 from regress.kinds.ci.globs import lost
 from regress.kinds.ci.model import FAMILY, Job, Step
 from regress.kinds.ci.pairing import pair_steps
@@ -54,25 +57,6 @@ from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import callers_related, jobs, patterns_of
-
-
-def narrowing(before: TestCommand, after: TestCommand) -> list[str]:
-    """What makes ``after`` run fewer tests than ``before``."""
-    out: list[str] = []
-    runner = after.runner
-    if runner is not None:
-        for flag in after.flags:
-            if flag in before.flags or not any(matches(flag, spec) for spec in runner.narrowing):
-                continue
-            out.append(shlex.join([w for w in flag if w]))
-        if runner.positional_scope:
-            if not before.scope and after.scope:
-                out.append(f"scope narrowed to {' '.join(after.scope)}")
-            elif before.scope and after.scope:
-                lost = [b for b in before.scope if not any(scope_covers(a, b) for a in after.scope)]
-                if lost:
-                    out.append(f"scope {' '.join(before.scope)} → {' '.join(after.scope)}")
-    return out
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -89,14 +73,23 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             if not candidates or any(not found for _new, found in candidates):
                 continue  # no such runner any more (another rule's), or one run still covers it
             new, found = candidates[0]
+            shown = new.text
+            if len(candidates) > 1 and len({frozenset(c.flags) for c, _ in candidates}) == 1:
+                # `go test ./...` → `go test . && go test ./ast && …`: the same run split by
+                # package; what is lost is what none of the parts covers.
+                merged = replace(new, scope=tuple(w for c, _ in candidates for w in c.scope))
+                found = narrowing(old, merged)
+                if not found:
+                    continue
+                shown = " && ".join(c.text for c, _ in candidates)
             yield Hit(
                 message=f"test command in {sa.label} of {after.label} in {after.pipeline} narrowed: "
-                f"`{old.text[:80]}` → `{new.text[:80]}` ({'; '.join(found)})",
+                f"`{old.text[:80]}` → `{shown[:120]}` ({'; '.join(found)})",
                 attr=f"step[{sa.key}].run[{new.key}]",
                 head_route=(*sa.route, "run"),
                 base_route=(*sb.route, "run"),
                 before=old.text,
-                after=new.text,
+                after=shown,
                 related=callers_related(after),
             )
         yield from _globs_narrowed(after, sb, sa)

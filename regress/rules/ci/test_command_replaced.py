@@ -6,6 +6,10 @@ runs its test command in a mode that does not execute tests: `mvn verify` → `m
 -DskipTests`, `./gradlew check` → `./gradlew assemble` or `build -x test`, `cargo test` →
 `cargo test --no-run`, `pytest` → `pytest --collect-only`, `bazel test` → `bazel build`, or a
 test step whose command became `echo skip`. Removing the step outright is `test-step-removed`.
+A make goal counts as a test command when its name says so (`make test`, `make check-fmt tests`:
+make builds every goal given) or when its recipe in the same snapshot's Makefile runs tests
+(`make richtest` → `richgo test ./...`); a script named as a test runner (`script/test.sh`,
+`run_tests.sh`) is one too.
 
 ## Why is this bad?
 The step keeps its name and its place, so the checks list still shows a green "Test" step that
@@ -73,8 +77,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             continue
         new_tests = test_commands(sa.run, patterns)
         if TEST not in sa.classes or not new_tests:
-            if SECURITY in sa.classes:
-                continue
+            if SECURITY in sa.classes or sa.test_goals:
+                continue  # a scanner, or a make goal whose recipe runs tests
             now = _first_command(sa.run) or (sa.uses or "nothing")
             why = f"`{old_tests[0].text[:80]}` → `{now}`, which runs no tests"
         else:

@@ -10,7 +10,8 @@ command did propagate its failure in the base and does not in the head: `|| true
 `|| echo …`, `set +e` before it, `if ! cmd; then …; fi` with no non-zero exit, a pipe without
 pipefail (`pytest | tee log`), a background `&`, a negation, a tool-level `--exit-zero`, or a
 shell change that drops `-e`/pipefail where it matters (a custom `bash {0}`, `shell: bash`
-removed above a pipe).
+removed above a pipe). A pipe into a reader that exits with the run's status still fails the
+step: `go test -json | tparse`, `go test | go-junit-report -set-exit-code`.
 
 ## Why is this bad?
 The step, and so the job and the required check, stays green whatever the tests or the scanner

@@ -5,7 +5,14 @@ Reports a CI job classified as a test job (it runs a test runner, publishes test
 named like one: `test`, `unit`, `integration`, `e2e`, …) that exists in the base and not in the
 head, after jobs moved to another file or renamed have been paired with their new selves, and
 whose test steps do not all run verbatim elsewhere in the head (including the workflows beside it
-that the change did not touch, on the pull-request events the job ran on). A job
+that the change did not touch, on the pull-request events the job ran on), nor with edits: a job
+whose every test command runs in a head job gating the same events, with the same runner, from the
+same folder and no narrower (`gotestsum -- -race ./...` in `ci.yaml` → `go test -v -race ./...`
+in `go-test.yml`; CircleCI jobs replaced by a GitHub Actions job), is a move. If the suite still
+runs but no longer on a platform the job tested on (a FreeBSD VM action, a Vagrant box, a runner
+OS, a language version newer than any the head tests, such as a `3.14-dev` nightly), the job is
+reported at medium severity as a variant lost; if its tests may now run through a
+new make goal or test script of the same pipeline that regress does not read, at low severity. A job
 commented out counts as removed, and so does a GitLab job renamed to `.name` (a hidden job is a
 template and never runs), and so does a CircleCI job still defined under `jobs:` that no running
 workflow schedules any more (`jobs:` is only a library; a workflow switched off by a pipeline
@@ -50,7 +57,17 @@ from regress.kinds.ci.model import FAMILY, Job, Pipeline
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import own_steps, pipeline_jobs, remote_call, runs_elsewhere
+from regress.rules.ci.helpers import (
+    base_jobs,
+    covers,
+    head_jobs,
+    own_steps,
+    patterns_of,
+    pipeline_jobs,
+    remote_call,
+    runs_elsewhere,
+)
+from regress.rules.ci.suites import moved, shown, test_steps
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -63,10 +80,42 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if SECURITY in job.classes and not _runs_tests(job):
         return  # a scanner job: security-scan-removed reports it
     tests = [s for s in own_steps(job) if TEST in s.classes]
-    if tests and all(runs_elsewhere(s, ctx, before, job) for s in tests):
-        return  # its test steps moved verbatim into other jobs or workflow files
     pipeline = ctx.head.get(FAMILY, (job.platform, job.pipeline))
     where = f"{job.pipeline}" + ("" if pipeline is not None else " (file removed)")
+    heads = [j for j in head_jobs(ctx, before) if covers(j, job)]
+    patterns = patterns_of(ctx)
+    found = moved(test_steps(own_steps(job), patterns), job, heads, base_jobs(ctx, before), patterns)
+    if found.jobs:
+        if found.lost_setup:
+            yield Hit(
+                message=f"test {job.label} was removed from {where}: its tests still run in "
+                f"{_jobs_shown(found.jobs)}, but no longer on {', '.join(sorted(found.lost_setup))}",
+                attr="job",
+                head_obj=pipeline,
+                head_route=("jobs",) if pipeline is not None else None,
+                base_route=(),
+                before=job.id,
+                after=None,
+                severity=Severity.MEDIUM,
+            )
+        return  # the same tests run in other jobs (moved, renamed, reworded)
+    if tests and all(runs_elsewhere(s, ctx, before, job) for s in tests):
+        return  # its test steps moved verbatim into other jobs or workflow files
+    if found.maybe:
+        # Unknown stays unknown: the head runs test commands regress cannot see into
+        # (CATALOGUE.md §0.2.7).
+        yield Hit(
+            message=f"test {job.label} was removed from {where}; its tests may now run through "
+            f"{shown(found.maybe)}, which regress does not read",
+            attr="job",
+            head_obj=pipeline,
+            head_route=("jobs",) if pipeline is not None else None,
+            base_route=(),
+            before=job.id,
+            after=None,
+            severity=Severity.LOW,
+        )
+        return
     unresolved = pipeline.facts.extra.get("unresolved") if pipeline is not None else None
     if unresolved:
         # Unknown stays unknown: it may be defined in what could not be read (CATALOGUE.md §0.2.7).
@@ -118,6 +167,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         before=job.id,
         after=None,
     )
+
+
+def _jobs_shown(jobs: tuple[Job, ...]) -> str:
+    first = jobs[0]
+    more = f" and {len(jobs) - 1} more" if len(jobs) > 1 else ""
+    return f"{first.label} of {first.pipeline}{more}"
 
 
 def _hidden_as(pipeline: Any, job: Job) -> str | None:

@@ -13,6 +13,13 @@ A GitHub Actions job whose steps are replaced by a call to a reusable workflow o
 repository (`uses: org/meta/.github/workflows/build.yml@…`) cannot be compared offline: that is
 one finding at low severity naming the workflow, not one removal per step.
 
+Tests that moved with edits stay silent too: a head job gating the same events that runs the same
+runner from the same folder, no narrower (`go test -v -race ./...` split over lines in job `build` →
+`go test -v -race ./...` in a new job `test`; `gotestsum -- ./...` → `go test ./...`). A step
+whose tests now run only on fewer platforms (a VM action or Vagrant box gone) is reported at
+medium severity; one whose job now calls a new make goal or test script that regress does not
+read (`script/test.sh`, `make test-race`) at low severity, as possibly moved there.
+
 ## Why is this bad?
 The tests that step ran no longer gate the change, while the job still reports success, so
 nothing in the checks list shows the loss.
@@ -45,7 +52,17 @@ from regress.kinds.ci.shell import split
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import callers_related, jobs, remote_call, runs_elsewhere
+from regress.rules.ci.helpers import (
+    base_jobs,
+    callers_related,
+    covers,
+    head_jobs,
+    jobs,
+    patterns_of,
+    remote_call,
+    runs_elsewhere,
+)
+from regress.rules.ci.suites import moved, shown
 
 
 def _what(step: Step) -> str:
@@ -100,6 +117,11 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     base_count = Counter(_what(s) for s in base_tests)
     head_count = Counter(_what(s) for s in head_tests)
     partner = {id(sa): sb for sb, sa in pairs if sa is not None and sb is not None}
+    patterns = patterns_of(ctx)
+
+    def heads() -> list[Job]:
+        return [j for j in head_jobs(ctx, change.obj) if covers(j, before)]
+
     for sb, sa in pairs:
         if sb is None or sa is not None or sb.via is not None:
             continue
@@ -130,8 +152,26 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             )
             severity = Severity.MEDIUM
         else:
-            message = f"test {sb.label} of {after.label} in {after.pipeline} was removed"
-            severity = None
+            found = moved([sb], before, heads(), base_jobs(ctx, change.obj), patterns)
+            if found.jobs and not found.lost_setup:
+                continue  # the same tests run in another step or job (moved, reworded)
+            if found.jobs:
+                message = (
+                    f"test {sb.label} of {after.label} in {after.pipeline} was removed: its tests still run in "
+                    f"{found.jobs[0].label}, but no longer on {', '.join(sorted(found.lost_setup))}"
+                )
+                severity = Severity.MEDIUM
+            elif found.maybe:
+                # Unknown stays unknown (CATALOGUE.md §0.2.7): the head runs test commands regress
+                # cannot see into.
+                message = (
+                    f"test {sb.label} of {after.label} in {after.pipeline} was removed; its tests may now run "
+                    f"through {shown(found.maybe)}, which regress does not read"
+                )
+                severity = Severity.LOW
+            else:
+                message = f"test {sb.label} of {after.label} in {after.pipeline} was removed"
+                severity = None
         yield Hit(
             message=message,
             attr=f"step[{sb.key}]",

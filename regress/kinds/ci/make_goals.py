@@ -1,0 +1,55 @@
+"""Which make goals a CI command runs tests through, read from the Makefile of the same snapshot.
+
+`make richtest` says nothing by its name; the Makefile beside the workflow says `richtest` runs
+`richgo test -v ./...`. A pipeline handler passes a reader of its own snapshot, so the base step is
+judged by the base Makefile and the head step by the head one. The recipe semantics (prerequisites,
+recursive `make` calls, variables) are those of ``kinds/gates/recipes.py``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+
+from regress.kinds.ci.classify import make_directory, make_targets
+from regress.kinds.gates.recipes import MAKEFILES, Recipe, judge, parse_makefile
+
+#: Reads a file of the snapshot, or None when it is absent or unreadable.
+Reader = Callable[[str], str | None]
+
+
+class MakeGoals:
+    """Makefiles of one snapshot, parsed once each."""
+
+    def __init__(self, read: Reader) -> None:
+        self._read = read
+        self._parsed: dict[str, Mapping[str, Recipe] | None] = {}
+
+    def testing_goals(self, argv: tuple[str, ...], cwd: str = "") -> tuple[str, ...]:
+        """The goals of a ``make`` command line whose recipes run tests (the default goal when none
+        is named); () when it is not make or no Makefile is found."""
+        if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
+            return ()
+        folder = cwd
+        given = make_directory(argv[1:])
+        if given is not None:
+            if "$" in given or given.startswith(("/", "~")):
+                return ()
+            folder = posixpath.normpath(posixpath.join(folder or ".", given))
+            folder = "" if folder == "." else folder
+        recipes = self._recipes(folder)
+        if recipes is None:
+            return ()
+        goals = make_targets(argv[1:]) or tuple(r for r in recipes if not r.startswith("."))[:1]
+        return tuple(g for g in goals if judge(recipes, g).runs_tests)
+
+    def _recipes(self, folder: str) -> Mapping[str, Recipe] | None:
+        if folder not in self._parsed:
+            found = None
+            for name in MAKEFILES:  # make reads GNUmakefile, makefile, then Makefile
+                text = self._read(f"{folder}/{name}" if folder else name)
+                if text is not None:
+                    found = parse_makefile(text)
+                    break
+            self._parsed[folder] = found
+        return self._parsed[folder]

@@ -1,0 +1,338 @@
+"""Whether the tests a removed job or step ran still run in the head, after they moved with edits.
+
+A test job deleted from one workflow is often re-created in another, renamed, with its command
+reworded: `gotestsum -- -race ./...` becomes `go test -race -v ./...`, a CircleCI job becomes a
+GitHub Actions job, a step moves from job `build` to job `test`. The verbatim check
+(``helpers.runs_elsewhere``) misses all of these. Here a base test command counts as still run
+when a head job that gates the same events runs a command of the same runner that is not narrower
+(``commands.narrowing``: no narrowing flag added, no package or path lost, no build-only flag
+added), from the same folder. A test step that runs an action rather than a command counts as
+still run when a head job runs the same action.
+
+What is compared is the suite, not where it runs: a job that tested on FreeBSD in a VM, or in
+Vagrant, whose suite now runs only on Linux and macOS, lost a set-up. ``setup`` names the
+platforms a job runs on (runner labels, matrix values, VM actions, Vagrant); a set-up the head no
+longer has is reported by the callers as a variant lost. Set-ups that cannot be read (a runner
+label computed at run time, a CircleCI image) are unknown and never reported as lost.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from regress.kinds.ci.classify import TEST, Patterns, classify_command, unwrap
+from regress.kinds.ci.commands import TestCommand, matches, narrowing, parse
+from regress.kinds.ci.model import Job, Step
+from regress.kinds.ci.shell import split
+
+#: Actions that run their ``run`` input as a script inside a virtual machine of another operating
+#: system (vmactions/*-vm READMEs, cross-platform-actions/action README, uraimo/run-on-arch-action
+#: README): the script is the step's work, the action names its set-up.
+VM_ACTIONS = re.compile(
+    r"^([a-z0-9_.-]+/[a-z0-9_.-]+-vm|cross-platform-actions/action|uraimo/run-on-arch-action)$", re.I
+)
+#: Systems known under another name by VM actions: OmniOS and OpenIndiana are illumos
+#: distributions (illumos.org, "Distributions").
+_SYSTEM_ALIASES = {"omnios": "illumos", "openindiana": "illumos", "smartos": "illumos"}
+#: Words that introduce a command run by another program: ``su user -c 'go test ./...'``,
+#: ``sh -c '…'``, ``bash -lc '…'``.
+_SHELLS = frozenset({"su", "sh", "bash", "zsh", "dash"})
+_OS_WORDS = (("ubuntu", "linux"), ("linux", "linux"), ("windows", "windows"), ("macos", "macos"), ("mac", "macos"))
+_MAX_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One test command and the folder it starts in (relative to the checkout; None: unknown)."""
+
+    cwd: str | None
+    command: TestCommand
+
+
+def scripts(step: Step) -> list[str]:
+    """The shell scripts a step runs: its ``run`` (or wrapped command), a VM action's ``run``."""
+    out = [step.script] if step.script is not None else []
+    if step.uses and VM_ACTIONS.match(step.uses) and isinstance(step.inputs.get("run"), str):
+        out.append(step.inputs["run"])
+    return out
+
+
+def commands(step: Step) -> Iterator[tuple[str | None, tuple[str, ...]]]:
+    """Every command a step runs, unwrapped, with the folder it starts in."""
+    for script in scripts(step):
+        yield from _commands(script, "", 0)
+
+
+def _commands(script: str, cwd: str | None, depth: int) -> Iterator[tuple[str | None, tuple[str, ...]]]:
+    for cmd in split(script):
+        argv = cmd.argv
+        if argv[:1] == ("cd",):
+            cwd = _cd(cwd, argv[1:])
+            continue
+        inner = _inner_script(argv)
+        if inner is not None and depth < _MAX_DEPTH:
+            yield from _commands(inner, cwd, depth + 1)
+            continue
+        words = unwrap(argv)
+        if words:
+            yield cwd, words
+
+
+def _cd(cwd: str | None, args: Sequence[str]) -> str | None:
+    target = next((a for a in args if not a.startswith("-")), None)
+    if cwd is None or target is None or "$" in target or target.startswith(("~", "/")) or "GHEXPR" in target:
+        return None
+    joined = posixpath.normpath(posixpath.join(cwd or ".", target))
+    return "" if joined == "." else None if joined.startswith("..") else joined
+
+
+def _inner_script(argv: tuple[str, ...]) -> str | None:
+    """The script of ``su user -c SCRIPT`` / ``sh -c SCRIPT``, if that is what ``argv`` is."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in _SHELLS:
+        return None
+    for i, word in enumerate(argv[1:], start=1):
+        if word.startswith("-") and not word.startswith("--") and "c" in word[1:] and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
+def test_steps(steps: Iterable[Step], patterns: Patterns) -> list[Step]:
+    """Steps that run tests: classified so, or running a test command in a VM action's script."""
+    return [s for s in steps if TEST in s.classes or (s.uses and VM_ACTIONS.match(s.uses) and test_runs(s, patterns))]
+
+
+def test_runs(step: Step, patterns: Patterns) -> list[Run]:
+    return [Run(cwd, parse(words)) for cwd, words in commands(step) if TEST in classify_command(words, patterns)]
+
+
+def covers(base: Run, head: Run) -> bool:
+    """``head`` runs at least the tests ``base`` ran."""
+    if base.cwd is not None and head.cwd is not None and base.cwd != head.cwd:
+        return False
+    b, h = base.command, head.command
+    if b.runner is None or h.runner is None:
+        # No runner table (`bats tests`, `script/test`): the same command with at least the same
+        # arguments, or the bare command.
+        same = _program(h.words) == _program(b.words)
+        return same and (set(b.words[1:]) <= set(h.words[1:]) or len(h.words) == 1)
+    if b.runner is not h.runner:
+        return False
+    if not h.runner.positional_scope and not set(_positionals(b)) <= set(_positionals(h)):
+        return False  # another goal or subcommand (`make lint` is not `make test`)
+    gained_no_run = [f for f in h.flags if f not in b.flags and any(matches(f, s) for s in h.runner.no_run)]
+    return not gained_no_run and not narrowing(b, h)
+
+
+def _program(words: Sequence[str]) -> str:
+    return words[0].removeprefix("./") if words else ""
+
+
+def opaque(run: Run) -> bool:
+    """A test command whose tests regress cannot see: a make goal, a test script."""
+    return run.command.runner is None or run.command.key == "make"
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """Where the tests of a removed job or step run in the head."""
+
+    #: Head jobs that run every test command (and test action) of what was removed; empty when
+    #: some test runs nowhere comparable.
+    jobs: tuple[Job, ...]
+    #: Set-ups the removed job ran on that none of those jobs runs on.
+    lost_setup: frozenset[str]
+    #: When not covered: test commands new in the head's same pipeline that regress cannot see
+    #: into (a make goal, a test script), which may run the removed tests.
+    maybe: tuple[Run, ...]
+
+
+def moved(steps: Sequence[Step], job: Job, heads: Sequence[Job], base_jobs: Sequence[Job], patterns: Patterns) -> Moved:
+    """Whether the test ``steps`` of ``job`` still run in ``heads`` (head jobs gating the same
+    events); ``base_jobs`` tell which opaque head commands are new."""
+    found: list[Job] = []
+    covered = bool(steps)
+    for step in steps:
+        runs = test_runs(step, patterns)
+        jobs = covering_jobs(runs, heads, patterns) if runs else (action_jobs(step, heads) or None)
+        if jobs is None:
+            covered = False
+            break
+        found.extend(j for j in jobs if j not in found)
+    if covered:
+        # The suite runs in ``found``; a set-up is kept while any test job still runs on it (a
+        # NetBSD job whose command regress cannot read still tests on NetBSD).
+        testing = [*found, *(j for j in heads if TEST in j.classes and j not in found)]
+        found.sort(key=lambda j: (j.pipeline != job.pipeline, j.platform != job.platform))
+        return Moved(tuple(found), _lost(job, testing), ())
+    known = {r.command.words for j in base_jobs for s in j.steps for r in test_runs(s, patterns) if opaque(r)}
+    same_file = [j for j in heads if j.pipeline == job.pipeline]
+    maybe = [r for j in same_file for s in j.steps for r in test_runs(s, patterns) if opaque(r)]
+    maybe = [r for r in maybe if r.command.words not in known]
+    return Moved((), frozenset(), tuple(maybe))
+
+
+#: Setup actions and the input naming the language version they install (each action's
+#: action.yml: actions/setup-python `python-version`, actions/setup-go `go-version`, …).
+_VERSION_INPUTS = {
+    "actions/setup-python": ("python", "python-version"),
+    "actions/setup-go": ("go", "go-version"),
+    "actions/setup-node": ("node", "node-version"),
+    "actions/setup-java": ("java", "java-version"),
+    "ruby/setup-ruby": ("ruby", "ruby-version"),
+}
+#: Version words that name the newest release or beyond (setup-go `stable`, setup-node `latest`).
+_NEWEST = frozenset({"stable", "latest", "current", "node", "lts/*", "tip", "nightly", "head"})
+_VERSION = re.compile(r"^\^?v?(\d+(?:\.\d+)*)(?:\.x)?(?P<pre>[-.]?(?:dev|alpha|beta|rc|a|b|pre|nightly)[.\d]*)?$", re.I)
+
+
+def versions(job: Job) -> dict[str, list[tuple[tuple[int, ...] | None, str]]]:
+    """Language versions a job installs, per language, as (comparable, as written): a pre-release
+    compares as its own release, ``(99999,)`` is the newest, None a value that cannot be read."""
+    out: dict[str, list[tuple[tuple[int, ...] | None, str]]] = {}
+    for step in job.steps:
+        known = _VERSION_INPUTS.get((step.uses or "").lower())
+        if known is None:
+            continue
+        lang, key = known
+        raw = step.inputs.get(key)
+        values = _matrix_values(job, str(raw)) if raw is not None else None
+        if values is None:
+            out.setdefault(lang, []).append((None, str(raw)))
+            continue
+        out.setdefault(lang, []).extend((_version(v), v) for v in values)
+    return out
+
+
+def _matrix_values(job: Job, text: str) -> list[str] | None:
+    m = re.fullmatch(r"\s*\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}\s*", text)
+    if m is None:
+        return None if "${{" in text else [text]
+    if job.matrix is None or job.matrix.dynamic or not job.matrix.combos:
+        return None
+    picked = [v for combo in job.matrix.combos for k, v in combo if k == m.group(1)]
+    return picked or None
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    word = text.strip().strip("'\"").lower()
+    if word in _NEWEST:
+        return (99999,)
+    m = _VERSION.match(word)
+    return tuple(int(p) for p in m.group(1).split(".")) if m else None
+
+
+def lost_versions(job: Job, jobs: Sequence[Job]) -> list[str]:
+    """Language versions ``job`` tested that are newer than any ``jobs`` test: dropping the newest
+    (a nightly, a `3.11-dev`) loses a variant; moving old versions to newer ones does not
+    (end-of-life versions are the matrix rule's concern)."""
+    out: list[str] = []
+    have: dict[str, list[tuple[int, ...] | None]] = {}
+    for other in jobs:
+        for lang, found in versions(other).items():
+            have.setdefault(lang, []).extend(v for v, _raw in found)
+    for lang, wanted in versions(job).items():
+        heads = have.get(lang)
+        if not heads or None in heads or any(v is None for v, _raw in wanted):
+            continue  # unknown stays unknown
+        top = max(h for h in heads if h is not None)
+        out.extend(f"{lang} {raw}" for v, raw in wanted if v is not None and v > top)
+    return out
+
+
+def _lost(job: Job, jobs: Sequence[Job]) -> frozenset[str]:
+    """Set-ups of ``job`` that none of ``jobs`` runs on. A job whose set-up cannot be read (a
+    CircleCI executor, a custom runner label) may run on any: it keeps a set-up its id or name
+    mentions (`freebsd-tests`)."""
+    before = setup(job)
+    if before is None:
+        return frozenset(lost_versions(job, jobs))
+    have: set[str] = set()
+    unknown: list[str] = []
+    for other in jobs:
+        found = setup(other)
+        if found is None:
+            unknown.append(f"{other.id} {other.name or ''}".lower())
+        else:
+            have |= found
+    lost = {m for m in before - have if not any(m in text for text in unknown)}
+    return frozenset(lost | set(lost_versions(job, jobs)))
+
+
+def _positionals(cmd: TestCommand) -> list[str]:
+    values = {v for _, v in cmd.flags if v}
+    return [w for w in cmd.words[len(cmd.key.split()) :] if not w.startswith("-") and w not in values]
+
+
+def covering_jobs(base: Iterable[Run], heads: Sequence[Job], patterns: Patterns) -> list[Job] | None:
+    """Every head job that runs one of the base runs, or None when one is run nowhere."""
+    found: list[Job] = []
+    runs_of = {id(job): [r for s in job.steps for r in test_runs(s, patterns)] for job in heads}
+    for run in base:
+        jobs = [j for j in heads if any(covers(run, r) for r in runs_of[id(j)])]
+        if not jobs:
+            return None
+        found.extend(j for j in jobs if j not in found)
+    return found
+
+
+def action_jobs(step: Step, heads: Sequence[Job]) -> list[Job]:
+    """Head jobs that run the action a test step ran (`cypress-io/github-action`, whatever its
+    version and inputs)."""
+    name = (step.uses or "").lower()
+    return [j for j in heads if any((s.uses or "").lower() == name for s in j.steps)] if name else []
+
+
+def setup(job: Job) -> frozenset[str] | None:
+    """The platforms a job runs on, or None when they cannot be read."""
+    out: set[str] = set()
+    for step in job.steps:
+        if step.uses and VM_ACTIONS.match(step.uses):
+            system = step.uses.lower().split("/", 1)[1].removesuffix("-vm")
+            out.add(_SYSTEM_ALIASES.get(system, system))
+        for _cwd, words in commands(step):
+            if words[:1] == ("vagrant",):
+                out.add("vagrant")
+    if out:
+        return frozenset(out)  # a VM or Vagrant box: the runner only hosts it
+    labels = _labels(job)
+    if labels is None:
+        return None
+    for label in labels:
+        low = label.lower()
+        family = next((fam for word, fam in _OS_WORDS if word in low), None)
+        if family is None:
+            return None  # a self-hosted or custom label: unknown
+        out.add(family)
+    return frozenset(out) if out else None
+
+
+def _labels(job: Job) -> list[str] | None:
+    raw = job.runs_on
+    values = raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else None
+    if not values:
+        return None
+    out: list[str] = []
+    for value in values:
+        text = str(value)
+        m = re.fullmatch(r"\s*\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}\s*", text)
+        if m:
+            if job.matrix is None or job.matrix.dynamic or not job.matrix.combos:
+                return None
+            axis = m.group(1)
+            picked = [v for combo in job.matrix.combos for k, v in combo if k == axis]
+            if not picked:
+                return None
+            out.extend(picked)
+        elif "${{" in text:
+            return None
+        else:
+            out.append(text)
+    return out
+
+
+def shown(commands_run: Sequence[Run]) -> str:
+    return ", ".join(f"`{shlex.join(r.command.words)[:60]}`" for r in commands_run[:2])
