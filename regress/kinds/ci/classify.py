@@ -145,6 +145,8 @@ TEST_COMMANDS: tuple[str, ...] = (
     "make integration*",
     "make e2e*",
     "make test-*",
+    "make *-test",
+    "make *-tests",
     "hatch test",
     "circleci tests run",
     # Bash Automated Testing System (bats-core): runs the .bats files it is given.
@@ -420,6 +422,10 @@ class CommandIndex:
 DEFAULT_PATTERNS = Patterns()
 
 
+#: Options of ``uvx``/``uv tool run``/``pipx run`` that take the next word as their value.
+_TOOL_RUN_VALUE_OPTIONS = frozenset({"--from", "--with", "--with-requirements", "--python", "-p", "--spec", "--index"})
+
+
 def unwrap(argv: Sequence[str]) -> tuple[str, ...]:
     """Strip runners that only start another command (``poetry run pytest`` → ``pytest``)."""
     words = tuple(argv)
@@ -437,6 +443,18 @@ def unwrap(argv: Sequence[str]) -> tuple[str, ...]:
             break
         if head in ("uv", "poetry", "pdm", "hatch", "pipenv", "rye") and len(words) >= 3 and words[1] == "run":
             words = words[2:]
+            continue
+        skip = 1 if head == "uvx" else 3 if head == "uv" and words[1:3] == ("tool", "run") else 0
+        skip = 2 if head == "pipx" and words[1:2] == ("run",) else skip
+        if skip:
+            # `uvx nox …`, `uv tool run nox …`, `pipx run nox …`: the tool, fetched and started (uv
+            # and pipx docs); their own options come first, some with a value.
+            tool = list(words[skip:])
+            while tool and tool[0].startswith("-"):
+                option = tool.pop(0)
+                if option in _TOOL_RUN_VALUE_OPTIONS and tool:
+                    tool.pop(0)
+            words = tuple(tool)
             continue
         if head in ("npx", "bunx", "pnpx"):
             words = tuple(w for w in words[1:] if not w.startswith("-")) or words[1:]
