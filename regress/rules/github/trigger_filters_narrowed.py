@@ -13,8 +13,8 @@ branches runs on no tag, and one that filters only tags on no branch (GitHub doc
 syntax): a filter added for the kind of ref it did not run on is a widening, and a first tags
 filter where all tags ran is low severity (a tag names a commit tested on its branch), and so are
 push `tags-ignore` entries. A default branch renamed (`master` → `main`, `trunk`) is no
-narrowing, nor is a `push` filter of every branch (`'*'`) narrowed in a workflow that also runs
-on pull requests.
+narrowing, nor is a `push` filter of every branch (`'*'`) narrowed, or `branches-ignore` grown, in
+a workflow that also runs on pull requests.
 
 ## Why is this bad?
 A required workflow skipped by a filter stays *pending* (never passing) only when it is required;
@@ -138,6 +138,8 @@ def narrowed(
     for key in _EXCLUDE:
         b, a = _items(before.get(key)) or set(), _items(after.get(key)) or set()
         grown = a - b
+        if key == "branches-ignore" and event == "push" and has_pr:
+            continue  # as with a push branch filter: branch work is tested through its pull request
         if grown:
             minor = all(_DOCS.search(g) for g in grown) or (event == "push" and key == "tags-ignore")
             out.append((key, f"{key} gained {sorted(grown)}", minor))
