@@ -15,6 +15,8 @@ version an axis names bumped to a newer one (`go: [^1]` → `[^1.18]`, `python: 
 3.11, toxenv: py311` → `3.12, py312`). On an axis of several versions, a supported version
 replaced by a newer one is a range moved up (`['3.10', '3.12']` → `['3.11', '3.13']`); a
 version dropped with nothing newer in its place, or past its end of life, is still reported.
+Spellings of the newest release that the setup action resolves alike are one value (`^1`,
+`1.x` and `stable` for Go; `latest`, `current` and `node` for Node.js).
 
 Combinations lost because a version in them reached its end of life (Python, Node.js, Go,
 Ruby and non-LTS Java releases, and GitHub's retired runner images, from a small table with each
@@ -49,11 +51,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.eol import EndOfLife, Runtime, end_of_life, runtime_axes
+from regress.kinds.ci.eol import EndOfLife, Runtime, end_of_life, runtime_axes, runtime_of
 from regress.kinds.ci.model import FAMILY, Job
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
@@ -103,8 +105,19 @@ def _version(value: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in m.group(1).split(".")) if m else None
 
 
+#: Spellings of "the newest release" a setup action resolves alike (actions/setup-go: `stable`,
+#: and the ranges `^1`, `1.x`; actions/setup-node: `latest`, `current`, `node`).
+_NEWEST = {
+    Runtime.GO: frozenset({"stable", "^1", "1.x", ">=1", "1", "latest"}),
+    Runtime.NODE: frozenset({"latest", "current", "node"}),
+}
+
+
 def bumps(
-    base: Iterable[Combo], head: Iterable[Combo], retired: Callable[[str, str], bool] = lambda axis, value: False
+    base: Iterable[Combo],
+    head: Iterable[Combo],
+    retired: Callable[[str, str], bool] = lambda axis, value: False,
+    runtimes: Mapping[str, Runtime] | None = None,
 ) -> dict[tuple[str, str], str]:
     """Base values the head replaced with the same thing, newer: ``(axis, base value) → head value``.
 
@@ -128,6 +141,11 @@ def bumps(
         if not new:
             continue
         lost, gained = sorted(old - new, reverse=True), sorted(new - old, reverse=True)
+        newest = _NEWEST.get(runtime_of(axis) or (runtimes or {}).get(axis) or Runtime.RUNNER, frozenset())
+        was_newest = [v for v in lost if v.strip().lower() in newest]
+        now_newest = [v for v in gained if v.strip().lower() in newest]
+        if was_newest and now_newest:
+            out[(axis, was_newest[0])] = now_newest[0]  # `^1` → `stable`: the same release
         for family in {m.group(1).lower() for v in lost if (m := _RUNNER.fullmatch(v))}:
             mine = [v for v in lost if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
             theirs = [v for v in gained if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
@@ -196,6 +214,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         before.matrix.combos,
         heads,
         lambda axis, value: end_of_life(axis, value, on, runtimes.get(axis)) is not None,
+        runtimes,
     )
     lost = sorted(
         c
