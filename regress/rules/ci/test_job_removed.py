@@ -54,7 +54,7 @@ from typing import Any
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.model import FAMILY, Job, Pipeline
-from regress.model import Change
+from regress.model import Change, Route
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import (
@@ -82,21 +82,29 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     tests = [s for s in own_steps(job) if TEST in s.classes]
     pipeline = ctx.head.get(FAMILY, (job.platform, job.pipeline))
     where = f"{job.pipeline}" + ("" if pipeline is not None else " (file removed)")
+
+    def gone(message: str, severity: Severity | None = None, route: Route = ("jobs",)) -> Hit:
+        """The job's finding, located at the head pipeline's ``route`` when the file is still there."""
+        return Hit(
+            message=message,
+            attr="job",
+            head_obj=pipeline,
+            head_route=route if pipeline is not None else None,
+            base_route=(),
+            before=job.id,
+            after=None,
+            severity=severity,
+        )
+
     heads = [j for j in head_jobs(ctx, before) if covers(j, job)]
     patterns = patterns_of(ctx)
     found = moved(test_steps(own_steps(job), patterns), job, heads, base_jobs(ctx, before), patterns)
     if found.jobs:
         if found.lost_setup:
-            yield Hit(
-                message=f"test {job.label} was removed from {where}: its tests still run in "
+            yield gone(
+                f"test {job.label} was removed from {where}: its tests still run in "
                 f"{_jobs_shown(found.jobs)}, but no longer on {', '.join(sorted(found.lost_setup))}",
-                attr="job",
-                head_obj=pipeline,
-                head_route=("jobs",) if pipeline is not None else None,
-                base_route=(),
-                before=job.id,
-                after=None,
-                severity=Severity.MEDIUM,
+                Severity.MEDIUM,
             )
         return  # the same tests run in other jobs (moved, renamed, reworded)
     if tests and all(runs_elsewhere(s, ctx, before, job) for s in tests):
@@ -104,31 +112,20 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if found.maybe:
         # Unknown stays unknown: the head runs test commands regress cannot see into
         # (CATALOGUE.md §0.2.7).
-        yield Hit(
-            message=f"test {job.label} was removed from {where}; its tests may now run through "
+        yield gone(
+            f"test {job.label} was removed from {where}; its tests may now run through "
             f"{shown(found.maybe)}, which regress does not read",
-            attr="job",
-            head_obj=pipeline,
-            head_route=("jobs",) if pipeline is not None else None,
-            base_route=(),
-            before=job.id,
-            after=None,
-            severity=Severity.LOW,
+            Severity.LOW,
         )
         return
     unresolved = pipeline.facts.extra.get("unresolved") if pipeline is not None else None
     if unresolved:
         # Unknown stays unknown: it may be defined in what could not be read (CATALOGUE.md §0.2.7).
-        yield Hit(
-            message=f"test {job.label} is no longer defined in the files read for {where}; it may come from "
+        yield gone(
+            f"test {job.label} is no longer defined in the files read for {where}; it may come from "
             f"{', '.join(unresolved[:3])}, which cannot be fetched offline",
-            attr="job",
-            head_obj=pipeline,
-            head_route=("include",),
-            base_route=(),
-            before=job.id,
-            after=None,
-            severity=Severity.LOW,
+            Severity.LOW,
+            ("include",),
         )
         return
     callees = sorted(
@@ -139,17 +136,11 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if callees and remote_call(job) is None:
         # Its work may have moved into another repository's reusable workflow, which the
         # workflow now calls: unknown, not removed (CATALOGUE.md §0.2.7).
-        yield Hit(
-            message=f"test {job.label} was removed from {where}, which now calls {', '.join(callees[:3])}: "
+        yield gone(
+            f"test {job.label} was removed from {where}, which now calls {', '.join(callees[:3])}: "
             "a reusable workflow of another repository that cannot be read offline, so whether it runs "
             "these tests is not known",
-            attr="job",
-            head_obj=pipeline,
-            head_route=("jobs",),
-            base_route=(),
-            before=job.id,
-            after=None,
-            severity=Severity.LOW,
+            Severity.LOW,
         )
         return
     hidden = _hidden_as(pipeline.facts if pipeline is not None else None, job)
@@ -158,15 +149,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     why = _unscheduled(pipeline.facts if pipeline is not None else None, job)
     if why:
         where += f" (still defined, but {why})"
-    yield Hit(
-        message=f"test {job.label} was removed from {where}",
-        attr="job",
-        head_obj=pipeline,
-        head_route=("jobs",) if pipeline is not None else None,
-        base_route=(),
-        before=job.id,
-        after=None,
-    )
+    yield gone(f"test {job.label} was removed from {where}")
 
 
 def _jobs_shown(jobs: tuple[Job, ...]) -> str:
