@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from regress.kinds.ci.model import Step
+from regress.kinds.ci.model import MATRIX_REF, Step
 
 
 class Runtime(enum.StrEnum):
@@ -207,7 +207,6 @@ SETUP_INPUTS: dict[tuple[str, str], Runtime] = {
     ("ruby/setup-ruby", "ruby-version"): Runtime.RUBY,
     ("actions/setup-java", "java-version"): Runtime.JAVA,
 }
-_MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
 
 
 def runtime_axes(steps: Iterable[Step]) -> dict[str, Runtime]:
@@ -220,7 +219,7 @@ def runtime_axes(steps: Iterable[Step]) -> dict[str, Runtime]:
         for name, value in step.inputs.items():
             runtime = SETUP_INPUTS.get((uses, str(name).lower()))
             if runtime is not None and isinstance(value, str):
-                for m in _MATRIX_REF.finditer(value):
+                for m in MATRIX_REF.finditer(value):
                     found.setdefault(m.group(1), runtime)
     return found
 

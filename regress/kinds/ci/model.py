@@ -23,6 +23,7 @@ Model objects of the ``ci`` family:
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,10 @@ class RefKind(enum.StrEnum):
     @property
     def strength(self) -> int:
         return {"local": 4, "sha": 3, "tag": 2, "branch": 1, "none": 0}[self.value]
+
+
+#: A ``${{ matrix.NAME }}`` expression (GitHub Actions); group 1 is NAME.
+MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
 
 
 @dataclass(frozen=True, slots=True)

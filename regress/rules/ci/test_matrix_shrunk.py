@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.eol import EndOfLife, Runtime, end_of_life, runtime_axes, runtime_of
-from regress.kinds.ci.model import FAMILY, Job
+from regress.kinds.ci.model import FAMILY, MATRIX_REF, Job
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -170,15 +170,12 @@ def _listed(items: list[str]) -> str:
     return "; ".join(items[:_SHOW]) + (f"; … {len(items) - _SHOW} more" if len(items) > _SHOW else "")
 
 
-_RUNS_ON_AXIS = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
-
-
 def _single_run(before: Job, after: Job) -> Combo:
     """The one combination a job without a matrix runs: the runner it names, on the axis the base
     chose its runner by (``runs-on: ${{ matrix.os }}`` → ``runs-on: ubuntu-latest`` keeps the
     Ubuntu entries)."""
     if isinstance(before.runs_on, str) and isinstance(after.runs_on, str) and "${{" not in after.runs_on:
-        m = _RUNS_ON_AXIS.fullmatch(before.runs_on.strip())
+        m = MATRIX_REF.fullmatch(before.runs_on.strip())
         if m:
             return ((m.group(1), after.runs_on.strip()),)
     return ()

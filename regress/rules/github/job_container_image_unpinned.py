@@ -32,14 +32,12 @@ from functools import partial
 from typing import Any
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.model import FAMILY, Job, RefKind
+from regress.kinds.ci.model import FAMILY, MATRIX_REF, Job, RefKind
 from regress.kinds.github.handler import image_ref
 from regress.model import Change, Route
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci.helpers import jobs
 from regress.rules.github import KINDS
-
-_MATRIX = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 
 
 def _value_of(values: dict[str, str], m: re.Match[str]) -> str:
@@ -56,7 +54,7 @@ def _resolved(value: Any, job: Job) -> tuple[str, str | None, RefKind] | None:
     combos = job.matrix.combos if job.matrix is not None and not job.matrix.dynamic else frozenset()
     weakest: tuple[str, str | None, RefKind] | None = None
     for combo in combos:
-        text = _MATRIX.sub(partial(_value_of, dict(combo)), image)
+        text = MATRIX_REF.sub(partial(_value_of, dict(combo)), image)
         if "${{" in text:
             return None
         found = image_ref(text)
