@@ -212,15 +212,5 @@ def _run_once(svc: Service, work: Work) -> bool:
     if any(p.head_sha == work.head_sha for p in svc.store.pending_approvals(work.repo_id, pull.number)):
         # Recorded after this run read the waiting approvals, and before it stored its analysis
         # (a handler that finds the analysis stored asks for a new run itself): go round once more.
-        svc.store.request_work(
-            work.key,
-            repo_id=work.repo_id,
-            repo=work.repo,
-            installation_id=work.installation_id,
-            clone_url=work.clone_url,
-            pr_number=work.pr_number,
-            head_sha=work.head_sha,
-            base_sha=work.base_sha,
-            ref=work.ref,
-        )
+        svc.store.request_again(work)
     return True

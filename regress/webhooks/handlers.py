@@ -227,17 +227,7 @@ def _check_event(
         work = svc.store.get_work(group_key(repo.id, head))
         if work is None:
             return DeliveryState.IGNORED, f"no pull request or merge group known for {head[:12]}"
-        svc.store.request_work(
-            work.key,
-            repo_id=work.repo_id,
-            repo=work.repo,
-            installation_id=work.installation_id,
-            clone_url=work.clone_url,
-            pr_number=None,
-            head_sha=work.head_sha,
-            base_sha=work.base_sha,
-            ref=work.ref,
-        )
+        svc.store.request_again(work)  # a merge group's work: no pull request
         svc.enqueue_work(work.key)
     return DeliveryState.DONE, "re-run requested"
 

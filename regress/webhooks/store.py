@@ -720,6 +720,20 @@ class Store:
                 return None
             return s.get(Work, key)
 
+    def request_again(self, work: Work) -> None:
+        """Ask once more for a stored work item, as it was asked for."""
+        self.request_work(
+            work.key,
+            repo_id=work.repo_id,
+            repo=work.repo,
+            installation_id=work.installation_id,
+            clone_url=work.clone_url,
+            pr_number=work.pr_number,
+            head_sha=work.head_sha,
+            base_sha=work.base_sha,
+            ref=work.ref,
+        )
+
     def get_work(self, key: str) -> Work | None:
         with self.session() as s:
             return s.get(Work, key)
