@@ -122,6 +122,11 @@ def sources_of(mirror: str, suite: str, cache: Path) -> dict[str, Source]:
     return parse_sources(lzma.decompress(path.read_bytes()).decode("utf-8", "replace"))
 
 
+def tree_of(cache: Path, source: Source) -> Path:
+    """``trees/gobuster_3.6.0``: where one upstream release is unpacked."""
+    return cache / "trees" / source.orig.split(".orig.tar.", 1)[0]
+
+
 def unpack(mirror: str, source: Source, cache: Path, dest: Path) -> None:
     """The upstream tarball, unpacked into ``dest`` without its top folder."""
     if (dest / ".unpacked").exists():
@@ -214,13 +219,15 @@ def main() -> int:
     print(f"{len(pairs)} source packages whose upstream version differs between {args.old} and {args.new}")
 
     def one(pair: Pair) -> tuple[Pair, dict[str, Any]]:
-        root = args.cache / "trees" / pair.package
+        # One folder per upstream release, named after its tarball, so that runs over other pairs
+        # of suites share what they have in common and never read a stale tree for a package.
+        old_tree, new_tree = (tree_of(args.cache, source) for source in (pair.old, pair.new))
         try:
-            unpack(args.mirror, pair.old, args.cache, root / "old")
-            unpack(args.mirror, pair.new, args.cache, root / "new")
+            unpack(args.mirror, pair.old, args.cache, old_tree)
+            unpack(args.mirror, pair.new, args.cache, new_tree)
         except (OSError, tarfile.TarError, lzma.LZMAError) as exc:
             return pair, {"exit": f"download: {exc}", "findings": [], "stderr": ""}
-        return pair, run_regress(args.regress, root / "old", root / "new", args.timeout)
+        return pair, run_regress(args.regress, old_tree, new_tree, args.timeout)
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(one, pairs))
