@@ -53,7 +53,7 @@ from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.model import FAMILY, Job, Pipeline
+from regress.kinds.ci.model import FAMILY, Job, Pipeline, Step
 from regress.model import Change, Route
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -109,6 +109,11 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return  # the same tests run in other jobs (moved, renamed, reworded)
     if tests and all(runs_elsewhere(s, ctx, before, job) for s in tests):
         return  # its test steps moved verbatim into other jobs or workflow files
+    work = [s for s in own_steps(job) if not _preparation(s)]
+    if not tests and work and all(runs_elsewhere(s, ctx, before, job) for s in work):
+        # A test job by its name alone (a DCO or link check: no step is a test command), whose
+        # steps all run verbatim in another job now: jobs merged or renamed, nothing lost.
+        return
     if found.maybe:
         # Unknown stays unknown: the head runs test commands regress cannot see into
         # (CATALOGUE.md §0.2.7).
@@ -169,6 +174,20 @@ def _unscheduled(pipeline: Any, job: Job) -> str | None:
     reasons = pipeline.extra.get("unscheduled", {}) if isinstance(pipeline, Pipeline) else {}
     name = job.extra.get("job", job.id)
     return reasons.get(name) if isinstance(reasons, dict) else None
+
+
+#: Actions that prepare a job rather than do its work: a job that kept only these did nothing.
+_PREPARATION = (
+    "actions/checkout",
+    "actions/cache",
+    "actions/setup-",
+    "actions/download-artifact",
+    "actions/upload-artifact",
+)
+
+
+def _preparation(step: Step) -> bool:
+    return step.run is None and (step.uses or "").lower().startswith(_PREPARATION)
 
 
 def _runs_tests(job: Job) -> bool:
