@@ -3,7 +3,9 @@
 ## What it does
 Reports a step `uses:` (or a job calling a reusable workflow) whose reference moved down the order
 commit SHA > version tag > branch, e.g. `actions/checkout@<40-hex> # v4.2.2` → `@v4` or `@main`.
-A new remote action added with a moving reference is reported too. SHA → SHA and tag → tag bumps
+A new remote action added with a moving reference is reported too, unless the base already used
+that action as loosely in the same workflow or one beside it (a step moved to another job, jobs
+merged or split, the same action in a new job: no new party is trusted). SHA → SHA and tag → tag bumps
 are version bumps and stay silent; local actions (`./…`) are part of the change itself.
 
 ## Why is this bad?
@@ -36,11 +38,24 @@ from regress.findings import Category, Severity
 from regress.kinds.ci.model import FAMILY, Job, RefKind
 from regress.model import Change, Route
 from regress.rules.base import Hit, Option, Rule, RuleContext
+from regress.rules.ci.helpers import base_jobs
 from regress.rules.github import KINDS
 
 
 def _weaker(before: RefKind | None, after: RefKind | None) -> bool:
     return before is not None and after is not None and after.strength < before.strength
+
+
+def _loosest_uses(jobs: list[Job]) -> dict[str, int]:
+    """Each remote action the jobs use, with the weakest pin strength it is used with."""
+    out: dict[str, int] = {}
+    for job in jobs:
+        for s in job.steps:
+            if s.uses and s.via is None and s.ref_kind not in (None, RefKind.LOCAL):
+                assert s.ref_kind is not None
+                key = s.uses.lower()
+                out[key] = min(out.get(key, s.ref_kind.strength), s.ref_kind.strength)
+    return out
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -54,6 +69,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         for s in before.steps:
             if s.uses and s.via is None:
                 old_steps.setdefault(s.uses.lower(), []).append((s.ref_kind, (*s.route, "uses")))
+    elsewhere: dict[str, int] | None = None  # loaded on the first step the paired job lacks
     for step in after.steps:
         if not step.uses or step.ref_kind in (None, RefKind.LOCAL) or step.via is not None:
             continue
@@ -76,6 +92,15 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             ):
                 continue
             if step.uses.startswith("docker://") and step.ref_kind is RefKind.TAG:
+                continue
+            if elsewhere is None:
+                assert change.after is not None
+                elsewhere = _loosest_uses(base_jobs(ctx, change.after))
+            loosest = elsewhere.get(step.uses.lower())
+            if loosest is not None and step.ref_kind is not None and loosest <= step.ref_kind.strength:
+                # The base already ran this action as loosely in this workflow or one beside it
+                # (a step moved with its job, a job split or merged, the same action in a new job):
+                # no new party is trusted.
                 continue
             was = None
             message = (
