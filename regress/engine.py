@@ -317,7 +317,7 @@ class _Run:
                 **self.config.options.get(rule.code, {}),
             }
             contexts[rule.code] = RuleContext(
-                base_index, head_index, MappingProxyType(options), self.config, self.nearby
+                base_index, head_index, MappingProxyType(options), self.config, self.nearby, self.is_dir
             )
         changes: list[Change] = []
         for family in FAMILIES:
@@ -346,6 +346,10 @@ class _Run:
                 except Exception as exc:  # noqa: BLE001 - a failing rule is a finding, not a crash
                     self.findings.append(self._rule_error(rule, change, exc))
         return self._configure(self.findings)
+
+    def is_dir(self, side_name: str, path: str) -> bool:
+        """Whether ``path`` is a folder of one side's tree (a question about the tree, not a load)."""
+        return (self.base if Side(side_name) is Side.BASE else self.head).is_dir(path)
 
     def nearby(self, side_name: str, obj: ModelObject) -> list[ModelObject]:
         """Objects of the same kind in the other files of ``obj``'s folder on one side.

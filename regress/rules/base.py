@@ -128,6 +128,9 @@ class RuleContext:
     #: folder, or the rest of its chart or overlay. Loaded on demand, so a rule that needs context
     #: (is there an HPA for this Deployment?) pays for it only when it asks.
     nearby: Nearby | None = None
+    #: Whether a folder exists on one side ("base"/"head"): a test that ran in a folder the
+    #: change deletes went with the code it tested.
+    is_dir: Callable[[str, str], bool] | None = None
 
     def option(self, name: str) -> Any:
         return self.options[name]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from regress.kinds.ci.classify import TEST, Patterns, classify_command, unwrap
@@ -80,6 +80,40 @@ def _commands(script: str, cwd: str | None, depth: int) -> Iterator[tuple[str | 
         words = unwrap(argv)
         if words:
             yield cwd, words
+
+
+def folders_deleted(step: Step, patterns: Patterns, deleted: Callable[[str], bool]) -> list[str]:
+    """The folders the step's test commands ran in (``cd DIR``, ``make -C DIR``), when every one of
+    them is known, below the checkout's root, not named as a folder of tests, and gone from the
+    other side (``deleted``): the tests went with the code they tested. Empty otherwise."""
+    folders: list[str] = []
+    for cwd, words in commands(step):
+        if TEST not in classify_command(words, patterns):
+            continue
+        where = _make_directory(cwd, words) if words[:1] == ("make",) else cwd
+        if not where:
+            return []
+        folders.append(where)
+    unique = sorted(set(folders))
+    if any(_TEST_FOLDER_WORDS & set(f.lower().split("/")) for f in unique):
+        return []  # a folder of tests deleted with its step is tests removed, not code
+    return unique if unique and all(deleted(f) for f in unique) else []
+
+
+#: Folder names that hold tests rather than the code under test.
+_TEST_FOLDER_WORDS = frozenset({"test", "tests", "testing", "spec", "specs", "e2e", "integration", "__tests__"})
+
+
+def _make_directory(cwd: str | None, words: Sequence[str]) -> str | None:
+    """``make -C DIR`` / ``--directory=DIR`` (GNU make manual, "Options Summary"): where it runs."""
+    for i, word in enumerate(words):
+        if word in ("-C", "--directory") and i + 1 < len(words):
+            cwd = _cd(cwd, [words[i + 1]])
+        elif word.startswith("--directory="):
+            cwd = _cd(cwd, [word.split("=", 1)[1]])
+        elif word.startswith("-C") and len(word) > 2:
+            cwd = _cd(cwd, [word[2:]])
+    return cwd
 
 
 def _cd(cwd: str | None, args: Sequence[str]) -> str | None:

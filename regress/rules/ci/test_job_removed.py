@@ -20,7 +20,11 @@ parameter's default schedules nothing). When the head pipeline includes files th
 GitLab `remote:` include), a job missing from the files read may be defined there: it is reported
 at low severity as no longer visible, not as removed. Likewise, a test job removed from a GitHub
 Actions workflow that now calls a reusable workflow of another repository (`uses:
-org/meta/.github/workflows/build.yml@…`) may run there: low severity, naming the callee.
+org/meta/.github/workflows/build.yml@…`) may run there: low severity, naming the callee. A job
+whose tests all ran in folders the change deletes (`make -C sigv4 test` with `sigv4/` gone, not a
+folder of tests such as `tests/`) went with the code it tested: low severity, naming the folders.
+A job that is a test job by its name only (a DCO or link check) whose steps all run in another
+job now was merged or renamed, and is silent.
 
 ## Why is this bad?
 The tests it ran no longer gate the change — and nothing in the pull request's checks says so: a
@@ -52,7 +56,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST
+from regress.kinds.ci.classify import SECURITY, TEST, Patterns
 from regress.kinds.ci.model import FAMILY, Job, Pipeline, Step
 from regress.model import Change, Route
 from regress.rules.base import Hit, Rule, RuleContext
@@ -67,7 +71,7 @@ from regress.rules.ci.helpers import (
     remote_call,
     runs_elsewhere,
 )
-from regress.rules.ci.suites import moved, shown, test_steps
+from regress.rules.ci.suites import folders_deleted, moved, shown, test_steps
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -148,6 +152,17 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             Severity.LOW,
         )
         return
+    deleted = _folders_deleted(tests, ctx, patterns)
+    if deleted:
+        # The tests went with the code they tested (a module split out of the repository): still
+        # a test less, so it asks for an approval, at low severity.
+        shown_folders = ", ".join(f"`{f}/`" for f in deleted[:3]) + (" and more" if len(deleted) > 3 else "")
+        yield gone(
+            f"test {job.label} was removed from {where} together with the folder{'s' if len(deleted) > 1 else ''} "
+            f"{shown_folders} its tests ran in, which the change deletes",
+            Severity.LOW,
+        )
+        return
     hidden = _hidden_as(pipeline.facts if pipeline is not None else None, job)
     if hidden:
         where += f" (hidden as {hidden!r}: hidden jobs are templates and never run)"
@@ -155,6 +170,20 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if why:
         where += f" (still defined, but {why})"
     yield gone(f"test {job.label} was removed from {where}")
+
+
+def _folders_deleted(tests: list[Step], ctx: RuleContext, patterns: Patterns) -> list[str]:
+    """The folders every one of the job's test steps ran in, when the change deleted them all."""
+    is_dir = ctx.is_dir
+    if is_dir is None or not tests:
+        return []
+    found: set[str] = set()
+    for step in tests:
+        folders = folders_deleted(step, patterns, lambda f: is_dir("base", f) and not is_dir("head", f))
+        if not folders:
+            return []
+        found.update(folders)
+    return sorted(found)
 
 
 def _jobs_shown(jobs: tuple[Job, ...]) -> str:

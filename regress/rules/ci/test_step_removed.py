@@ -18,7 +18,9 @@ runner from the same folder, no narrower (`go test -v -race ./...` split over li
 `go test -v -race ./...` in a new job `test`; `gotestsum -- ./...` → `go test ./...`). A step
 whose tests now run only on fewer platforms (a VM action or Vagrant box gone) is reported at
 medium severity; one whose job now calls a new make goal or test script that regress does not
-read (`script/test.sh`, `make test-race`) at low severity, as possibly moved there.
+read (`script/test.sh`, `make test-race`) at low severity, as possibly moved there. A step whose
+tests ran in a folder the change deletes (`make -C sigv4 test`, `cd plugins/x && go test ./...`)
+went with the code it tested: low severity, naming the folder.
 
 ## Why is this bad?
 The tests that step ran no longer gate the change, while the job still reports success, so
@@ -45,7 +47,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST, unwrap
+from regress.kinds.ci.classify import SECURITY, TEST, Patterns, unwrap
 from regress.kinds.ci.model import FAMILY, Job, Step
 from regress.kinds.ci.pairing import pair_steps
 from regress.kinds.ci.shell import split
@@ -62,7 +64,7 @@ from regress.rules.ci.helpers import (
     remote_call,
     runs_elsewhere,
 )
-from regress.rules.ci.suites import moved, shown
+from regress.rules.ci.suites import folders_deleted, moved, shown
 
 
 def _what(step: Step) -> str:
@@ -169,6 +171,14 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                     f"through {shown(found.maybe)}, which regress does not read"
                 )
                 severity = Severity.LOW
+            elif deleted := _folders_deleted(sb, ctx, patterns):
+                # The tests went with the code they tested (a module split out of the repository):
+                # still a test less, so it asks for an approval, at low severity.
+                message = (
+                    f"test {sb.label} of {after.label} in {after.pipeline} was removed together with "
+                    f"{_folders(deleted)} it ran in, which the change deletes"
+                )
+                severity = Severity.LOW
             else:
                 message = f"test {sb.label} of {after.label} in {after.pipeline} was removed"
                 severity = None
@@ -182,6 +192,18 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             severity=severity,
             related=callers_related(after),
         )
+
+
+def _folders_deleted(step: Step, ctx: RuleContext, patterns: Patterns) -> list[str]:
+    is_dir = ctx.is_dir
+    if is_dir is None:
+        return []
+    return folders_deleted(step, patterns, lambda folder: is_dir("base", folder) and not is_dir("head", folder))
+
+
+def _folders(folders: list[str]) -> str:
+    shown = ", ".join(f"`{f}/`" for f in folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
+    return f"the folder{'s' if len(folders) > 1 else ''} {shown}"
 
 
 def _now_remote(change: Change, ctx: RuleContext, before: Job, after: Job, callee: str) -> Iterator[Hit]:
