@@ -12,7 +12,9 @@ by default: removed, confined to the `manual` stage, or listed in pre-commit.ci'
   actionlint, golangci-lint, rubocop, tflint) are reported under tests at low severity.
 
 Formatters and housekeeping hooks are not reported. A hook moved to another repository entry (a
-mirror, a local hook with the same id) is not removed.
+mirror, a local hook with the same id) is not removed, nor is one renamed to another id of the same
+hook: ruff-pre-commit's legacy `ruff` id → `ruff-check`, or an install variant such as
+`gitleaks` → `gitleaks-docker`.
 
 ## Why is this bad?
 Pre-commit hooks are often the only place secrets are caught before they are pushed, and with
@@ -56,6 +58,19 @@ LINT = re.compile(
 )
 
 
+#: Hook ids that name the same hook: ruff-pre-commit's lint hook is ``ruff-check`` and keeps
+#: ``ruff`` as its legacy id (astral-sh/ruff-pre-commit PR #124).
+_SAME_HOOK = {"ruff": "ruff-check"}
+#: Suffixes of a hook id that pick how the tool is installed, not what it checks
+#: (``gitleaks-docker``, ``gitleaks-system``, ``actionlint-docker``, ``hadolint-docker``).
+_INSTALL_SUFFIX = re.compile(r"-(?:docker|system)$")
+
+
+def _same(hook: str) -> str:
+    hook = _INSTALL_SUFFIX.sub("", hook)
+    return _SAME_HOOK.get(hook, hook)
+
+
 def _hooks(obj: Any) -> dict[str, dict[str, Any]]:
     facts = obj.facts if obj is not None else None
     return facts.options.get("hooks", {}) if isinstance(facts, Gate) else {}
@@ -66,13 +81,14 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if change.before is None or change.after is None:
         return
     old, new = _hooks(change.before), _hooks(change.after)
+    running = {_same(h) for h, now in new.items() if now.get("runs")}
     for hook, was in sorted(old.items()):
         security = bool(SECURITY.fullmatch(hook))
         if not was.get("runs") or not (security or LINT.fullmatch(hook)):
             continue
         now = new.get(hook)
-        if now is not None and now.get("runs"):
-            continue
+        if (now is not None and now.get("runs")) or (now is None and _same(hook) in running):
+            continue  # still runs, or runs under another id of the same hook
         why = "was removed" if now is None else f"no longer runs: {now['why']}"
         yield Hit(
             message=f"pre-commit {'security' if security else 'lint'} hook {hook} {why}",
