@@ -3,9 +3,12 @@
 A file is claimed by its name (``Dockerfile``, ``Dockerfile.prod``, ``api.Dockerfile``,
 ``Containerfile``), but names are only a convention: ``Dockerfile.nanorc`` and
 ``Dockerfile.tmLanguage`` are an editor's syntax files, and a symlink checked out as a file holds
-only a path. The Dockerfile reference requires a Dockerfile to begin with ``FROM``, after parser
-directives, comments and global ``ARG`` instructions; a file whose first instruction is neither,
-on both sides, is not read as a Dockerfile (a notice says so). When either side reads as one,
+only a path. A template that renders a Dockerfile (``Dockerfile.deb.m4``, ``Dockerfile.j2``,
+``Dockerfile.in``) holds another language's syntax between the instructions; what it builds is
+known only once rendered, so it is not read, and a notice says so. The Dockerfile reference
+requires a Dockerfile to begin with ``FROM``, after parser directives, comments and global ``ARG``
+instructions; a file whose first instruction is neither, on both sides, is not read as a
+Dockerfile (a notice says so). When either side reads as one,
 both sides are read, so a Dockerfile broken on the head side is still an ``unverifiable-file``
 finding.
 """
@@ -27,6 +30,10 @@ KIND = "dockerfile"
 _NAME = re.compile(r"^(?:(?:Docker|Container)file(?:\..+)?|.+\.(?:[Dd]ockerfile|[Cc]ontainerfile))$")
 
 
+#: Extensions of template languages: the file renders a Dockerfile and is not one.
+_TEMPLATE = re.compile(r"\.(?:m4|j2|jinja2?|tmpl|tpl|template|in|erb|mustache|hbs|gotmpl|tera)$", re.IGNORECASE)
+
+
 def is_dockerfile(path: str) -> bool:
     name = path.rpartition("/")[2]
     return bool(_NAME.match(name)) and not name.endswith((".dockerignore", ".md", ".txt"))
@@ -46,6 +53,15 @@ class DockerfileHandler:
         if not ctx.exists(path):
             return result
         result.files.append(path)
+        if _TEMPLATE.search(path):
+            result.notices.append(
+                Notice(
+                    NoticeKind.SKIPPED,
+                    f"{path} not read as a Dockerfile: it is a template, whose Dockerfile exists only once rendered",
+                    path,
+                )
+            )
+            return result
         try:
             text = ctx.text(path)
         except LoadError as exc:
