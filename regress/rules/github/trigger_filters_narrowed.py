@@ -13,8 +13,10 @@ branches runs on no tag, and one that filters only tags on no branch (GitHub doc
 syntax): a filter added for the kind of ref it did not run on is a widening, and a first tags
 filter where all tags ran is low severity (a tag names a commit tested on its branch), and so are
 push `tags-ignore` entries. A default branch renamed (`master` → `main`, `trunk`) is no
-narrowing, nor is a `push` filter of every branch (`'*'`) narrowed, or `branches-ignore` grown, in
-a workflow that also runs on pull requests.
+narrowing, nor is a maintenance branch replaced by the next one beside the default branch
+(`['2.2.x', 'main']` → `['2.3.x', 'main']`: a workflow file runs from the branch it is on, so the
+old branch keeps its own copy and filter), nor is a `push` filter of every branch (`'*'`)
+narrowed, or `branches-ignore` grown, in a workflow that also runs on pull requests.
 
 ## Why is this bad?
 A required workflow skipped by a filter stays *pending* (never passing) only when it is required;
@@ -98,6 +100,34 @@ def _renamed_default(lost: set[str], gained: set[str]) -> set[str]:
     return lost
 
 
+#: A maintenance branch: ``2.2.x``, ``release-1.4``, ``release/1.4``, ``stable-5.0``, ``v2``.
+_MAINTENANCE = re.compile(
+    r"^(?:(?:release|releases|stable|maint|maintenance|v)[-/_]?)?\d+(?:\.\d+)*(?:\.x)?(?:-(?:maint|stable))?$"
+)
+
+
+def _shape(branch: str) -> tuple[str, tuple[int, ...]]:
+    """``release-1.4`` → (``release-N.N``, (1, 4)): the name's pattern and its version."""
+    return re.sub(r"\d+", "N", branch), tuple(int(n) for n in re.findall(r"\d+", branch))
+
+
+def _rotated_maintenance(lost: set[str], gained: set[str], after: set[str]) -> set[str]:
+    """The branches lost, less maintenance branches replaced by a newer one of the same pattern
+    in a filter that still names the default branch (``['2.2.x', 'main']`` → ``['2.3.x', 'main']``).
+    A workflow file runs from the branch it is on: the filter names the maintenance branch so that
+    the next one, cut from the default branch, carries it; the old branch keeps its own copy."""
+    if not after & _DEFAULT_NAMES:
+        return lost
+    newer = [_shape(g) for g in gained if _MAINTENANCE.match(g)]
+    out = set()
+    for branch in lost:
+        shape, version = _shape(branch)
+        if _MAINTENANCE.match(branch) and any(s == shape and v > version for s, v in newer):
+            continue
+        out.add(branch)
+    return out
+
+
 def narrowed(
     event: str, before: dict[str, Any], after: dict[str, Any], has_pr: bool = False
 ) -> list[tuple[str, str, bool]]:
@@ -133,6 +163,8 @@ def narrowed(
         if key == "branches" and event == "push" and has_pr and b & _EVERYTHING:
             continue  # as a first filter: branch work is still tested through its pull request
         lost = _renamed_default(b - a, a - b)
+        if key == "branches":
+            lost = _rotated_maintenance(lost, a - b, a)
         if b & _EVERYTHING or lost:
             out.append((key, f"{key} {sorted(b)} → {sorted(a)}", False))
     for key in _EXCLUDE:
