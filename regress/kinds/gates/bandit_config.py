@@ -29,7 +29,7 @@ import configparser
 import re
 import shlex
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -290,15 +290,26 @@ def _config_file(snapshot: Snapshot, path: str) -> tuple[set[str], set[str]]:
         data = {}
     if not isinstance(data, dict):
         raise Unknown(f"{path} is not a mapping")
-    return _listed(data.get("tests"), path), _listed(data.get("skips"), path)
+    found = section_selection(data, path)
+    return set(found.tests or ()), set(found.skips)
 
 
-def _listed(value: Any, path: str) -> set[str]:
-    # ``tests:`` left empty is None, which bandit reads as no test named (``or []``).
+def section_selection(section: Mapping[str, Any], where: str) -> BanditSelection:
+    """The ``tests`` and ``skips`` of one configuration: a YAML file or ``[tool.bandit]`` table
+    (lists), or a ``.bandit`` INI ``[bandit]`` section (comma-separated strings, as bandit's
+    ``main`` splits ``-t``/``-s``). ``tests`` left empty selects every test (bandit reads the
+    empty value with ``or []``). Raises ``Unknown`` for any other shape."""
+    tests, skips = _listed(section.get("tests"), where), _listed(section.get("skips"), where)
+    return BanditSelection(frozenset(tests) or None, frozenset(skips))
+
+
+def _listed(value: Any, where: str) -> set[str]:
     if value is None:
         return set()
+    if isinstance(value, str):
+        return _ids(value)
     if not isinstance(value, list):
-        raise Unknown(f"{path}: tests and skips are not lists")
+        raise Unknown(f"{where}: tests and skips are neither lists nor comma-separated")
     return {str(v).strip() for v in value if str(v).strip()}
 
 
@@ -325,5 +336,5 @@ def _ini(snapshot: Snapshot, path: str | None, targets: list[str], folder: str) 
         raise Unknown(f"{path}: {exc}") from exc
     if not parser.has_section("bandit"):
         return set(), set()
-    section = parser["bandit"]
-    return _ids(section.get("tests", "")), _ids(section.get("skips", ""))
+    listed = section_selection(dict(parser["bandit"]), path)
+    return set(listed.tests or ()), set(listed.skips)
