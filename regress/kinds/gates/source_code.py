@@ -176,6 +176,11 @@ def scan(path: str, text: str, language: Language) -> list[Marker]:
                 else:
                     code = statements.start(comment) if scope == "line" else ""
                 code = code or next_code(lines, comment.line, language)
+                if tool is Tool.GOLANGCI and re.match(r"package\s", code):
+                    # A directive on the package clause covers the whole file (golangci-lint
+                    # docs, "Nolint directive", show one above ``package`` excluding every issue
+                    # of the file).
+                    code = ""
                 anchor = f"`{code[:60]}`" if code else "(file)"
             out.append(Marker(tool, check, path, comment.line, anchor))
     return out
