@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from regress.kinds.gates.bandit_config import BanditRollout
 from regress.kinds.gates.model import FAMILY
 from regress.model import ModelObject, Origin, Route
 
@@ -180,6 +181,9 @@ class InlineSuppressions:
 
     scope: str
     markers: tuple[Marker, ...]
+    #: Source files only, on the head side: which bandit tests each side runs, for the ``nosec``
+    #: comments of tests the base never ran (``bandit_config.py``).
+    bandit: BanditRollout | None = None
 
     def counts(self) -> Counter[str]:
         return Counter(m.key for m in self.markers)

@@ -8,7 +8,8 @@ of them are read and the effective settings kept —
 - pytest: ``pytest.ini`` (or ``.pytest.ini``) even when empty, else ``pyproject.toml``
   ``[tool.pytest.ini_options]``, ``tox.ini`` ``[pytest]``, ``setup.cfg`` ``[tool:pytest]`` (docs
   "Configuration file formats");
-- bandit: ``.bandit`` ``[bandit]``, else ``pyproject.toml`` ``[tool.bandit]``.
+- bandit: ``.bandit`` ``[bandit]``, else ``pyproject.toml`` ``[tool.bandit]``, their ``tests`` and
+  ``skips`` read as bandit reads them (``bandit_config.section_selection``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
+from regress.kinds.gates import bandit_config
 from regress.kinds.gates.lint_configs import python_lint
 from regress.kinds.gates.model import FAMILY, Gate, Suppressions, Threshold
 from regress.kinds.gates.recipes import tox_object
@@ -225,7 +227,17 @@ def bandit(files: Mapping[str, tuple[str, Any]], prefix: str, folder: str, resul
         options = _section(files, name, section)
         if options is None:
             continue
-        skips = {f"skip {s}" for s in _lines(options.get("skips"))}
+        try:
+            selected = bandit_config.section_selection(options, prefix + name)
+        except bandit_config.Unknown:
+            # Not a shape bandit reads: its skips are unknown, which is no new suppression.
+            result.notices.append(
+                Notice(NoticeKind.DEGRADED, "bandit tests and skips not read: not lists", prefix + name)
+            )
+            return
+        # A skip of a test the file's own ``tests`` list leaves out changes nothing bandit runs
+        # (``BanditTestSet._get_filter``: the included tests less the excluded ones).
+        skips = {f"skip {s}" for s in selected.skips if selected.tests is None or s in selected.tests}
         excluded = {f"exclude {e}" for e in _lines(options.get("exclude_dirs") or options.get("exclude"))}
         entries = frozenset(skips | excluded)
         body = {"entries": sorted(entries), "section": plain(list(section))}

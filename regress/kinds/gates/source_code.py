@@ -22,11 +22,22 @@ tool documents them:
   eslint-plugin-security's ``security/…`` rules count.
 
 A bare ``# noqa``, ``//nolint`` or ``eslint-disable`` silences every lint rule: they are lint
-suppressions, not reported here. Markers are counted per (tool, check) in the file (as
-``inline.py`` does for IaC files), so moved or reformatted lines change nothing, and each
-remembers the code it sits on. ``assert`` checks silenced in Python test files are not counted
-(pytest is written with asserts). Vendored code (``vendor/``, ``node_modules/``, ``third_party/``)
-and minified bundles are not read.
+suppressions, not reported here (the first two are counted, as check ``*``, only so that one
+narrowed to a security code is seen as no new suppression). Markers are counted per (tool, check)
+in the file (as ``inline.py`` does for IaC files), so moved or reformatted lines change nothing,
+and each remembers the code it sits on. ``assert`` checks silenced in Python test files are not
+counted (pytest is written with asserts). Vendored code (``vendor/``, ``node_modules/``,
+``third_party/``) and minified bundles are not read.
+
+In Python, the code a marker sits on follows each tool's matching (``python_statements.py``): a
+``nosec`` or ``noqa`` on a line of its own between two statements silences nothing and is not
+counted, one inside a multi-line statement names that statement. gosec and golangci-lint apply a
+comment on a line of its own to the statement after it (gosec associates comments with nodes
+through Go's ``ast.CommentMap``; golangci-lint's docs, "Nolint directive", show ``//nolint`` on
+the line before a declaration covering all of it), so it names that statement.
+
+On the head side, a Python file's ``nosec`` markers carry which bandit tests each side's bandit
+invocations run (``bandit_config.py``), for the tests a scanner rollout newly enables.
 """
 
 from __future__ import annotations
@@ -35,11 +46,13 @@ import bisect
 import re
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
-from regress.kinds.gates import test_skips
+from regress.kinds.gates import bandit_config, test_skips
+from regress.kinds.gates.bandit_config import BanditRollout
 from regress.kinds.gates.comments import Comment, Language, blanked, comments, next_code
 from regress.kinds.gates.inline import SOURCE_TYPE, InlineSuppressions, Marker, MarkerSourceMap, Tool
 from regress.kinds.gates.model import FAMILY, RENAME_KEY
-from regress.model import ModelObject, Notice, NoticeKind, Origin
+from regress.kinds.gates.python_statements import PythonStatements
+from regress.model import ModelObject, Notice, NoticeKind, Origin, Side
 from regress.source.base import Snapshot
 from regress.yamlload import LoadError
 
@@ -65,8 +78,10 @@ _BANDIT = re.compile(r"#\s*nosec\b:?(?P<rest>[^#]*)")
 _BANDIT_ID = re.compile(r"^(B\d{3}|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)$")
 _GOSEC = re.compile(r"#nosec\b(?P<rest>.*)")
 _NOLINT = re.compile(r"^\s*nolint:(?P<linters>[\w,-]+)")
+_BARE_NOLINT = re.compile(r"^\s*nolint(?![:\w])")
 _SONAR = re.compile(r"\bNOSONAR\b(?:\s*\((?P<ids>[^)]*)\))?")
 _NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+_ANY_NOQA = re.compile(r"#\s*noqa\b(?:\s*:\s*[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)?", re.IGNORECASE)
 _FILE_NOQA = re.compile(r"^\s*(?:ruff|flake8)\s*:\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)")
 _SECURITY_CODE = re.compile(r"^S\d{3}$")
 #: bandit B101 / ruff S101 report ``assert`` (stripped under ``python -O``); pytest tests are
@@ -118,7 +133,11 @@ class SourceSuppressionsHandler:
                 )
         markers = [] if language is Language.RUST else scan(path, text, language)
         if markers:
-            facts = InlineSuppressions(path, tuple(markers))
+            rollout = None
+            if ctx.side is Side.HEAD and any(m.tool is Tool.BANDIT and m.check != "*" for m in markers):
+                base = bandit_config.runs(ctx.other) if ctx.other is not None else None
+                rollout = BanditRollout(base, bandit_config.runs(ctx.snapshot))
+            facts = InlineSuppressions(path, tuple(markers), rollout)
             result.objects.append(
                 ModelObject(
                     family=FAMILY,
@@ -142,6 +161,7 @@ def scan(path: str, text: str, language: Language) -> list[Marker]:
     out: list[Marker] = []
     in_tests = _is_python_test(path)
     statements = _Statements(text, lines, language)
+    python = PythonStatements(text) if language is Language.PYTHON else None
     for comment in comments(text, language):
         for tool, check, scope in _markers(comment, language):
             if in_tests and check in _ASSERT_CHECKS:
@@ -149,11 +169,43 @@ def scan(path: str, text: str, language: Language) -> list[Marker]:
             if scope == "file":
                 anchor = "(file)"
             else:
-                code = statements.start(comment) if scope == "line" else ""
+                if python is not None and python.parsed():
+                    code = _python_target(python, lines, comment, tool, check)
+                    if code is None:
+                        continue  # silences nothing: no check of the tool reaches its line
+                else:
+                    code = statements.start(comment) if scope == "line" else ""
                 code = code or next_code(lines, comment.line, language)
+                if tool is Tool.GOLANGCI and re.match(r"package\s", code):
+                    # A directive on the package clause covers the whole file (golangci-lint
+                    # docs, "Nolint directive", show one above ``package`` excluding every issue
+                    # of the file).
+                    code = ""
                 anchor = f"`{code[:60]}`" if code else "(file)"
             out.append(Marker(tool, check, path, comment.line, anchor))
     return out
+
+
+def _python_target(python: PythonStatements, lines: list[str], comment: Comment, tool: Tool, check: str) -> str | None:
+    """The code a line marker in a Python comment silences, or None when it silences nothing.
+
+    bandit matches a ``nosec`` against the line range of the node it tested
+    (``python_statements.py``); ruff and flake8 match a ``noqa`` against the line a diagnostic
+    starts on (ruff docs, "Error suppression": the directive goes at the end of the line it
+    applies to), so on a line of its own a ``noqa`` reaches only the statement it sits inside."""
+    start = python.start(comment.line)
+    if comment.code:
+        if tool is Tool.BANDIT and start is not None and start != comment.line:
+            # The closing line of a multi-line statement: bandit reads the whole statement.
+            return lines[start - 1].strip()
+        return comment.code
+    if start is not None:
+        return lines[start - 1].strip()
+    if tool is Tool.BANDIT:
+        whole = python.whole_node(comment.line, check)
+        if whole is not None:
+            return lines[whole - 1].strip()
+    return None
 
 
 #: Code that only closes what an earlier line opened (``}``, ``})``, a raw string's closing
@@ -245,8 +297,16 @@ def _python(text: str) -> list[tuple[Tool, str, str]]:
     if whole is not None:
         found.extend((Tool.RUFF, c, "file") for c in _security_codes(whole.group("codes")))
         return found
-    for m in _NOQA.finditer("#" + text):
-        found.extend((Tool.RUFF, c, "line") for c in _security_codes(m.group("codes")))
+    for m in _ANY_NOQA.finditer("#" + text):
+        coded = _NOQA.match(m.group(0))
+        if coded is None:
+            # A noqa without codes silences every rule of its line, and so does one whose codes
+            # follow without the colon (ruff and flake8 read no codes there, ruff warning of an
+            # invalid directive): counted so that narrowing it to named codes is seen as no new
+            # suppression, never reported itself.
+            found.append((Tool.RUFF, "*", "line"))
+        else:
+            found.extend((Tool.RUFF, c, "line") for c in _security_codes(coded.group("codes")))
     return found
 
 
@@ -258,6 +318,11 @@ def _go(text: str) -> list[tuple[Tool, str, str]]:
     nolint = _NOLINT.match(text)
     if nolint is not None and "gosec" in nolint.group("linters").split(","):
         found.append((Tool.GOLANGCI, "gosec", "line"))
+    elif _BARE_NOLINT.match(text) or (nolint is not None and "all" in nolint.group("linters").split(",")):
+        # ``//nolint`` and ``//nolint:all`` silence every linter (golangci-lint docs, "Nolint
+        # directive"): counted so that narrowing one to ``gosec`` is no new suppression, never
+        # reported themselves.
+        found.append((Tool.GOLANGCI, "*", "line"))
     return found
 
 

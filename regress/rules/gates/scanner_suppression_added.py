@@ -9,7 +9,9 @@ and query filters, dependency-review `allow-ghsas`, actionlint ignores, bandit `
 ignored paths, Polaris checks set to `ignore` and `exemptions` — and reports new entries, and entries whose expiry
 moved later. A new ignore file is reported like new entries; the exclusions of a new scanner
 configuration file (which usually comes with a new scanner) at low severity. Removing entries, or
-shortening an expiry, is silent.
+shortening an expiry, is silent. A bandit skip counts only where it drops a test the same
+`.bandit` or `[tool.bandit]` selects (every test when its `tests` list is empty); a YAML
+configuration passed with `-c` is read for `# nosec` comments (SP006), not here.
 
 ## Why is this bad?
 A new suppression weakens security exactly as much as switching off the rule it silences, and

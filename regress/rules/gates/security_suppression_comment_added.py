@@ -7,7 +7,20 @@ IDs), gosec `#nosec` and golangci-lint `//nolint:gosec`, SonarQube `NOSONAR`, ru
 `# noqa: S…` (flake8-bandit's security codes only) and ESLint `eslint-disable…` comments naming
 eslint-plugin-security rules (`security/…`). A check that is now silenced more often in a file
 than before, including in a new file, is reported. Lines that moved or were reformatted with
-their comment, a removed suppression, and a blanket `# nosec` narrowed to named tests are silent.
+their comment (within the file, or to another file the change also touches), a removed
+suppression, a blanket `# nosec` narrowed to named tests and a bare `# noqa` or `//nolint`
+narrowed to a security code are silent. A Python comment on a line of its own counts only where
+its tool applies it: inside a multi-line statement for `nosec` and `noqa` (and, for `nosec`, the
+function and `except` checks B107, B110 and B112 of the body it sits in), never between
+statements.
+
+A `# nosec` naming only tests that the base side's bandit did not run, where bandit's test
+selection is known on both sides, is silent: when a scanner rollout enables more tests (a
+`tests:` list emptied, `-t` dropped), the comments that accept the new tests' findings hide
+nothing the base checked. bandit's selection is read from where the repository invokes it
+(`tox.ini`, a `Makefile`, the pre-commit hook, CI files) with the configuration file, `.bandit`
+and `-t`/`-s` options as bandit combines them; when it cannot be found or read, the comment is
+reported.
 A bare `# noqa`, `//nolint` or `eslint-disable` (every lint rule) is left to lint review, and so
 is the `assert` check (bandit B101, ruff S101) silenced in Python test files (`tests/`,
 `test_*.py`, `*_test.py`, `conftest.py`), which pytest tests are written with; vendored code
@@ -42,7 +55,7 @@ from regress.findings import Category, Severity
 from regress.kinds.gates.inline import SOURCE_TYPE, InlineSuppressions, Tool
 from regress.kinds.gates.model import FAMILY
 from regress.model import Change
-from regress.rules.base import Hit, Rule, RuleContext
+from regress.rules.base import Hit, Index, Rule, RuleContext
 
 _NAMES = {
     Tool.BANDIT: "a bandit `nosec` comment",
@@ -54,14 +67,28 @@ _NAMES = {
 }
 
 
+#: Blanket lint suppressions (a noqa without codes, ``//nolint``): left to lint review, but counted so that
+#: one narrowed to a security check is seen as no new suppression.
+_LINT_BLANKETS = frozenset({f"{Tool.RUFF.value}:*", f"{Tool.GOLANGCI.value}:*"})
+
+
 def _describe(tool: Tool, check: str) -> str:
     if check == "*":
         return f"{_NAMES[tool]} for every check"
     return f"{_NAMES[tool]} for {check}"
 
 
+def _placed(index: Index) -> Counter[tuple[str, str]]:
+    """(check, code it sits on) of every source marker loaded on one side."""
+    return Counter(
+        (m.key, m.anchor)
+        for o in index.of_type(FAMILY, SOURCE_TYPE)
+        if isinstance(o.facts, InlineSuppressions)
+        for m in o.facts.markers
+    )
+
+
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
     obj = change.after
     facts = obj.facts if obj is not None else None
     if obj is None or not isinstance(facts, InlineSuppressions):
@@ -81,11 +108,23 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 used = min(credit, extra)
                 credit -= used
                 extra -= used
-            if extra <= 0:
+            if extra <= 0 or key in _LINT_BLANKETS:
+                continue
+            if tool is Tool.BANDIT and facts.bandit is not None and facts.bandit.newly_run({key.partition(":")[2]}):
+                # A test the base's bandit never ran: the comment hides nothing the base checked
+                # (a scanner rollout enables tests and marks their accepted findings together).
                 continue
             checked = key.partition(":")[2]
             old_anchors = {m.anchor for m in base if m.key == key}
             fresh = [i for i, m in enumerate(head) if m.key == key and m.anchor not in old_anchors]
+            # Code moved here from another changed file with its comment (a module split in
+            # two): the change as a whole holds no more such markers on that code than before.
+            placed_base, placed_head = ctx.base.derived(_placed), ctx.head.derived(_placed)
+            moved = [i for i in fresh if placed_head[(key, head[i].anchor)] <= placed_base[(key, head[i].anchor)]]
+            extra -= min(extra, len(moved))
+            if extra <= 0:
+                continue
+            fresh = [i for i in fresh if i not in moved]
             index = fresh[0] if fresh else max(i for i, m in enumerate(head) if m.key == key)
             marker = head[index]
             where = f"in {marker.path}" if marker.anchor == "(file)" else f"on {marker.anchor} in {marker.path}"
