@@ -142,10 +142,12 @@ class _Builder:
             return
         wf_shell = _default_shell(doc)
         callers = self.callers(f"./{path}") if "workflow_call" in triggers else ()
+        # A reusable workflow's jobs run on the events of the workflows that call it.
+        run_on = with_caller_events(triggers, caller_events(self.ctx, path)) if "workflow_call" in triggers else triggers
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
-            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, triggers)
+            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, run_on)
             if callers:
                 job = replace(job, extra={**job.extra, "callers": callers})
             self.result.objects.append(
@@ -493,6 +495,53 @@ def _callers_of(ctx: LoadContext, target: str) -> list[tuple[str, Any, list[Rout
             found.append((path, doc, routes))
     memo[target] = found
     return found
+
+
+def caller_events(ctx: LoadContext, path: str) -> frozenset[str]:
+    """The events on which the in-repository callers of the reusable workflow ``path`` run it:
+    for each job of this snapshot's workflows whose ``uses:`` names it, the caller workflow's
+    triggers (with, when that workflow is reusable too, its own callers' events, transitively)
+    that the caller job's ``if:`` does not provably exclude. GitHub docs "Reusing workflows": the
+    ``github`` context of a called workflow is the caller's, so ``github.event_name`` inside it is
+    the event that started the caller. Empty when nothing in the snapshot calls it (it may be
+    called from another repository: unknown). Kept per snapshot."""
+    memo: dict[str, frozenset[str]] = snapshot_memo(ctx.snapshot).setdefault("github.caller-events", {})
+    return _caller_events(ctx, path, memo, frozenset())
+
+
+def _caller_events(ctx: LoadContext, path: str, memo: dict[str, frozenset[str]], seen: frozenset[str]) -> frozenset[str]:
+    found = memo.get(path)
+    if found is not None:
+        return found
+    if path in seen or len(seen) >= MAX_NESTING:
+        return frozenset()  # a cycle (GitHub rejects it) or past GitHub's nesting limit
+    out: set[str] = set()
+    for caller, doc, routes in _callers_of(ctx, f"./{path}"):
+        on = doc["on"] if "on" in doc else {**doc}.get(True)
+        triggers = parse_triggers(on)
+        if "workflow_call" in triggers:
+            triggers = with_caller_events(triggers, _caller_events(ctx, caller, memo, seen | {path}))
+        jobs = doc.get("jobs")
+        for route in routes:
+            if len(route) != 3 or route[2] != "uses" or not isinstance(jobs, dict):
+                continue  # a step's ``uses:`` names an action, not a workflow
+            body = jobs.get(route[1])
+            condition = body.get("if") if isinstance(body, dict) else None
+            out |= job_events(triggers, _text(condition) if condition is not None else None) or frozenset()
+    found = frozenset(out)
+    if not seen:
+        memo[path] = found  # only complete answers are kept: one cut short by a cycle is partial
+    return found
+
+
+def with_caller_events(triggers: Mapping[str, Trigger], called_on: frozenset[str]) -> dict[str, Trigger]:
+    """A reusable workflow's triggers with the events its callers run on added (without filters:
+    the callers' filters already decided whether they run). ``workflow_call`` stays: another
+    repository may call it too."""
+    out = dict(triggers)
+    for event in sorted(called_on):
+        out.setdefault(event, Trigger(event))
+    return out
 
 
 def _flat_steps(steps: Any) -> list[tuple[int, Route, Mapping[str, Any]]]:
