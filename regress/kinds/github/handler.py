@@ -183,9 +183,11 @@ class _Builder:
         uses = body.get("uses") if isinstance(body.get("uses"), str) else None
         job_classes = cls.union(s.classes for s in steps)
         ref_kind = None
+        callee_permissions: tuple[Any, ...] | None = None
         if uses:
             name, _, ref_kind = split_uses(uses)
             job_classes |= self.callee_classes(name, ref_kind, 0)
+            callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
         if cls.name_says_test(job_id, job_name) and (steps or uses):
             job_classes |= {cls.TEST}
@@ -226,6 +228,7 @@ class _Builder:
                 "concurrency": body.get("concurrency"),
                 "env": body.get("env"),
                 "deployment": env.get("deployment") if isinstance(env, dict) else None,
+                "callee_permissions": callee_permissions,
             },
         )
 
@@ -365,6 +368,34 @@ class _Builder:
             job = self.job(path, str(job_id), body, ("jobs", job_id), _default_shell(doc), {})
             out |= job.classes
         return frozenset(out)
+
+    def callee_permissions(self, name: str, ref_kind: RefKind | None) -> tuple[Any, ...] | None:
+        """The ``permissions`` blocks the jobs of a local reusable workflow run with (each job's
+        own, else the workflow's), or None when one of them sets none and so keeps the caller's
+        token as it is, or the workflow cannot be read (remote ones are opaque). GitHub docs
+        "Reusing workflows": the GITHUB_TOKEN permissions passed from the caller can only be
+        downgraded, not elevated, by the called workflow: these blocks cap what the caller hands on."""
+        if ref_kind is not RefKind.LOCAL:
+            return None
+        path = name[2:] if name.startswith(("./", "$/")) else name
+        if not self.ctx.exists(path):
+            return None
+        try:
+            doc = self.ctx.yaml(path).documents[0]
+        except (LoadError, IndexError):
+            return None
+        jobs = doc.get("jobs") if isinstance(doc, dict) else None
+        if not isinstance(jobs, dict) or not jobs:
+            return None
+        top = doc.get("permissions")
+        out: list[Any] = []
+        for body in jobs.values():
+            own = body.get("permissions") if isinstance(body, dict) else None
+            block = own if own is not None else top
+            if block is None:
+                return None
+            out.append(block)
+        return tuple(out)
 
     def callers(self, target: str) -> tuple[tuple[ModelObject, Route], ...]:
         """Jobs and steps of this side's workflows that call ``target`` (a local action folder or
