@@ -189,7 +189,7 @@ class _Builder:
             job_classes |= self.callee_classes(name, ref_kind, 0)
             callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
-        if cls.name_says_test(job_id, job_name) and (steps or uses):
+        if cls.name_says_test(job_id, job_name) and (uses or any(not _prepares(s) for s in steps)):
             job_classes |= {cls.TEST}
         env = body.get("environment")
         env_name = env.get("name") if isinstance(env, dict) else env
@@ -608,6 +608,16 @@ def _job_events(events: tuple[str, ...], condition: Any) -> frozenset[str]:
     return frozenset(
         event for event in events if expr.condition_truth(condition, expr.Env(expr.event_contexts(event))) is not False
     )
+
+
+def _prepares(step: Step) -> bool:
+    """A step that only prepares the runner (checks out the code, installs a toolchain, restores a
+    cache): a job of nothing else runs no tests, whatever its name says."""
+    if step.run is not None or not step.uses:
+        return False
+    owner, _, repo = step.uses.lower().partition("/")
+    repo = repo.split("/", 1)[0]
+    return (owner == "actions" and repo in ("checkout", "cache")) or repo.startswith("setup-")
 
 
 def _without(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
