@@ -143,7 +143,9 @@ class _Builder:
         wf_shell = _default_shell(doc)
         callers = self.callers(f"./{path}") if "workflow_call" in triggers else ()
         # A reusable workflow's jobs run on the events of the workflows that call it.
-        run_on = with_caller_events(triggers, caller_events(self.ctx, path)) if "workflow_call" in triggers else triggers
+        run_on = triggers
+        if "workflow_call" in triggers:
+            run_on = with_caller_events(triggers, caller_events(self.ctx, path))
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
@@ -246,6 +248,11 @@ class _Builder:
     ) -> list[Step]:
         uses = raw.get("uses") if isinstance(raw.get("uses"), str) else None
         run = raw.get("run") if isinstance(raw.get("run"), str) else None
+        choices = expr.literal_choices(run) if run is not None and "${{" in run else None
+        if choices is not None:
+            # `run: ${{ cond && 'make test-race' || 'make test' }}` runs one of the literals: the
+            # step is read as running them, one per line.
+            run = "\n".join(choices)
         name = raw.get("name") if isinstance(raw.get("name"), str) else None
         raw_inputs, raw_env = raw.get("with"), raw.get("env")
         inputs: Mapping[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
@@ -540,7 +547,9 @@ def caller_events(ctx: LoadContext, path: str) -> frozenset[str]:
     return _caller_events(ctx, path, memo, frozenset())
 
 
-def _caller_events(ctx: LoadContext, path: str, memo: dict[str, frozenset[str]], seen: frozenset[str]) -> frozenset[str]:
+def _caller_events(
+    ctx: LoadContext, path: str, memo: dict[str, frozenset[str]], seen: frozenset[str]
+) -> frozenset[str]:
     found = memo.get(path)
     if found is not None:
         return found

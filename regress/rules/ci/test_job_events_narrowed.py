@@ -109,12 +109,11 @@ def _why(job: Job) -> str:
     """What decides the events the job now runs on: its condition, the workflows that call its
     reusable workflow, or its workflow's triggers."""
     condition = f"its condition is `{job.condition}`" if job.condition is not None else None
+    also = f", and {condition}" if condition else ""
     if job.extra.get("callers"):
-        return "it runs when a workflow of this repository calls its reusable workflow" + (
-            f", and {condition}" if condition else ""
-        )
+        return "it runs when a workflow of this repository calls its reusable workflow" + also
     if job.events is not None and "workflow_call" in job.events:
-        return "no workflow of this repository calls its reusable workflow" + (f", and {condition}" if condition else "")
+        return "no workflow of this repository calls its reusable workflow" + also
     return condition or "its workflow is not triggered by them"
 
 
