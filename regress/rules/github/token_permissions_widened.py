@@ -8,11 +8,13 @@ docs "Workflow syntax", `permissions`). Reports a scope that went up (`contents:
 repository's default — write to everything on repositories created before February 2023 unless
 an administrator changed it. A new workflow that asks for `write-all` is reported too.
 
-A workflow-level block matters only to the jobs that take it: one removed or widened where every
-job sets its own block widens nothing (each job's own change is compared on its own). A job that
+A workflow-level block matters only to the jobs that take it: one removed where every job sets
+its own block widens nothing (each job's own change is compared on its own). A job that
 only calls a local reusable workflow hands its token on, and the callee's blocks can only lower it
 (GitHub docs "Reusing workflows", "Access and permissions"): when each job of the callee sets a
-block (or the callee sets one for all), the widening is judged on the token capped by them. A
+block (or the callee sets one for all), the removal is judged on the token capped by them. A
+block widened on purpose (`write-all` above jobs that keep their own) is still reported: every
+job added later takes it. A
 callee with a job that sets none, or one of another repository, gets the token as it is.
 
 ## Why is this bad?
@@ -149,7 +151,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 )
             return
         found = _compare(before.permissions, after.permissions)
-        if found and _reaches_a_job(before.permissions, after.permissions, pipeline_jobs(ctx.head, after)):
+        # A block removed where no job takes it is tidying up; one widened on purpose (`write-all`
+        # above jobs that keep their own) is still a grant every job added later inherits.
+        removed = after.permissions is None
+        if found and (
+            not removed or _reaches_a_job(before.permissions, after.permissions, pipeline_jobs(ctx.head, after))
+        ):
             scopes, desc, read_only = found
             yield Hit(
                 message=f"token permissions of workflow {after.id} widened: {desc}",
