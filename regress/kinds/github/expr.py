@@ -229,6 +229,37 @@ def parse_value(text: str) -> Node:
     return Node("lit", (text,))
 
 
+def literal_choices(text: str) -> tuple[str, ...] | None:
+    """The strings a whole ``${{ }}`` value can become when it only chooses among string
+    literals (``${{ cond && 'make test-race' || 'make test' }}``, the documented stand-in for a
+    ternary operator, GitHub docs "Evaluate expressions": `&&` yields its right operand when the
+    left is truthy, `||` its left when truthy, else its right); None for anything else."""
+    m = _WRAPPED.match(text)
+    if not m or "${{" in m.group(1):
+        return None
+    try:
+        node = _Parser(m.group(1)).parse()
+    except ExprError:
+        return None
+    found = _choices(node)
+    return tuple(dict.fromkeys(found)) if found else None
+
+
+def _choices(node: Node) -> list[str] | None:
+    if node.op == "lit":
+        value = node.args[0]
+        return [value] if isinstance(value, str) and value else None
+    if node.op == "and":
+        return _choices(node.args[1])  # a falsy left operand is no command: `||` takes over
+    if node.op == "or":
+        left = node.args[0]
+        # `a && 'x' || 'y'`: the left yields 'x' or a falsy value, which `||` replaces by 'y'
+        first = _choices(left)
+        second = _choices(node.args[1])
+        return first + second if first is not None and second is not None else None
+    return None
+
+
 def expressions_in(text: str) -> list[str]:
     """The bodies of every ``${{ … }}`` inside a string."""
     return [m.group(1).strip() for m in _EMBEDDED.finditer(text)]

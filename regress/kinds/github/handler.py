@@ -142,10 +142,14 @@ class _Builder:
             return
         wf_shell = _default_shell(doc)
         callers = self.callers(f"./{path}") if "workflow_call" in triggers else ()
+        # A reusable workflow's jobs run on the events of the workflows that call it.
+        run_on = triggers
+        if "workflow_call" in triggers:
+            run_on = with_caller_events(triggers, caller_events(self.ctx, path))
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
-            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, triggers)
+            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, run_on)
             if callers:
                 job = replace(job, extra={**job.extra, "callers": callers})
             self.result.objects.append(
@@ -181,11 +185,13 @@ class _Builder:
         uses = body.get("uses") if isinstance(body.get("uses"), str) else None
         job_classes = cls.union(s.classes for s in steps)
         ref_kind = None
+        callee_permissions: tuple[Any, ...] | None = None
         if uses:
             name, _, ref_kind = split_uses(uses)
             job_classes |= self.callee_classes(name, ref_kind, 0)
+            callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
-        if cls.name_says_test(job_id, job_name) and (steps or uses):
+        if cls.name_says_test(job_id, job_name) and (uses or any(not _prepares(s) for s in steps)):
             job_classes |= {cls.TEST}
         env = body.get("environment")
         env_name = env.get("name") if isinstance(env, dict) else env
@@ -224,6 +230,7 @@ class _Builder:
                 "concurrency": body.get("concurrency"),
                 "env": body.get("env"),
                 "deployment": env.get("deployment") if isinstance(env, dict) else None,
+                "callee_permissions": callee_permissions,
             },
         )
 
@@ -241,6 +248,11 @@ class _Builder:
     ) -> list[Step]:
         uses = raw.get("uses") if isinstance(raw.get("uses"), str) else None
         run = raw.get("run") if isinstance(raw.get("run"), str) else None
+        choices = expr.literal_choices(run) if run is not None and "${{" in run else None
+        if choices is not None:
+            # `run: ${{ cond && 'make test-race' || 'make test' }}` runs one of the literals: the
+            # step is read as running them, one per line.
+            run = "\n".join(choices)
         name = raw.get("name") if isinstance(raw.get("name"), str) else None
         raw_inputs, raw_env = raw.get("with"), raw.get("env")
         inputs: Mapping[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
@@ -363,6 +375,34 @@ class _Builder:
             job = self.job(path, str(job_id), body, ("jobs", job_id), _default_shell(doc), {})
             out |= job.classes
         return frozenset(out)
+
+    def callee_permissions(self, name: str, ref_kind: RefKind | None) -> tuple[Any, ...] | None:
+        """The ``permissions`` blocks the jobs of a local reusable workflow run with (each job's
+        own, else the workflow's), or None when one of them sets none and so keeps the caller's
+        token as it is, or the workflow cannot be read (remote ones are opaque). GitHub docs
+        "Reusing workflows": the GITHUB_TOKEN permissions passed from the caller can only be
+        downgraded, not elevated, by the called workflow: these blocks cap what the caller hands on."""
+        if ref_kind is not RefKind.LOCAL:
+            return None
+        path = name[2:] if name.startswith(("./", "$/")) else name
+        if not self.ctx.exists(path):
+            return None
+        try:
+            doc = self.ctx.yaml(path).documents[0]
+        except (LoadError, IndexError):
+            return None
+        jobs = doc.get("jobs") if isinstance(doc, dict) else None
+        if not isinstance(jobs, dict) or not jobs:
+            return None
+        top = doc.get("permissions")
+        out: list[Any] = []
+        for body in jobs.values():
+            own = body.get("permissions") if isinstance(body, dict) else None
+            block = own if own is not None else top
+            if block is None:
+                return None
+            out.append(block)
+        return tuple(out)
 
     def callers(self, target: str) -> tuple[tuple[ModelObject, Route], ...]:
         """Jobs and steps of this side's workflows that call ``target`` (a local action folder or
@@ -495,6 +535,55 @@ def _callers_of(ctx: LoadContext, target: str) -> list[tuple[str, Any, list[Rout
     return found
 
 
+def caller_events(ctx: LoadContext, path: str) -> frozenset[str]:
+    """The events on which the in-repository callers of the reusable workflow ``path`` run it:
+    for each job of this snapshot's workflows whose ``uses:`` names it, the caller workflow's
+    triggers (with, when that workflow is reusable too, its own callers' events, transitively)
+    that the caller job's ``if:`` does not provably exclude. GitHub docs "Reusing workflows": the
+    ``github`` context of a called workflow is the caller's, so ``github.event_name`` inside it is
+    the event that started the caller. Empty when nothing in the snapshot calls it (it may be
+    called from another repository: unknown). Kept per snapshot."""
+    memo: dict[str, frozenset[str]] = snapshot_memo(ctx.snapshot).setdefault("github.caller-events", {})
+    return _caller_events(ctx, path, memo, frozenset())
+
+
+def _caller_events(
+    ctx: LoadContext, path: str, memo: dict[str, frozenset[str]], seen: frozenset[str]
+) -> frozenset[str]:
+    found = memo.get(path)
+    if found is not None:
+        return found
+    if path in seen or len(seen) >= MAX_NESTING:
+        return frozenset()  # a cycle (GitHub rejects it) or past GitHub's nesting limit
+    out: set[str] = set()
+    for caller, doc, routes in _callers_of(ctx, f"./{path}"):
+        on = doc["on"] if "on" in doc else {**doc}.get(True)
+        triggers = parse_triggers(on)
+        if "workflow_call" in triggers:
+            triggers = with_caller_events(triggers, _caller_events(ctx, caller, memo, seen | {path}))
+        jobs = doc.get("jobs")
+        for route in routes:
+            if len(route) != 3 or route[2] != "uses" or not isinstance(jobs, dict):
+                continue  # a step's ``uses:`` names an action, not a workflow
+            body = jobs.get(route[1])
+            condition = body.get("if") if isinstance(body, dict) else None
+            out |= job_events(triggers, _text(condition) if condition is not None else None) or frozenset()
+    found = frozenset(out)
+    if not seen:
+        memo[path] = found  # only complete answers are kept: one cut short by a cycle is partial
+    return found
+
+
+def with_caller_events(triggers: Mapping[str, Trigger], called_on: frozenset[str]) -> dict[str, Trigger]:
+    """A reusable workflow's triggers with the events its callers run on added (without filters:
+    the callers' filters already decided whether they run). ``workflow_call`` stays: another
+    repository may call it too."""
+    out = dict(triggers)
+    for event in sorted(called_on):
+        out.setdefault(event, Trigger(event))
+    return out
+
+
 def _flat_steps(steps: Any) -> list[tuple[int, Route, Mapping[str, Any]]]:
     """Steps in order as (ordinal, route below ``steps``, body); the steps of a ``parallel:``
     group (a newer step syntax, see zizmor's ``parallel-steps-*`` samples) are taken in place."""
@@ -528,6 +617,16 @@ def _job_events(events: tuple[str, ...], condition: Any) -> frozenset[str]:
     return frozenset(
         event for event in events if expr.condition_truth(condition, expr.Env(expr.event_contexts(event))) is not False
     )
+
+
+def _prepares(step: Step) -> bool:
+    """A step that only prepares the runner (checks out the code, installs a toolchain, restores a
+    cache): a job of nothing else runs no tests, whatever its name says."""
+    if step.run is not None or not step.uses:
+        return False
+    owner, _, repo = step.uses.lower().partition("/")
+    repo = repo.split("/", 1)[0]
+    return (owner == "actions" and repo in ("checkout", "cache")) or repo.startswith("setup-")
 
 
 def _without(doc: Mapping[str, Any], key: str) -> dict[str, Any]:

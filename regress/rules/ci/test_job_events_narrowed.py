@@ -11,6 +11,17 @@ from the workflow is `pull-request-trigger-removed`'s. A job that stops running 
 runs on pull requests or the merge queue is not reported: every change is still tested through
 its pull request (as with a push branch filter, `trigger-filters-narrowed`).
 
+A job of a local reusable workflow (`on: workflow_call`) runs on the events of the workflows of
+the repository that call it: each calling job's workflow triggers that the calling job's `if:`
+allows (transitively through nested calls), then its own `if:`. A test job moved into such a
+workflow and called on the same events is no change; one that no workflow of the repository calls
+any more runs on `workflow_call` only, which gates nothing here, and is reported.
+
+A job that leaves pull requests for the merge queue (`merge_group`) still gates merging where the
+branch requires a merge queue (GitHub docs "Managing a merge queue": a merge group must pass the
+branch's required checks), a repository setting regress cannot read: that is reported at low
+severity, for what it does lose — the result on the pull request before it is queued.
+
 ## Why is this bad?
 A job skipped by its condition reports *skipped*, which branch protection treats as passing: the
 pull request merges without the tests having run on it.
@@ -36,7 +47,7 @@ from collections.abc import Iterator
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.model import FAMILY, Job
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -46,6 +57,8 @@ from regress.rules.ci.test_disabled_by_condition import never_runs
 #: Events that gate a change: a pull request's checks, the merge queue, the default branch.
 GATING = ("pull_request", "pull_request_target", "merge_group", "merge_request", "push")
 _REVIEWED = frozenset({"pull_request", "pull_request_target", "merge_group", "merge_request"})
+#: Events whose checks show on the pull (merge) request itself, before it merges.
+_PULL_REQUEST = frozenset({"pull_request", "pull_request_target", "merge_request"})
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -65,18 +78,43 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         # what a workflow whose push trigger is removed gives, whether or not its jobs changed.
         return
     left = ", ".join(sorted(after.events)) or "no event at all"
+    queued = bool(set(lost) & _PULL_REQUEST) and "merge_group" in after.events
+    severity = Severity.HIGH if set(lost) & _PULL_REQUEST else None
+    note = ""
+    if queued:
+        # GitHub docs "Managing a merge queue": a merge group must pass the checks the branch
+        # requires before it merges, and a workflow runs for it on `merge_group`. The tests still
+        # gate merging where the branch uses a merge queue (a repository setting regress cannot
+        # read); what is lost is their result on the pull request before it is queued.
+        severity = Severity.LOW
+        note = (
+            "; it still runs in the merge queue (merge_group), which gates merging where the branch requires "
+            "a merge queue, but the pull request no longer shows its result before it is queued"
+        )
     yield Hit(
         message=f"{'test' if TEST in classes else 'scan'} {after.label} in {after.pipeline} no longer runs on "
-        f"{', '.join(lost)} (now: {left}); its condition is `{after.condition}`",
+        f"{', '.join(lost)} (now: {left}); {_why(after)}{note}",
         attr="job.events",
         head_route=("if",),
         base_route=("if",) if before.condition is not None else (),
         before=sorted(before.events),
         after=sorted(after.events),
-        severity=Severity.HIGH if set(lost) & {"pull_request", "pull_request_target", "merge_request"} else None,
+        severity=severity,
         category=None if TEST in classes else Category.SECURITY,
         related=callers_related(after),
     )
+
+
+def _why(job: Job) -> str:
+    """What decides the events the job now runs on: its condition, the workflows that call its
+    reusable workflow, or its workflow's triggers."""
+    condition = f"its condition is `{job.condition}`" if job.condition is not None else None
+    also = f", and {condition}" if condition else ""
+    if job.extra.get("callers"):
+        return "it runs when a workflow of this repository calls its reusable workflow" + also
+    if job.events is not None and "workflow_call" in job.events:
+        return "no workflow of this repository calls its reusable workflow" + also
+    return condition or "its workflow is not triggered by them"
 
 
 RULE = Rule(

@@ -2,10 +2,11 @@
 
 ## What it does
 Reports a CI job classified as a test job (it runs a test runner, publishes test results, or is
-named like one: `test`, `unit`, `integration`, `e2e`, …) that exists in the base and not in the
-head, after jobs moved to another file or renamed have been paired with their new selves, and
-whose test steps do not all run verbatim elsewhere in the head (including the workflows beside it
-that the change did not touch, on the pull-request events the job ran on), nor with edits: a job
+named like one: `test`, `unit`, `integration`, `e2e`, … — unless all it does is check out the code,
+set up a toolchain or restore a cache) that exists in the base and not in the head, after jobs
+moved to another file or renamed have been paired with their new selves, and whose test steps
+do not all run verbatim elsewhere in the head (including the workflows beside it that the change
+did not touch, on the pull-request events the job ran on), nor with edits: a job
 whose every test command runs in a head job gating the same events, with the same runner, from the
 same folder and no narrower (`gotestsum -- -race ./...` in `ci.yaml` → `go test -v -race ./...`
 in `go-test.yml`; CircleCI jobs replaced by a GitHub Actions job), is a move. If the suite still

@@ -8,6 +8,15 @@ docs "Workflow syntax", `permissions`). Reports a scope that went up (`contents:
 repository's default — write to everything on repositories created before February 2023 unless
 an administrator changed it. A new workflow that asks for `write-all` is reported too.
 
+A workflow-level block matters only to the jobs that take it: one removed where every job sets
+its own block widens nothing (each job's own change is compared on its own). A job that
+only calls a local reusable workflow hands its token on, and the callee's blocks can only lower it
+(GitHub docs "Reusing workflows", "Access and permissions"): when each job of the callee sets a
+block (or the callee sets one for all), the removal is judged on the token capped by them. A
+block widened on purpose (`write-all` above jobs that keep their own) is still reported: every
+job added later takes it. A
+callee with a job that sets none, or one of another repository, gets the token as it is.
+
 ## Why is this bad?
 Every step of the job, including third-party actions and whatever a compromised dependency runs,
 can use the token: `contents: write` pushes code, `id-token: write` mints cloud credentials,
@@ -36,11 +45,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.model import FAMILY, Pipeline
+from regress.kinds.ci.model import FAMILY, Job, Pipeline
 from regress.kinds.ci.signals import ALL_SCOPES, HIGH_SCOPES, LOW_SCOPES
 from regress.model import Change
 from regress.rules.base import Hit, Index, Rule, RuleContext
-from regress.rules.ci.helpers import jobs, pipeline_obj, pipelines
+from regress.rules.ci.helpers import jobs, pipeline_jobs, pipeline_obj, pipelines
 from regress.rules.github import KINDS
 
 _LEVEL = {"none": 0, "read": 1, "write": 2}
@@ -97,6 +106,30 @@ def _compare(before: Any, after: Any) -> tuple[list[str], str, bool] | None:
     return widened, desc, all(a[s] <= 1 for s in widened)
 
 
+def _reaches_a_job(before: Any, after: Any, head_jobs: list[Job]) -> bool:
+    """Whether the workflow-level widening reaches a job of the head. A job with its own block
+    does not take the workflow's (GitHub docs "Workflow syntax", `jobs.<job_id>.permissions`), and
+    a job that calls a local reusable workflow hands on a token its callee's blocks can only
+    lower (GitHub docs "Reusing workflows", "Access and permissions"): ``callee_permissions``."""
+    if not head_jobs:
+        return True  # no job to read: the workflow's block is all there is
+    b = effective(before)
+    if b is None:
+        return True
+    a = effective(after) or dict.fromkeys(ALL_SCOPES, 2)  # the repository default: the worst case
+    for job in head_jobs:
+        if job.permissions is not None:
+            continue
+        caps = job.extra.get("callee_permissions")
+        capped = a
+        if isinstance(caps, tuple) and caps:
+            ceiling = {s: max((effective(c) or {}).get(s, 2) for c in caps) for s in a}
+            capped = {s: min(v, ceiling[s]) for s, v in a.items()}
+        if any(v > b.get(s, 0) for s, v in capped.items()):
+            return True
+    return False
+
+
 def _workflow_perms(index: Index, job: Any) -> Any:
     obj = pipeline_obj(index, job)
     return obj.facts.permissions if obj is not None and isinstance(obj.facts, Pipeline) else None
@@ -118,7 +151,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 )
             return
         found = _compare(before.permissions, after.permissions)
-        if found:
+        # A block removed where no job takes it is tidying up; one widened on purpose (`write-all`
+        # above jobs that keep their own) is still a grant every job added later inherits.
+        removed = after.permissions is None
+        if found and (
+            not removed or _reaches_a_job(before.permissions, after.permissions, pipeline_jobs(ctx.head, after))
+        ):
             scopes, desc, read_only = found
             yield Hit(
                 message=f"token permissions of workflow {after.id} widened: {desc}",
