@@ -191,7 +191,7 @@ class _Builder:
             job_classes |= self.callee_classes(name, ref_kind, 0)
             callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
-        if cls.name_says_test(job_id, job_name) and (uses or any(not _prepares(s) for s in steps)):
+        if cls.name_says_test(job_id, job_name) and (uses or any(not (_prepares(s) or _notifies(s)) for s in steps)):
             job_classes |= {cls.TEST}
         env = body.get("environment")
         env_name = env.get("name") if isinstance(env, dict) else env
@@ -627,6 +627,23 @@ def _prepares(step: Step) -> bool:
     owner, _, repo = step.uses.lower().partition("/")
     repo = repo.split("/", 1)[0]
     return (owner == "actions" and repo in ("checkout", "cache")) or repo.startswith("setup-")
+
+
+#: An action that posts a message (chat, mail): named so by its repository.
+_MESSAGING = re.compile(
+    r"(?:^|[-_])(?:notify|notifier|notification|notifications|slack|discord|telegram|irc|mattermost|gitter|teams|mail)(?:[-_]|$)"
+)
+
+
+def _notifies(step: Step) -> bool:
+    """A step that only sends a message: a job of nothing else (an IRC notice named ``test``)
+    runs no tests, whatever its name says."""
+    if cls.NOTIFY in step.classes:
+        return True
+    if step.run is not None or not step.uses:
+        return False
+    repo = step.uses.lower().partition("/")[2].split("/", 1)[0]
+    return bool(_MESSAGING.search(repo))
 
 
 def _without(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
