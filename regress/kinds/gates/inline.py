@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from regress.kinds.base import LoadContext
+from regress.kinds.gates import invocations
 from regress.kinds.gates.bandit_config import BanditRollout
 from regress.kinds.gates.model import FAMILY
 from regress.model import ModelObject, Origin, Route
@@ -184,6 +186,9 @@ class InlineSuppressions:
     #: Source files only, on the head side: which bandit tests each side runs, for the ``nosec``
     #: comments of tests the base never ran (``bandit_config.py``).
     bandit: BanditRollout | None = None
+    #: On the head side, the tools of these markers that the change brings in (the base runs them
+    #: nowhere, ``invocations.py``): their suppressions hide nothing the base checked.
+    introduced: frozenset[str] = frozenset()
 
     def counts(self) -> Counter[str]:
         return Counter(m.key for m in self.markers)
@@ -203,14 +208,18 @@ class MarkerSourceMap:
         return self.path, None
 
 
-def suppressions_object(kind: str, scope: str, files: Sequence[tuple[str, str]], syntax: Syntax) -> ModelObject | None:
-    """The scope's ``inline-suppressions`` object, or None when its files hold no marker."""
+def suppressions_object(
+    kind: str, scope: str, files: Sequence[tuple[str, str]], syntax: Syntax, ctx: LoadContext | None = None
+) -> ModelObject | None:
+    """The scope's ``inline-suppressions`` object, or None when its files hold no marker. With
+    ``ctx``, the head side's object records which of its tools the change brings in."""
     markers: list[Marker] = []
     for path, text in files:
         markers.extend(scan(path, text, syntax))
     if not markers:
         return None
-    facts = InlineSuppressions(scope, tuple(markers))
+    new = invocations.introduced(ctx, {m.tool.value for m in markers}) if ctx is not None else frozenset()
+    facts = InlineSuppressions(scope, tuple(markers), introduced=new)
     first = markers[0].path
     return ModelObject(
         family=FAMILY,

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
+from regress.kinds.gates import invocations
 from regress.kinds.gates.model import FAMILY, Gate, Suppressions
 from regress.kinds.gates.textmap import TextSourceMap
 from regress.model import ModelObject, Origin
@@ -396,7 +397,13 @@ class ScannerConfigHandler:
             tool,
             unit.root,
             (),
-            {"switches": switches, "tokens": tokens, "ignore_file": parse in IGNORE_FILES},
+            {
+                "switches": switches,
+                "tokens": tokens,
+                "ignore_file": parse in IGNORE_FILES,
+                # The change brings the scanner in: its first configuration's ignores are a rollout.
+                "introduced": tool in invocations.introduced(ctx, {tool}),
+            },
             Suppressions(tool, frozenset(entries), tuple(sorted(switches.items())), tuple(sorted(expiries.items()))),
         )
         result.objects.append(

@@ -46,7 +46,7 @@ import bisect
 import re
 
 from regress.kinds.base import LoadContext, LoadResult, Unit
-from regress.kinds.gates import bandit_config, test_skips
+from regress.kinds.gates import bandit_config, invocations, test_skips
 from regress.kinds.gates.bandit_config import BanditRollout
 from regress.kinds.gates.comments import Comment, Language, blanked, comments, next_code
 from regress.kinds.gates.inline import SOURCE_TYPE, InlineSuppressions, Marker, MarkerSourceMap, Tool
@@ -137,7 +137,8 @@ class SourceSuppressionsHandler:
             if ctx.side is Side.HEAD and any(m.tool is Tool.BANDIT and m.check != "*" for m in markers):
                 base = bandit_config.runs(ctx.other) if ctx.other is not None else None
                 rollout = BanditRollout(base, bandit_config.runs(ctx.snapshot))
-            facts = InlineSuppressions(path, tuple(markers), rollout)
+            new = invocations.introduced(ctx, {m.tool.value for m in markers})
+            facts = InlineSuppressions(path, tuple(markers), rollout, new)
             result.objects.append(
                 ModelObject(
                     family=FAMILY,

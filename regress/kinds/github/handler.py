@@ -84,7 +84,7 @@ class GitHubActionsHandler:
         else:
             builder.composite(path, doc)
         # zizmor reads `# zizmor: ignore[…]` comments, which the YAML loader drops.
-        found = inline.suppressions_object(KIND, path, [(path, ctx.text(path))], inline.Syntax.YAML)
+        found = inline.suppressions_object(KIND, path, [(path, ctx.text(path))], inline.Syntax.YAML, ctx)
         if found is not None:
             result.objects.append(found)
         return result

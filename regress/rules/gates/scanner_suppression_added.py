@@ -8,7 +8,9 @@ and query filters, dependency-review `allow-ghsas`, actionlint ignores, bandit `
 `skip-dirs`/`skip-files`, Sonar exclusions, KICS `exclude-*` lists, kube-linter excluded checks and
 ignored paths, Polaris checks set to `ignore` and `exemptions` — and reports new entries, and entries whose expiry
 moved later. A new ignore file is reported like new entries; the exclusions of a new scanner
-configuration file (which usually comes with a new scanner) at low severity. Removing entries, or
+configuration file (which usually comes with a new scanner) at low severity, and not at all when
+the change demonstrably brings that scanner in (zizmor or bandit started in the head's CI files,
+pre-commit configuration or task runner, and nowhere in the base's). Removing entries, or
 shortening an expiry, is silent. A bandit skip counts only where it drops a test the same
 `.bandit` or `[tool.bandit]` selects (every test when its `tests` list is empty); a YAML
 configuration passed with `-c` is read for `# nosec` comments (SP006), not here.
@@ -54,6 +56,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     # A new configuration file often comes with a new scanner: its exclusions are reported at low
     # severity. A new ignore file has no other purpose than to silence findings.
     new_config = before is None and after.tool != "bandit" and not after.options.get("ignore_file")
+    if new_config and after.options.get("introduced"):
+        # A configuration that comes with the scanner it configures (the base runs it nowhere):
+        # its ignores accept what the new scanner finds in the existing code.
+        return
     old = before.suppressions if isinstance(before, Gate) and before.suppressions is not None else None
     old_entries = old.entries if old is not None else frozenset()
     added = sorted(after.suppressions.entries - old_entries)

@@ -20,7 +20,9 @@ selection is known on both sides, is silent: when a scanner rollout enables more
 nothing the base checked. bandit's selection is read from where the repository invokes it
 (`tox.ini`, a `Makefile`, the pre-commit hook, CI files) with the configuration file, `.bandit`
 and `-t`/`-s` options as bandit combines them; when it cannot be found or read, the comment is
-reported.
+reported. Likewise, the suppressions of a scanner that the change brings in (bandit, ruff or
+ESLint started in the head's CI files, pre-commit configuration or task runner, and nowhere in the
+base's) are silent: they accept what the new scanner finds in the existing code.
 A bare `# noqa`, `//nolint` or `eslint-disable` (every lint rule) is left to lint review, and so
 is the `assert` check (bandit B101, ruff S101) silenced in Python test files (`tests/`,
 `test_*.py`, `*_test.py`, `conftest.py`), which pytest tests are written with; vendored code
@@ -99,6 +101,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     was = Counter(m.key for m in base)
     now = Counter(m.key for m in head)
     for tool in _NAMES:
+        if tool.value in facts.introduced:
+            # The change brings this scanner in (the base runs it nowhere): its suppressions
+            # accept what it finds in the existing code and hide nothing the base checked.
+            continue
         # A blanket suppression narrowed to named checks is no new suppression: the named ones
         # use up what the blanket ones lost.
         credit = max(0, was[f"{tool.value}:*"] - now[f"{tool.value}:*"])

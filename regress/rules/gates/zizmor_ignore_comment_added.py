@@ -4,7 +4,10 @@
 Counts the `# zizmor: ignore[<audit>,…]` comments of each workflow and action file (zizmor drops
 the audit's findings on the line the comment ends) and reports an audit that the file now ignores
 more often than before, including in a new file. A comment that stays on its line through a
-version bump of the action is not a new one; removing one is silent. Ignores in `zizmor.yml` are
+version bump of the action is not a new one; removing one is silent. A change that brings zizmor
+in (the head starts it in a workflow, the pre-commit configuration or a task runner, and the base
+nowhere) is a rollout: its ignore comments accept what zizmor finds in the existing workflows and
+hide nothing the base checked, so they are silent. Ignores in `zizmor.yml` are
 `scanner-suppression-added`'s.
 
 ## Why is this bad?
