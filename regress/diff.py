@@ -55,6 +55,10 @@ class FamilyDiff:
     #: unique among the removed and among the added ones pair as renames (a CI job moved to another
     #: workflow file keeps its job id while its content changes). None: not used.
     secondary_key: Callable[[ModelObject], Any] | None = None
+    #: A last identity tried on what ``secondary_key`` left, before similarity, the same way: the
+    #: name an object is shown by in its file (a CI job whose id was renamed while its steps
+    #: were rewritten keeps its display name). None: not used.
+    display_key: Callable[[ModelObject], Any] | None = None
     #: Declared refactors: re-key base objects from what the head side says (Terraform ``moved``
     #: blocks) before pairing. Gets (base, head), returns the base objects to pair.
     align: Callable[[Sequence[ModelObject], Sequence[ModelObject]], list[ModelObject]] | None = None
@@ -273,8 +277,10 @@ def _pair_renames(removed: Sequence[ModelObject], added: Sequence[ModelObject], 
                 paired_r.add(i)
                 paired_a.add(j)
                 out.append(Change(Status.RENAMED, o, add[j], tuple(diff_values(o.body, add[j].body, fam)), 1.0))
-        if fam.secondary_key is not None:
-            for i, j in _secondary_pairs(rem, add, paired_r, paired_a, fam.secondary_key):
+        for weaker in (fam.secondary_key, fam.display_key):
+            if weaker is None:
+                continue
+            for i, j in _secondary_pairs(rem, add, paired_r, paired_a, weaker):
                 paired_r.add(i)
                 paired_a.add(j)
                 attrs = tuple(diff_values(rem[i].body, add[j].body, fam))

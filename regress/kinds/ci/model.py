@@ -174,4 +174,13 @@ def _secondary_key(obj: ModelObject) -> Any:
     return None
 
 
-DIFF = FamilyDiff(list_key=_steps_key, secondary_key=_secondary_key)
+def _display_key(obj: ModelObject) -> Any:
+    """Jobs by their display name in their pipeline file (``name: Distro test``), when it is a
+    literal: a job whose id was renamed while its steps were rewritten is still that job."""
+    facts = obj.facts
+    if isinstance(facts, Job) and facts.name and "${{" not in facts.name and facts.id != COMPOSITE_ID:
+        return ("job-name", facts.platform, facts.pipeline, facts.name.strip().lower())
+    return None
+
+
+DIFF = FamilyDiff(list_key=_steps_key, secondary_key=_secondary_key, display_key=_display_key)
