@@ -144,6 +144,14 @@ def _key(value: str, newest: frozenset[str]) -> _Key | None:
     return (m.group("family").lower(), tuple(int(p) for p in m.group("version").split(".")))
 
 
+def _runner_family(label: str) -> tuple[str, bool] | None:
+    """A runner label's operating system, and whether it is an Arm image (``ubuntu-24.04-arm``,
+    ``windows-11-arm``: GitHub's Arm runners are named by that suffix), so an x64 image is not
+    taken as moved on to an Arm one."""
+    m = _RUNNER.fullmatch(label.strip())
+    return (m.group(1).lower(), label.strip().lower().endswith("-arm")) if m else None
+
+
 def _same_line(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
     """One release line, one spelling more precise than the other (``3.11`` and ``3.11.13``)."""
     return a[: len(b)] == b or b[: len(a)] == a
@@ -160,9 +168,9 @@ def bumps(
     Replacements that keep what a matrix covers:
 
     - a spelling of the newest release replaced by another (``^1`` → ``stable``);
-    - a runner image moved on within its operating system (``macos-11`` → ``macos-latest``;
-      GitHub retires images on its own schedule): the lost and gained labels of one system are
-      paired, newest with newest;
+    - a runner image moved on within its operating system and architecture (``macos-11`` →
+      ``macos-latest``; GitHub retires images on its own schedule): the lost and gained labels of
+      one system are paired, newest with newest;
     - a version spelled more or less precisely on the same release line (``3.11`` →
       ``3.11.13``): the job still tests that release, whatever its end of life;
     - the one version an axis names bumped to newer ones (``go: [^1]`` → ``[^1.18]``,
@@ -186,9 +194,9 @@ def bumps(
         now_newest = [v for v in gained if v.strip().lower() in newest]
         if was_newest and now_newest:
             out[(axis, was_newest[0])] = now_newest[0]  # `^1` → `stable`: the same release
-        for family in {m.group(1).lower() for v in lost if (m := _RUNNER.fullmatch(v))}:
-            mine = [v for v in lost if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
-            theirs = [v for v in gained if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
+        for system in {f for v in lost if (f := _runner_family(v)) is not None}:
+            mine = [v for v in lost if _runner_family(v) == system]
+            theirs = [v for v in gained if _runner_family(v) == system]
             out.update({(axis, b): h for b, h in zip(mine, theirs, strict=False)})
         keys = {v: k for v in (*lost, *gained) if (k := _key(v, newest)) is not None}
         free = sorted((g for g in gained if g in keys), key=keys.__getitem__, reverse=True)
