@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from regress.kinds.github.handler import parse_matrix
-from regress.rules.ci.helpers import kept, release_of
+from regress.rules.ci.helpers import kept, matrix_context, release_of
 from regress.yamlload import load_text
 
 
@@ -47,3 +47,32 @@ def test_pre_release_pairs_with_its_final_release() -> None:
     assert kept((("python", "3.12"),), [(("experimental", "false"), ("python", "3.12"))])
     assert not kept((("python", "3.12"),), [(("python", "3.13"),)])
     assert not kept((("python", "3.14"),), [(("python", "3.14-dev"),)])
+
+
+def test_mapping_values_become_one_axis_per_field() -> None:
+    combos = _matrix(
+        "matrix:\n  config: [{go: '1.25', os: ubuntu-latest}, {go: '1.24', os: windows-latest}]\n"
+        "  race: [true]\n  exclude: [{config: {go: '1.24', os: windows-latest}}]\n"
+        "  include: [{config: {go: '1.23', os: macos-latest}, extra: x}]\n"
+    )
+    assert combos == {
+        (("config.go", "1.25"), ("config.os", "ubuntu-latest"), ("race", "true")),
+        (("config.go", "1.23"), ("config.os", "macos-latest"), ("extra", "x")),
+    }
+
+
+def test_matrix_context_nests_the_fields_of_a_mapping_value() -> None:
+    context = matrix_context((("config.os", "ubuntu-latest"), ("config.canonical", "true"), ("go", "1.25")))
+    assert context == {
+        "__default__": None,
+        "config": {"__default__": None, "os": "ubuntu-latest", "canonical": True},
+        "go": "1.25",
+    }
+
+
+def test_a_range_from_a_pre_release_to_its_release_is_that_release() -> None:
+    assert release_of("3.12.0-beta.3 - 3.12") == "3.12"
+    assert release_of("3.14.0-alpha.1 - 3.14.0") == "3.14"
+    assert release_of("3.11 - 3.12") is None
+    assert release_of("3.12.0-beta.3 - 3.13") is None
+    assert kept((("python", "3.12.0-beta.3 - 3.12"),), [(("python", "3.12"),)])

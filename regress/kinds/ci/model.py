@@ -50,8 +50,9 @@ class RefKind(enum.StrEnum):
         return {"local": 4, "sha": 3, "tag": 2, "branch": 1, "none": 0}[self.value]
 
 
-#: A ``${{ matrix.NAME }}`` expression (GitHub Actions); group 1 is NAME.
-MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
+#: A ``${{ matrix.NAME }}`` expression (GitHub Actions); group 1 is NAME, dotted for a field of a
+#: mapping value (``matrix.config.os``), as the matrix axes of such values are named.
+MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*\}\}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -724,6 +724,16 @@ def effective_shell(shell: str | None, windows: bool) -> str:
     return SHELL_TEMPLATES.get(shell, shell or SHELL_TEMPLATES[None])
 
 
+def _matrix_pairs(axis: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """A matrix value as (axis, text) pairs: a mapping's fields become axes of their own,
+    ``axis.field``, as the workflow reads them (``${{ matrix.config.os }}``), so the same values
+    regrouped into mappings (``go: [..], os: [..]`` → ``config: [{go: .., os: ..}]``) compare field
+    by field rather than as one text."""
+    if isinstance(value, dict) and value:
+        return tuple(p for k, v in value.items() for p in _matrix_pairs(f"{axis}.{k}", v))
+    return ((axis, _text(value)),)
+
+
 def parse_matrix(strategy: Any) -> Matrix | None:
     if not isinstance(strategy, dict) or "matrix" not in strategy:
         return None
@@ -732,24 +742,23 @@ def parse_matrix(strategy: Any) -> Matrix | None:
         return Matrix(dynamic=True)
     if not isinstance(matrix, dict):
         return None
-    axes: list[tuple[str, list[str]]] = []
+    axes: list[list[tuple[tuple[str, str], ...]]] = []
     for axis, values in matrix.items():
         if axis in ("include", "exclude"):
             continue
         if isinstance(values, str):
             return Matrix(dynamic=True)
         if isinstance(values, list):
-            axes.append((str(axis), [_text(v) for v in values]))
+            axes.append([_matrix_pairs(str(axis), v) for v in values])
     combos: set[tuple[tuple[str, str], ...]] = set()
     if axes:
-        names = [a for a, _ in axes]
-        for values in itertools.product(*(v for _, v in axes)):
-            combos.add(tuple(sorted(zip(names, values, strict=True))))
+        for chosen in itertools.product(*axes):
+            combos.add(tuple(sorted(p for pairs in chosen for p in pairs)))
     exclude = matrix.get("exclude")
     if isinstance(exclude, list):
         for ex in exclude:
             if isinstance(ex, dict):
-                pairs = {(str(k), _text(v)) for k, v in ex.items()}
+                pairs = {p for k, v in ex.items() for p in _matrix_pairs(str(k), v)}
                 combos = {c for c in combos if not pairs <= set(c)}
     include = matrix.get("include")
     if isinstance(include, str):
@@ -758,8 +767,8 @@ def parse_matrix(strategy: Any) -> Matrix | None:
         for inc in include:
             if not isinstance(inc, dict):
                 continue
-            pairs = {(str(k), _text(v)) for k, v in inc.items()}
-            base_axes = {a for a, _ in axes}
+            pairs = {p for k, v in inc.items() for p in _matrix_pairs(str(k), v)}
+            base_axes = {a for values in axes for value in values for a, _ in value}
             # An include that only adds keys to existing combinations extends them; one that
             # names an axis value not in the matrix adds a combination (GitHub's documented rule).
             matched = [

@@ -155,13 +155,26 @@ _PRE = re.compile(r"^(?P<rel>.+?)(?:[-.]?(?:dev|alpha|beta|rc|a|b|pre|preview|ni
 Combo = tuple[tuple[str, str], ...]
 
 
+#: A version range as actions/setup-python reads it (``3.12.0-beta.3 - 3.12``: from a pre-release
+#: up to the final release, a semver hyphen range; setup-python docs "Specifying a Python version").
+_RANGE = re.compile(r"^(?P<low>\S+)\s+-\s+(?P<high>\S+)$")
+
+
+def _final(version: str) -> str:
+    return re.sub(r"(\.0)+$", "", version) if version.count(".") >= 2 else version
+
+
 def release_of(value: str) -> str | None:
-    """``3.14-dev`` → ``3.14``; ``3.13.0-rc.2`` → ``3.13``; None for a final version."""
+    """``3.14-dev`` → ``3.14``; ``3.13.0-rc.2`` → ``3.13``; a range from a pre-release to its
+    final release (``3.12.0-beta.3 - 3.12``) → ``3.12``; None for a final version."""
+    r = _RANGE.match(value.strip())
+    if r:
+        low = release_of(r.group("low"))
+        return low if low is not None and low == _final(r.group("high")) else None
     m = _PRE.match(value.strip())
     if not m or not re.search(r"\d", m.group("rel")):
         return None
-    rel = m.group("rel").rstrip("-.")
-    return re.sub(r"(\.0)+$", "", rel) if rel.count(".") >= 2 else rel
+    return _final(m.group("rel").rstrip("-."))
 
 
 def same_entry_value(base: str, head: str) -> bool:
@@ -171,8 +184,7 @@ def same_entry_value(base: str, head: str) -> bool:
     rel = release_of(base)
     if rel is None:
         return False
-    final = re.sub(r"(\.0)+$", "", head) if head.count(".") >= 2 else head
-    return rel == final
+    return rel == _final(head)
 
 
 def kept(base: Combo, heads: Iterable[Combo]) -> bool:
@@ -189,7 +201,16 @@ def matrix_context(combo: Combo) -> dict[str, Any]:
     """The ``matrix`` context of one entry; keys it lacks are null, as on GitHub."""
     out: dict[str, Any] = {"__default__": None}
     for k, v in combo:
-        out[k] = _scalar(v)
+        # A mapping value's field is its own axis, ``config.os`` (parse_matrix): nest it again, so
+        # ``matrix.config.os`` reads it.
+        *path, last = k.split(".")
+        at = out
+        for part in path:
+            inner = at.get(part)
+            if not isinstance(inner, dict):
+                inner = at[part] = {"__default__": None}
+            at = inner
+        at[last] = _scalar(v)
     return out
 
 

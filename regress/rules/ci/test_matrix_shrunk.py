@@ -4,17 +4,24 @@
 Expands the base and head matrices of a test (or scan) job, with `include` and `exclude` applied,
 and reports the base combinations that no head combination still runs. Values are compared as
 their raw text (`3.10` is not `3.1`); a head entry may carry more axes than the base one; a
-pre-release followed by its final release (`3.14-dev` → `3.14`) is the same entry. A matrix that
-becomes dynamic (`${{ fromJSON(…) }}`) is reported as unresolvable at low severity, never as
-removed; a static matrix replaced by none at all is a shrink to a single run.
+pre-release followed by its final release (`3.14-dev` → `3.14`, `3.12.0-beta.3 - 3.12` → `3.12`)
+is the same entry. The fields of a mapping value are axes of their own (`config: [{go: …, os: …}]`
+has `config.go` and `config.os`), and an axis that feeds the same setup action's version input,
+or `runs-on`, on both sides is one axis whatever it is called; a version the head passes to that
+input itself (`go-version: stable`) is the value every head entry has. A key the head matrix no
+longer has reads as null, as in the workflow: a base entry where it was `false` or empty still
+runs. A matrix that becomes dynamic (`${{ fromJSON(…) }}`) is reported as unresolvable at low
+severity, never as removed; a static matrix replaced by none at all is a shrink to a single run.
 
 Replacements that keep what the matrix covers are silent: a runner image moved on within its
 operating system (`macos-11` → `macos-latest`, `windows-2019` → `windows-2022`), and the single
 version an axis names bumped to a newer one (`go: [^1]` → `[^1.18]`, `python: ['3.8']` →
-`['3.12']`), and a matrix of one combination whose values changed together (`python-version:
-3.11, toxenv: py311` → `3.12, py312`). On an axis of several versions, a supported version
-replaced by a newer one is a range moved up (`['3.10', '3.12']` → `['3.11', '3.13']`); a
-version dropped with nothing newer in its place, or past its end of life, is still reported.
+`['3.12']`), a version spelled more precisely on the same release line (`3.11` → `3.11.13`), and
+a matrix of one combination whose values changed together (`python-version: 3.11, toxenv: py311`
+→ `3.12, py312`). On an axis of several versions, a supported version replaced by a newer one
+of its family is a range moved up (`['3.10', '3.12']` → `['3.11', '3.13']`, `pypy-3.9` →
+`pypy-3.10`, `clang-14` → `clang-18`); a version dropped with nothing newer of its family in its
+place, or past its end of life, is still reported.
 Spellings of the newest release that the setup action resolves alike are one value (`^1`,
 `1.x` and `stable` for Go; `latest`, `current` and `node` for Node.js).
 
@@ -56,11 +63,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.eol import EndOfLife, Runtime, end_of_life, runtime_axes, runtime_of
-from regress.kinds.ci.model import FAMILY, MATRIX_REF, Job
+from regress.kinds.ci.model import FAMILY
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import Combo, callers_related, jobs, kept, remote_call, shown
+from regress.rules.ci.matrix_axes import align
 
 _SHOW = 6
 
@@ -90,6 +98,10 @@ def _eol(combo: Combo, on: dt.date, runtimes: dict[str, Runtime]) -> EndOfLife |
 _RUNNER = re.compile(r"(ubuntu|macos|windows)(?:-[\w.]+)*", re.IGNORECASE)
 #: A version as a matrix spells it, with an optional range operator (``^1.18``, ``~1.13``, ``1.21.x``).
 _VERSION = re.compile(r"(?:[~^]|>=)?v?(\d+(?:\.\d+)*)(?:\.x)?")
+#: A version named after what it versions (``pypy-3.10``, ``pypy3.9``, ``pypy-3.10-v7.3.17``,
+#: ``clang-19``, ``gcc-13``, ``fedora/39-cloud-base``): the name is its family, the first number
+#: its version, and what follows (a PyPy release, an image variant) does not order it.
+_NAMED = re.compile(r"(?P<family>[A-Za-z][A-Za-z+_]*)[-_/]?v?(?P<version>\d+(?:\.\d+)*)(?:[^\d.].*)?")
 
 
 def _values(combos: Iterable[Combo]) -> dict[str, set[str]]:
@@ -112,6 +124,38 @@ _NEWEST = {
     Runtime.NODE: frozenset({"latest", "current", "node"}),
 }
 
+#: A versioned value: its family ("" for a bare version) and its version.
+_Key = tuple[str, tuple[int, ...]]
+
+
+def _key(value: str, newest: frozenset[str]) -> _Key | None:
+    """The family and version of a value, or None for what has no order among its neighbours: a
+    spelling of the newest release (``1.x`` is not version 1, older than ``1.22``) and a runner
+    label (paired by operating system instead)."""
+    text = value.strip()
+    if text.lower() in newest or _RUNNER.fullmatch(text):
+        return None
+    plain = _version(text)
+    if plain is not None:
+        return ("", plain)
+    m = _NAMED.fullmatch(text)
+    if m is None:
+        return None
+    return (m.group("family").lower(), tuple(int(p) for p in m.group("version").split(".")))
+
+
+def _runner_family(label: str) -> tuple[str, bool] | None:
+    """A runner label's operating system, and whether it is an Arm image (``ubuntu-24.04-arm``,
+    ``windows-11-arm``: GitHub's Arm runners are named by that suffix), so an x64 image is not
+    taken as moved on to an Arm one."""
+    m = _RUNNER.fullmatch(label.strip())
+    return (m.group(1).lower(), label.strip().lower().endswith("-arm")) if m else None
+
+
+def _same_line(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """One release line, one spelling more precise than the other (``3.11`` and ``3.11.13``)."""
+    return a[: len(b)] == b or b[: len(a)] == a
+
 
 def bumps(
     base: Iterable[Combo],
@@ -123,16 +167,20 @@ def bumps(
 
     Replacements that keep what a matrix covers:
 
-    - a runner image moved on within its operating system (``macos-11`` → ``macos-latest``;
-      GitHub retires images on its own schedule): the lost and gained labels of one system are
-      paired, newest with newest;
+    - a spelling of the newest release replaced by another (``^1`` → ``stable``);
+    - a runner image moved on within its operating system and architecture (``macos-11`` →
+      ``macos-latest``; GitHub retires images on its own schedule): the lost and gained labels of
+      one system are paired, newest with newest;
+    - a version spelled more or less precisely on the same release line (``3.11`` →
+      ``3.11.13``): the job still tests that release, whatever its end of life;
     - the one version an axis names bumped to newer ones (``go: [^1]`` → ``[^1.18]``,
       ``[1.24.x]`` → ``[1.25.x, 1.26.x]``): the job still tests the current version;
-    - on an axis of several versions, a supported version replaced by a newer one (``['3.9',
-      '3.12']`` → ``['3.10', '3.13']``: the range moved up), paired newest first. A version
-      past its end of life (``retired``) is never paired: dropping it is still reported, at low
-      severity (CATALOGUE GA-13), and a version dropped with nothing newer in its place is a
-      version no longer tested.
+    - on an axis of several versions, a supported version replaced by a newer one of its family
+      (``['3.9', '3.12']`` → ``['3.10', '3.13']``, ``pypy-3.8`` → ``pypy-3.10``, ``clang-10`` →
+      ``clang-14``: the range moved up), paired newest first. A version past its end of life
+      (``retired``) is never paired: dropping it is still reported, at low severity (CATALOGUE
+      GA-13), and a version dropped with nothing newer in its place is a version no longer
+      tested.
     """
     before, after = _values(base), _values(head)
     out: dict[tuple[str, str], str] = {}
@@ -146,20 +194,33 @@ def bumps(
         now_newest = [v for v in gained if v.strip().lower() in newest]
         if was_newest and now_newest:
             out[(axis, was_newest[0])] = now_newest[0]  # `^1` → `stable`: the same release
-        for family in {m.group(1).lower() for v in lost if (m := _RUNNER.fullmatch(v))}:
-            mine = [v for v in lost if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
-            theirs = [v for v in gained if (m := _RUNNER.fullmatch(v)) and m.group(1).lower() == family]
+        for system in {f for v in lost if (f := _runner_family(v)) is not None}:
+            mine = [v for v in lost if _runner_family(v) == system]
+            theirs = [v for v in gained if _runner_family(v) == system]
             out.update({(axis, b): h for b, h in zip(mine, theirs, strict=False)})
+        keys = {v: k for v in (*lost, *gained) if (k := _key(v, newest)) is not None}
+        free = sorted((g for g in gained if g in keys), key=keys.__getitem__, reverse=True)
+        for value in lost:
+            line = next(
+                (
+                    g
+                    for g in free
+                    if value in keys and keys[g][0] == keys[value][0] and _same_line(keys[g][1], keys[value][1])
+                ),
+                None,
+            )
+            if line is not None:
+                out[(axis, value)] = line
+                free.remove(line)
         if len(old) == 1 and lost and gained:
             one, nows = _version(lost[0]), [_version(g) for g in gained]
-            if one is not None and all(now is not None and now > one for now in nows):
+            if (axis, lost[0]) not in out and one is not None and all(now is not None and now > one for now in nows):
                 out[(axis, lost[0])] = gained[-1]  # the oldest of the versions now named
             continue
-        versions = {v: k for v in (*lost, *gained) if (k := _version(v)) is not None}
-        free = sorted((g for g in gained if g in versions), key=versions.__getitem__, reverse=True)
-        supported = [v for v in lost if v in versions and not retired(axis, v)]
-        for value in sorted(supported, key=versions.__getitem__, reverse=True):
-            newer = next((g for g in free if versions[g] > versions[value]), None)
+        supported = [v for v in lost if v in keys and (axis, v) not in out and not retired(axis, v)]
+        for value in sorted(supported, key=keys.__getitem__, reverse=True):
+            family, version = keys[value]
+            newer = next((g for g in free if keys[g][0] == family and keys[g][1] > version), None)
             if newer is not None:
                 out[(axis, value)] = newer
                 free.remove(newer)
@@ -170,15 +231,19 @@ def _listed(items: list[str]) -> str:
     return "; ".join(items[:_SHOW]) + (f"; … {len(items) - _SHOW} more" if len(items) > _SHOW else "")
 
 
-def _single_run(before: Job, after: Job) -> Combo:
-    """The one combination a job without a matrix runs: the runner it names, on the axis the base
-    chose its runner by (``runs-on: ${{ matrix.os }}`` → ``runs-on: ubuntu-latest`` keeps the
-    Ubuntu entries)."""
-    if isinstance(before.runs_on, str) and isinstance(after.runs_on, str) and "${{" not in after.runs_on:
-        m = MATRIX_REF.fullmatch(before.runs_on.strip())
-        if m:
-            return ((m.group(1), after.runs_on.strip()),)
-    return ()
+#: Values that read as a missing matrix key does: GitHub's expressions give an absent key null,
+#: which compares equal to false and '' and renders as '' ("Expressions": operators, coercion).
+_NULL = frozenset({"", "false", "null"})
+
+
+def _runs(combo: Combo, heads: frozenset[Combo], moved: Mapping[tuple[str, str], str]) -> bool:
+    """Some head entry still runs the base entry: as it is, or with its values moved on; an axis
+    the head no longer has at all counts as its null where the base value read as one."""
+    axes = {a for h in heads for a, _ in h}
+    present = tuple((a, v) for a, v in combo if a in axes or v.strip().lower() not in _NULL)
+    if kept(present, heads):
+        return True
+    return bool(moved) and kept(tuple((a, moved.get((a, v), v)) for a, v in present), heads)
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -202,7 +267,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             severity=Severity.LOW,
         )
         return
-    heads = after.matrix.combos if after.matrix is not None else frozenset({_single_run(before, after)})
+    heads = align(before, after, after.matrix.combos if after.matrix is not None else ((),))
     if len(before.matrix.combos) == 1 and after.matrix is not None and heads:
         return  # one set-up then, at least one now: its values moved together (3.11/py311 → 3.12/py312)
     on = as_of(ctx)
@@ -213,11 +278,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         lambda axis, value: end_of_life(axis, value, on, runtimes.get(axis)) is not None,
         runtimes,
     )
-    lost = sorted(
-        c
-        for c in before.matrix.combos
-        if not kept(c, heads) and not (moved and kept(tuple((a, moved.get((a, v), v)) for a, v in c), heads))
-    )
+    lost = sorted(c for c in before.matrix.combos if not _runs(c, heads, moved))
     if not lost:
         return
     retired = {c: e for c in lost if (e := _eol(c, on, runtimes)) is not None}

@@ -1,0 +1,83 @@
+"""Line up a head matrix's axes with the base's where both feed the same input of the job.
+
+A runtime's version reaches the job through a setup action's version input (``go-version:
+${{ matrix.go }}``), and the runner through ``runs-on: ${{ matrix.os }}``. When the head renames
+the axis (``go`` → ``go.go-version``, a field of a mapping value) or drops it for one literal
+value (``go-version: stable``, ``runs-on: ubuntu-latest``), the job still runs on that input: the
+head's axis is the base's under another name, and the literal is the value every head
+combination has on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from regress.kinds.ci.eol import SETUP_INPUTS
+from regress.kinds.ci.model import MATRIX_REF, Job, Step
+from regress.rules.ci.helpers import Combo
+from regress.yamlload import YFloat
+
+#: What feeds one input: ("axis", name) or ("literal", value).
+Feed = tuple[str, str]
+#: The job's runner, fed like a setup input.
+_RUNS_ON = ("runs-on", "")
+
+
+def _feed(value: object) -> Feed | None:
+    """What feeds an input: one matrix axis, or a literal; None for anything else (another
+    expression, two axes, a list of labels)."""
+    if isinstance(value, YFloat):
+        text = value.raw.strip()  # `1.20` as written, not the number 1.2
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        text = str(value).strip()
+    else:
+        return None
+    m = MATRIX_REF.fullmatch(text)
+    if m is not None:
+        return ("axis", m.group(1))
+    return ("literal", text) if text and "${{" not in text else None
+
+
+def _setup_feeds(steps: Iterable[Step]) -> dict[tuple[str, str], Feed]:
+    found: dict[tuple[str, str], Feed] = {}
+    for step in steps:
+        if not step.uses:
+            continue
+        uses = step.uses.lower()
+        for name, value in step.inputs.items():
+            key = (uses, str(name).lower())
+            if key in SETUP_INPUTS and key not in found and (feed := _feed(value)) is not None:
+                found[key] = feed
+    return found
+
+
+def feeds(job: Job) -> dict[tuple[str, str], Feed]:
+    """The inputs a job's matrix can feed, each with what feeds it: its runner, and the version
+    inputs of its setup actions (the first of each)."""
+    found = _setup_feeds(job.steps)
+    runner = _feed(job.runs_on)
+    if runner is not None:
+        found[_RUNS_ON] = runner
+    return found
+
+
+def align(before: Job, after: Job, heads: Iterable[Combo]) -> frozenset[Combo]:
+    """The head combinations with their axes named as the base names them: an axis the head feeds
+    an input from takes the name of the base axis feeding that input, and a literal the head
+    passes instead becomes that axis's value in every head combination."""
+    base_axes = {a for c in (before.matrix.combos if before.matrix is not None else ()) for a, _ in c}
+    combos = [dict(c) for c in heads]
+    head_axes = {a for c in combos for a in c}
+    now = feeds(after)
+    for key, (kind, axis) in feeds(before).items():
+        if kind != "axis" or axis in head_axes or key not in now:
+            continue
+        how, what = now[key]
+        if how == "axis" and what in head_axes and what not in base_axes:
+            for c in combos:
+                if what in c:
+                    c[axis] = c.pop(what)
+        elif how == "literal":
+            for c in combos:
+                c.setdefault(axis, what)
+    return frozenset(tuple(sorted(c.items())) for c in combos)
