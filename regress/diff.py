@@ -110,11 +110,17 @@ def diff_values(a: Any, b: Any, fam: FamilyDiff, route: Route = ()) -> list[Attr
     return out
 
 
+def _union(a: dict[Any, Any], b: dict[Any, Any]) -> list[Any]:
+    return [*a, *(k for k in b if k not in a)]
+
+
 def _diff(a: Any, b: Any, fam: FamilyDiff, route: Route, out: list[AttrChange]) -> None:
     if route and fam.ignore(route):
         return
     if isinstance(a, dict) and isinstance(b, dict):
-        for k in a.keys() | b.keys():
+        # Keys in document order (the base's, then the head's new ones), never a set's: a set's
+        # order changes with the string-hash seed, and so would the order of the attributes.
+        for k in _union(a, b):
             sub = (*route, k)
             if k not in b:
                 if not fam.ignore(sub):
@@ -131,7 +137,7 @@ def _diff(a: Any, b: Any, fam: FamilyDiff, route: Route, out: list[AttrChange]) 
         if key_a is not None and key_b is not None:
             ma = {key_a(i): i for i in a}
             mb = {key_b(i): i for i in b}
-            for k in ma.keys() | mb.keys():
+            for k in _union(ma, mb):
                 sub = (*route, f"[{k}]")
                 if k not in mb:
                     out.append(AttrChange(sub, ma[k], None, "removed"))
@@ -239,8 +245,11 @@ def diff_objects(base: Iterable[ModelObject], head: Iterable[ModelObject], fam: 
                 changes.append(Change(Status.MOVED, before, after))
             continue
         changes.append(Change(Status.MODIFIED, before, after, tuple(attrs)))
-    removed = [b_map[k] for k in b_map.keys() - h_map.keys()]
-    added = [h_map[k] for k in h_map.keys() - b_map.keys()]
+    # In each side's own order, not a set's: pairing leftovers breaks ties by order, and a set's
+    # order changes with the interpreter's string-hash seed (PYTHONHASHSEED), so two runs on the
+    # same trees could pair, and report, differently.
+    removed = [o for k, o in b_map.items() if k not in h_map]
+    added = [o for k, o in h_map.items() if k not in b_map]
     changes.extend(_pair_renames(removed, added, fam))
     changes.sort(key=_change_order)
     return changes
