@@ -25,6 +25,7 @@ class Runtime(enum.StrEnum):
     RUBY = "Ruby"
     JAVA = "Java"
     RUNNER = "GitHub runner image"
+    DISTRIBUTION = "Linux distribution"
 
 
 _D = dt.date.fromisoformat
@@ -142,6 +143,53 @@ RUNNER = {
     "ubuntu-22.04-arm": _D("2027-04-17"),
 }
 
+#: Linux distributions that test matrices name as container images (``debian:stretch``,
+#: ``ubuntu:18.04``, ``centos:7``): the day their free security updates ended. Debian: the end of
+#: Long Term Support (Debian LTS team announcements, wiki.debian.org/LTS). Ubuntu: the end of
+#: standard support (ubuntu.com/about/release-cycle; ESM after it is a subscription). CentOS
+#: Linux: its end of life (centos.org, "CentOS Linux EOL").
+DISTRIBUTION = {
+    "debian:8": _D("2020-06-30"),
+    "debian:9": _D("2022-06-30"),
+    "debian:10": _D("2024-06-30"),
+    "debian:11": _D("2026-08-31"),
+    "ubuntu:14.04": _D("2019-04-30"),
+    "ubuntu:16.04": _D("2021-04-30"),
+    "ubuntu:18.04": _D("2023-05-31"),
+    "ubuntu:20.04": _D("2025-05-31"),
+    "centos:7": _D("2024-06-30"),
+    "centos:8": _D("2021-12-31"),
+}
+_CODENAMES = {
+    "jessie": "8",
+    "stretch": "9",
+    "buster": "10",
+    "bullseye": "11",
+    "trusty": "14.04",
+    "xenial": "16.04",
+    "bionic": "18.04",
+    "focal": "20.04",
+}
+#: ``debian:stretch-slim``, ``docker.io/library/ubuntu:18.04``, ``centos:centos7``.
+_IMAGE = re.compile(
+    r"(?:(?:docker\.io|index\.docker\.io)/)?(?:library/)?(?P<name>debian|ubuntu|centos):(?P<tag>[\w.-]+)",
+    re.IGNORECASE,
+)
+
+
+def distribution_of(value: str) -> tuple[str, dt.date] | None:
+    """The distribution release a container image names and the day its support ended, if the
+    table knows it (``debian:buster-slim`` → ``debian:10``)."""
+    m = _IMAGE.fullmatch(value.strip())
+    if not m:
+        return None
+    name, tag = m.group("name").lower(), m.group("tag").lower()
+    tag = re.sub(r"-(?:slim|backports)$", "", tag).removeprefix("centos")
+    release = f"{name}:{_CODENAMES.get(tag, tag)}"
+    date = DISTRIBUTION.get(release)
+    return (release, date) if date is not None else None
+
+
 _TABLES = {
     Runtime.RUNNER: RUNNER,
     Runtime.PYTHON: PYTHON,
@@ -230,6 +278,10 @@ def end_of_life(axis: str, value: str, on: dt.date, runtime: Runtime | None = No
     retired = RUNNER.get(value.strip().lower())
     if retired is not None:
         return EndOfLife(Runtime.RUNNER, value.strip(), retired) if retired <= on else None
+    distribution = distribution_of(value)
+    if distribution is not None:
+        release, ended = distribution
+        return EndOfLife(Runtime.DISTRIBUTION, release, ended) if ended <= on else None
     runtime = runtime or runtime_of(axis)
     if runtime is None or runtime is Runtime.RUNNER:
         return None

@@ -26,8 +26,9 @@ Spellings of the newest release that the setup action resolves alike are one val
 `1.x` and `stable` for Go; `latest`, `current` and `node` for Node.js).
 
 Combinations lost because a version in them reached its end of life (Python, Node.js, Go,
-Ruby and non-LTS Java releases, and GitHub's retired runner images, from a small table with each
-upstream's dates:
+Ruby and non-LTS Java releases, GitHub's retired runner images, and the Debian, Ubuntu and
+CentOS releases a container image names, such as `debian:stretch-slim` or `ubuntu:18.04`, from a
+small table with each upstream's dates:
 `regress/kinds/ci/eol.py`; an axis is read as a runtime by its name, or by the setup action's
 version input it feeds, as in `go-version: ${{ matrix.GOVER }}`) are still reported, in a
 finding of their own at low severity that names the end-of-life date, so dropping `3.8` after
