@@ -207,6 +207,9 @@ _AXES = (
     (re.compile(r"ruby(?:[-_ ]?versions?)?"), Runtime.RUBY),
     (re.compile(r"(?:java|jdk)(?:[-_ ]?versions?)?"), Runtime.JAVA),
 )
+#: Matrix axes that name a tox environment (``toxenv``, ``tox-env``, ``tox_env``, ``tox``).
+_TOX_AXIS = re.compile(r"tox(?:[-_ ]?envs?)?")
+_TOX_ENV = re.compile(r"py(\d)(\d{1,2})(?![\d.])")
 #: A version as matrices spell it: ``3.8``, ``3.8.18``, ``v18``, ``18.x``, ``1.21.x``, ``~1.21``.
 _VERSION = re.compile(r"[v~^]?(?P<major>\d+)(?:\.(?P<minor>\d+|x))?(?:\.(?:\d+|x))*")
 
@@ -283,6 +286,12 @@ def end_of_life(axis: str, value: str, on: dt.date, runtime: Runtime | None = No
         release, ended = distribution
         return EndOfLife(Runtime.DISTRIBUTION, release, ended) if ended <= on else None
     runtime = runtime or runtime_of(axis)
+    if runtime is None and _TOX_AXIS.fullmatch(axis.strip().lower()):
+        # tox's default environments name the interpreter: ``py37`` runs Python 3.7, and a
+        # factor after it (``py38-django42``) keeps it (tox docs, "Default environments").
+        m = _TOX_ENV.match(value.strip().lower())
+        if m:
+            runtime, value = Runtime.PYTHON, f"{m.group(1)}.{m.group(2)}"
     if runtime is None or runtime is Runtime.RUNNER:
         return None
     line = release_line(runtime, value)

@@ -30,7 +30,8 @@ Ruby and non-LTS Java releases, GitHub's retired runner images, and the Debian, 
 CentOS releases a container image names, such as `debian:stretch-slim` or `ubuntu:18.04`, from a
 small table with each upstream's dates:
 `regress/kinds/ci/eol.py`; an axis is read as a runtime by its name, or by the setup action's
-version input it feeds, as in `go-version: ${{ matrix.GOVER }}`) are still reported, in a
+version input it feeds, as in `go-version: ${{ matrix.GOVER }}`, and a tox environment axis by the
+Python its name gives, as `py37`) are still reported, in a
 finding of their own at low severity that names the end-of-life date, so dropping `3.8` after
 October 2024 is easy to approve while a supported version dropped in the same change still
 stands out.
