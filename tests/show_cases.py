@@ -14,12 +14,16 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+import regress.rules.ci.test_matrix_shrunk
 from regress.api import diff_git
+from tests.conftest import CASES_JUDGED_ON
 from tests.gitrepo import two_commits
 from tests.test_rule_cases import _load, render
 
 
 def main() -> None:
+    # As the test suite runs them (tests/conftest.py): end of life judged on a fixed day.
+    regress.rules.ci.test_matrix_shrunk.today = lambda: CASES_JUDGED_ON
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.width = 200

@@ -84,6 +84,11 @@ def as_of(ctx: RuleContext) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
+    return today()
+
+
+def today() -> dt.date:
+    """The day end-of-life dates are judged on when no ``as-of`` is set: the day of the run."""
     return dt.date.today()
 
 
