@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from regress.findings import Approval, Category, Severity
+from regress.findings import Approval, Category, Finding, Severity
 from regress.model import Location, Notice, NoticeKind, Side
 from regress.report import github, markdown, sarif, text
 from regress.rules.base import DOC_SECTIONS
@@ -163,6 +163,54 @@ def test_markdown_stays_within_the_comment_limit(text_unit: str) -> None:
     assert 0 < shown < 2000
     assert f"… {2000 - shown} more findings are not shown in the full report: https://example.invalid/run/1." in body
     assert body.rstrip().endswith("on the base branch.")  # the approval hint survives the cut
+
+
+def _workflow_pin(name: str) -> Finding:
+    path = f".github/workflows/{name}.yml"
+    return finding(
+        code="GHA027",
+        name="reusable-workflow-pin-weakened",
+        category=Category.SECURITY,
+        severity=Severity.HIGH,
+        message=f"job 'lint' in {path} calls org/meta/.github/workflows/lint.yml by a moving branch (main)",
+        identity=f"ci:github/{path}/lint",
+        attr="uses",
+        location=Location(path, 12, Side.HEAD),
+    )
+
+
+def test_markdown_shows_the_same_weakening_in_many_files_as_one_row_with_every_fingerprint() -> None:
+    alike = [_workflow_pin(n) for n in ("ansi", "cellbuf", "colors", "editor")]
+    body = markdown.render(report([*alike, finding()]))
+    rows = [line for line in body.splitlines() if line.startswith("| `")]
+    assert rows[0] == (
+        "| `.github/workflows/ansi.yml:12` and 3 more | **reusable-workflow-pin-weakened** (GHA027) | "
+        "job 'lint' in .github/workflows/ansi.yml calls org/meta/.github/workflows/lint.yml by a moving branch "
+        "(main) (the same in 3 more: `.github/workflows/cellbuf.yml`, `.github/workflows/colors.yml`, "
+        "`.github/workflows/editor.yml`) | **high** | " + " ".join(f"`{f.fingerprint}`" for f in alike) + " |"
+    )
+    assert len(rows) == 2 and "**replicas-reduced** (K8S022)" in rows[1]
+    assert "**5 unapproved violations**" in body  # the summary still counts findings, not rows
+
+
+def test_markdown_keeps_two_alike_findings_apart() -> None:
+    body = markdown.render(report([_workflow_pin("ansi"), _workflow_pin("cellbuf")]))
+    assert [line.split(" | ")[0] for line in body.splitlines() if line.startswith("| `")] == [
+        "| `.github/workflows/ansi.yml:12`",
+        "| `.github/workflows/cellbuf.yml:12`",
+    ]
+
+
+def test_markdown_counts_the_findings_a_cut_leaves_out_not_the_rows() -> None:
+    alike = [_workflow_pin(f"module-{i}") for i in range(40)]
+    others = [
+        finding(identity=f"kubernetes:apps/Deployment/prod/web-{i}", message=f"Deployment prod/web-{i}: " + "x" * 500)
+        for i in range(400)
+    ]
+    body = markdown.render(report([*alike, *others]), limit=20_000)
+    assert "and 39 more" in body  # the 40 alike findings are one row, shown first (high before medium)
+    shown_others = sum(1 for line in body.splitlines() if "replicas-reduced" in line)
+    assert f"… {400 - shown_others} more findings are not shown" in body
 
 
 def test_markdown_cuts_one_huge_message_instead_of_dropping_everything() -> None:

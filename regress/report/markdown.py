@@ -1,7 +1,8 @@
 """Markdown: the body of the pull-request comment and of the check run summary.
 
 A summary line, then one section per category (unapproved first, most severe first), each a table
-of location, rule, what changed, status and fingerprint; then how to approve, and what was not
+of location, rule, what changed, status and fingerprint; the same weakening in three or more files
+is one row that names them and lists every fingerprint. Then how to approve, and what was not
 analysed. ``render(report, limit)`` keeps the body within GitHub's comment limit.
 
 GitHub refuses an issue or PR comment body over 65,536 characters. Its count is not the number of
@@ -27,6 +28,9 @@ COMMENT_LIMIT = 65_536
 CELL_LIMIT = 600
 _ICON = {Category.TESTS: "🧪", Category.SECURITY: "🔒", Category.MONITORING: "📈", Category.RELIABILITY: "🛟"}
 _NOTICE_LIMIT = 50
+#: The same weakening in this many files or more is shown as one row (``_rows``).
+GROUP_MIN = 3
+_GROUP_PATHS = 5
 
 
 def size(text: str) -> int:
@@ -74,6 +78,43 @@ def row(f: Finding, progress: Mapping[str, str] | None = None) -> str:
     return f"| {_where(f)} | **{f.name}** ({f.code}) | {cell(f.message)} | {status} | `{f.fingerprint}` |"
 
 
+def _alike(f: Finding, progress: Mapping[str, str]) -> tuple[str, ...]:
+    """What makes findings the same weakening in different files: rule, status, and the message
+    with the finding's own file left out."""
+    message = f.message.replace(f.location.path, "{file}") if f.location.path else f.message
+    return (f.code, _status(f, progress), message)
+
+
+def _rows(group: list[Finding], progress: Mapping[str, str]) -> list[tuple[str, int]]:
+    """The table's rows, each with how many findings it stands for. The same weakening in
+    ``GROUP_MIN`` or more files (a workflow template generated into every module, one base image
+    in every Dockerfile) is one row naming the files and listing every fingerprint, so the
+    comment stays readable and each finding can still be approved by its fingerprint."""
+    alike: dict[tuple[str, ...], list[Finding]] = {}
+    for f in group:
+        alike.setdefault(_alike(f, progress), []).append(f)
+    out: list[tuple[str, int]] = []
+    done: set[tuple[str, ...]] = set()
+    for f in group:
+        key = _alike(f, progress)
+        members = alike[key]
+        if len(members) < GROUP_MIN:
+            out.append((row(f, progress), 1))
+            continue
+        if key in done:
+            continue
+        done.add(key)
+        paths = list(dict.fromkeys(m.location.path for m in members[1:] if m.location.path != f.location.path))
+        shown = ", ".join(code(p) for p in paths[:_GROUP_PATHS])
+        more = f" and {len(paths) - _GROUP_PATHS} more" if len(paths) > _GROUP_PATHS else ""
+        where = f"{_where(f)} and {len(members) - 1} more"
+        what = f"{cell(f.message)} (the same in {len(members) - 1} more: {shown}{more})" if paths else cell(f.message)
+        prints = " ".join(f"`{m.fingerprint}`" for m in members)
+        status = _status(f, progress)
+        out.append((f"| {where} | **{f.name}** ({f.code}) | {what} | {status} | {prints} |", len(members)))
+    return out
+
+
 def _summary(report: Report) -> list[str]:
     v = report.violations
     approved = len(report.findings) - len(v)
@@ -92,8 +133,8 @@ def _summary(report: Report) -> list[str]:
     return head
 
 
-def _sections(report: Report, progress: Mapping[str, str]) -> list[tuple[str, list[str]]]:
-    """(section header lines, rows) per category with findings."""
+def _sections(report: Report, progress: Mapping[str, str]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """(section header lines, rows with the number of findings each stands for) per category."""
     out = []
     for cat in Category:
         group = [f for f in report.findings if f.category is cat]
@@ -109,7 +150,7 @@ def _sections(report: Report, progress: Mapping[str, str]) -> list[tuple[str, li
                 "|---|---|---|---|---|",
             ]
         )
-        out.append((header, [row(f, progress) for f in group]))
+        out.append((header, _rows(group, progress)))
     return out
 
 
@@ -144,10 +185,10 @@ def render(
     head = "\n".join(_summary(report))
     sections = _sections(report, progress or {})
     tail = "\n".join(_tail(report))
-    full = "\n".join([head, *(h + "\n" + "\n".join(rows) for h, rows in sections), tail]) + "\n"
+    full = "\n".join([head, *(h + "\n" + "\n".join(r for r, _ in rows) for h, rows in sections), tail]) + "\n"
     if size(full) <= limit:
         return full
-    total = sum(len(rows) for _, rows in sections)
+    total = sum(n for _, rows in sections for _, n in rows)
     # Worst-case size of the line saying what was left out, reserved before any row is kept.
     where = f" in the full report: {details_url}" if details_url else " in the full report (regress diff --format json)"
     reserve = size(f"\n\n… {total} more findings are not shown{where}.\n")
@@ -157,15 +198,15 @@ def render(
     for header, rows in sections:
         need = size(header) + 1
         kept: list[str] = []
-        for r in rows:
+        for r, n in rows:
             if budget - need - size(r) - 1 < 0:
                 break
             kept.append(r)
+            shown += n
             need += size(r) + 1
         if not kept:
             break
         budget -= need
-        shown += len(kept)
         parts.append(header + "\n" + "\n".join(kept))
         if len(kept) < len(rows):
             break
