@@ -7,6 +7,7 @@ both meet the same policy with the same words when they do not.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from regress.config import Config
 from regress.webhooks import approving
 from regress.webhooks.commands import Command
 from regress.webhooks.github import Membership, Permission
-from regress.webhooks.store import StoredApproval
+from regress.webhooks.store import ApprovalRow, Pull, StoredApproval
 
 
 def fps(fingerprints: Sequence[str]) -> str:
@@ -57,6 +58,41 @@ class Grant:
     #: Nothing is approved because nothing is left for this approver to approve: no unapproved
     #: finding (``all``), or they approved every one already.
     satisfied: bool = False
+
+    def row(
+        self,
+        pull: Pull,
+        *,
+        approver: str,
+        approver_id: int | None,
+        role: str,
+        reason: str,
+        source: str,
+        source_ref: str,
+        body_sha256: str | None,
+        base_sha: str,
+        created: float,
+    ) -> ApprovalRow:
+        """The stored approval of what this grant covers on ``pull``'s current head."""
+        return ApprovalRow(
+            installation_id=pull.installation_id,
+            repo_id=pull.repo_id,
+            repo=pull.repo,
+            pr_number=pull.number,
+            fingerprints=json.dumps(dict(self.covered), sort_keys=True),
+            approver=approver,
+            approver_id=approver_id,
+            role=role,
+            reason=reason,
+            source=source,
+            source_ref=source_ref,
+            body_sha256=body_sha256,
+            head_sha=pull.head_sha,
+            base_sha=base_sha,
+            created=created,
+            revoked=None,
+            revoked_by=None,
+        )
 
 
 def decide(

@@ -19,7 +19,7 @@ from regress.webhooks.analysis import group_key, pr_key
 from regress.webhooks.commands import Command, Verb
 from regress.webhooks.events import RepoInfo, Sender
 from regress.webhooks.github import RepoRef
-from regress.webhooks.store import ApprovalRow, Delivery, DeliveryState, Pull
+from regress.webhooks.store import Delivery, DeliveryState, Pull
 
 if TYPE_CHECKING:
     from regress.webhooks.service import Service
@@ -450,12 +450,8 @@ def _approve(
         return "refused"
     assert analysis is not None
     svc.store.add_approval(
-        ApprovalRow(
-            installation_id=pull.installation_id,
-            repo_id=pull.repo_id,
-            repo=pull.repo,
-            pr_number=pull.number,
-            fingerprints=json.dumps(dict(grant.covered), sort_keys=True),
+        grant.row(
+            pull,
             approver=sender.login,
             approver_id=sender.id,
             role=permission.role_name,
@@ -463,11 +459,8 @@ def _approve(
             source=source,
             source_ref=source_ref,
             body_sha256=body_hash,
-            head_sha=pull.head_sha,
             base_sha=analysis.base_sha,
             created=time.time(),
-            revoked=None,
-            revoked_by=None,
         )
     )
     log.info(

@@ -33,7 +33,7 @@ from regress.webhooks.commands import Command, Verb
 from regress.webhooks.events import Sender
 from regress.webhooks.github import RepoRef
 from regress.webhooks.standing import Standing
-from regress.webhooks.store import ApprovalRow, PendingApproval, PendingApprovalRow, PendingState, Pull
+from regress.webhooks.store import PendingApproval, PendingApprovalRow, PendingState, Pull
 
 if TYPE_CHECKING:
     from regress.webhooks.service import Service
@@ -198,12 +198,8 @@ def _apply_one(
         else:
             _refuse(svc, pull, p, grant.refusal or "nothing to approve")
         return False
-    row = ApprovalRow(
-        installation_id=pull.installation_id,
-        repo_id=pull.repo_id,
-        repo=pull.repo,
-        pr_number=pull.number,
-        fingerprints=json.dumps(dict(grant.covered), sort_keys=True),
+    row = grant.row(
+        pull,
         approver=p.approver,
         approver_id=p.approver_id,
         role=permission.role_name,
@@ -211,11 +207,8 @@ def _apply_one(
         source=p.source,
         source_ref=p.source_ref,
         body_sha256=p.body_sha256,
-        head_sha=pull.head_sha,
         base_sha=base_sha,
         created=p.created,
-        revoked=None,
-        revoked_by=None,
     )
     if not svc.store.settle_pending(p.id, PendingState.APPLIED, f"{len(grant.covered)} finding(s) approved", row):
         return False
