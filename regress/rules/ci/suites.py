@@ -21,13 +21,14 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from regress.kinds.ci.classify import TEST, Patterns, classify_command, unwrap
 from regress.kinds.ci.commands import TestCommand, matches, narrowing, parse
 from regress.kinds.ci.model import Job, Step
 from regress.kinds.ci.shell import split
+from regress.rules.base import RuleContext
 
 #: Actions that run their ``run`` input as a script inside a virtual machine of another operating
 #: system (vmactions/*-vm READMEs, cross-platform-actions/action README, uraimo/run-on-arch-action
@@ -82,22 +83,43 @@ def _commands(script: str, cwd: str | None, depth: int) -> Iterator[tuple[str | 
             yield cwd, words
 
 
-def folders_deleted(step: Step, patterns: Patterns, deleted: Callable[[str], bool]) -> list[str]:
-    """The folders the step's test commands ran in (``cd DIR``, ``make -C DIR``), when every one of
-    them is known, below the checkout's root, not named as a folder of tests, and gone from the
-    other side (``deleted``): the tests went with the code they tested. Empty otherwise."""
-    folders: list[str] = []
+def deleted_folders(steps: Sequence[Step], ctx: RuleContext, patterns: Patterns) -> list[str]:
+    """The folders the steps' test commands ran in (``cd DIR``, ``make -C DIR``), when every one of
+    them is known, below the checkout's root, not named as a folder of tests, and deleted by the
+    change (there in the base tree, gone from the head's): the tests went with the code they
+    tested. Empty otherwise, and when any step ran elsewhere."""
+    is_dir = ctx.is_dir
+    if is_dir is None or not steps:
+        return []
+    found: set[str] = set()
+    for step in steps:
+        folders = _test_folders(step, patterns)
+        if not folders or any(_TEST_FOLDER_WORDS & set(f.lower().split("/")) for f in folders):
+            return []  # unknown, or a folder of tests: deleted with its step, that is tests removed
+        if not all(is_dir("base", f) and not is_dir("head", f) for f in folders):
+            return []
+        found.update(folders)
+    return sorted(found)
+
+
+def folders_shown(folders: Sequence[str]) -> str:
+    """``the folder `a/```, ``the folders `a/`, `b/`, `c/` and 2 more``."""
+    shown = ", ".join(f"`{f}/`" for f in folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
+    return f"the folder{'s' if len(folders) > 1 else ''} {shown}"
+
+
+def _test_folders(step: Step, patterns: Patterns) -> set[str]:
+    """Where each of the step's test commands starts; empty when one of them is unknown or is
+    the checkout's root."""
+    folders: set[str] = set()
     for cwd, words in commands(step):
         if TEST not in classify_command(words, patterns):
             continue
         where = _make_directory(cwd, words) if words[:1] == ("make",) else cwd
         if not where:
-            return []
-        folders.append(where)
-    unique = sorted(set(folders))
-    if any(_TEST_FOLDER_WORDS & set(f.lower().split("/")) for f in unique):
-        return []  # a folder of tests deleted with its step is tests removed, not code
-    return unique if unique and all(deleted(f) for f in unique) else []
+            return set()
+        folders.add(where)
+    return folders
 
 
 #: Folder names that hold tests rather than the code under test.

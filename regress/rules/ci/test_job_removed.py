@@ -57,7 +57,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST, Patterns
+from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.model import FAMILY, Job, Pipeline, Step
 from regress.model import Change, Route
 from regress.rules.base import Hit, Rule, RuleContext
@@ -72,7 +72,7 @@ from regress.rules.ci.helpers import (
     remote_call,
     runs_elsewhere,
 )
-from regress.rules.ci.suites import folders_deleted, moved, shown, test_steps
+from regress.rules.ci.suites import deleted_folders, folders_shown, moved, shown, test_steps
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -153,14 +153,13 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             Severity.LOW,
         )
         return
-    deleted = _folders_deleted(tests, ctx, patterns)
+    deleted = deleted_folders(tests, ctx, patterns)
     if deleted:
         # The tests went with the code they tested (a module split out of the repository): still
         # a test less, so it asks for an approval, at low severity.
-        shown_folders = ", ".join(f"`{f}/`" for f in deleted[:3]) + (" and more" if len(deleted) > 3 else "")
         yield gone(
-            f"test {job.label} was removed from {where} together with the folder{'s' if len(deleted) > 1 else ''} "
-            f"{shown_folders} its tests ran in, which the change deletes",
+            f"test {job.label} was removed from {where} together with {folders_shown(deleted)} its tests "
+            "ran in, which the change deletes",
             Severity.LOW,
         )
         return
@@ -171,20 +170,6 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if why:
         where += f" (still defined, but {why})"
     yield gone(f"test {job.label} was removed from {where}")
-
-
-def _folders_deleted(tests: list[Step], ctx: RuleContext, patterns: Patterns) -> list[str]:
-    """The folders every one of the job's test steps ran in, when the change deleted them all."""
-    is_dir = ctx.is_dir
-    if is_dir is None or not tests:
-        return []
-    found: set[str] = set()
-    for step in tests:
-        folders = folders_deleted(step, patterns, lambda f: is_dir("base", f) and not is_dir("head", f))
-        if not folders:
-            return []
-        found.update(folders)
-    return sorted(found)
 
 
 def _jobs_shown(jobs: tuple[Job, ...]) -> str:

@@ -47,7 +47,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST, Patterns, unwrap
+from regress.kinds.ci.classify import SECURITY, TEST, unwrap
 from regress.kinds.ci.model import FAMILY, Job, Step
 from regress.kinds.ci.pairing import pair_steps
 from regress.kinds.ci.shell import split
@@ -64,7 +64,7 @@ from regress.rules.ci.helpers import (
     remote_call,
     runs_elsewhere,
 )
-from regress.rules.ci.suites import folders_deleted, moved, shown
+from regress.rules.ci.suites import deleted_folders, folders_shown, moved, shown
 
 
 def _what(step: Step) -> str:
@@ -171,12 +171,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                     f"through {shown(found.maybe)}, which regress does not read"
                 )
                 severity = Severity.LOW
-            elif deleted := _folders_deleted(sb, ctx, patterns):
+            elif deleted := deleted_folders([sb], ctx, patterns):
                 # The tests went with the code they tested (a module split out of the repository):
                 # still a test less, so it asks for an approval, at low severity.
                 message = (
                     f"test {sb.label} of {after.label} in {after.pipeline} was removed together with "
-                    f"{_folders(deleted)} it ran in, which the change deletes"
+                    f"{folders_shown(deleted)} it ran in, which the change deletes"
                 )
                 severity = Severity.LOW
             else:
@@ -192,18 +192,6 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             severity=severity,
             related=callers_related(after),
         )
-
-
-def _folders_deleted(step: Step, ctx: RuleContext, patterns: Patterns) -> list[str]:
-    is_dir = ctx.is_dir
-    if is_dir is None:
-        return []
-    return folders_deleted(step, patterns, lambda folder: is_dir("base", folder) and not is_dir("head", folder))
-
-
-def _folders(folders: list[str]) -> str:
-    shown = ", ".join(f"`{f}/`" for f in folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
-    return f"the folder{'s' if len(folders) > 1 else ''} {shown}"
 
 
 def _now_remote(change: Change, ctx: RuleContext, before: Job, after: Job, callee: str) -> Iterator[Hit]:
