@@ -33,12 +33,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from regress.kinds.gates.invocations import workflow_files
 from regress.source.base import Snapshot, join, snapshot_memo
 from regress.yamlload import LoadError, decode, load_text
 
 #: Files a bandit configuration is read from are small; anything larger is not one.
 _MAX_BYTES = 1024 * 1024
-_WORKFLOWS = ".github/workflows"
 _CI_FILES = (".gitlab-ci.yml", ".gitlab-ci.yaml", ".circleci/config.yml", "azure-pipelines.yml")
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
 #: Words before the command that only choose how it is started.
@@ -126,7 +126,7 @@ def _selections(snapshot: Snapshot) -> Iterator[tuple[str, BanditSelection]]:
         if text is not None:
             for words in commands(text):
                 yield name, selection(snapshot, words, "")
-    for path in (*_CI_FILES, *_workflow_files(snapshot)):
+    for path in (*_CI_FILES, *workflow_files(snapshot)):
         text = _text(snapshot, path)
         if text is None:
             continue
@@ -142,12 +142,6 @@ def _selections(snapshot: Snapshot) -> Iterator[tuple[str, BanditSelection]]:
         if text is not None:
             for args in _pre_commit_args(text):
                 yield name, selection(snapshot, ["bandit", *args], "")
-
-
-def _workflow_files(snapshot: Snapshot) -> list[str]:
-    if not snapshot.is_dir(_WORKFLOWS):
-        return []
-    return sorted(p for p in snapshot.files_in(_WORKFLOWS) if p.endswith((".yml", ".yaml")))
 
 
 def commands(text: str) -> Iterator[list[str]]:

@@ -73,16 +73,18 @@ def _runs(snapshot: Snapshot, tool: str) -> bool:
     # The name as a word (``zizmor``, ``zizmor-action``, ``pipx run bandit``), not inside another
     # (``banditry``), and not its own suppression comment (``# zizmor: ignore[…]``).
     word = re.compile(rf"(?<![\w-]){re.escape(tool)}(?!\w)(?!:\s*ignore)", re.IGNORECASE)
-    workflows = (
-        sorted(p for p in snapshot.files_in(_WORKFLOWS) if p.endswith((".yml", ".yaml")))
-        if snapshot.is_dir(_WORKFLOWS)
-        else []
-    )
-    for path in (*_FILES, *workflows):
+    for path in (*_FILES, *workflow_files(snapshot)):
         text = _text(snapshot, path)
         if text is not None and word.search(text):
             return True
     return False
+
+
+def workflow_files(snapshot: Snapshot) -> list[str]:
+    """The GitHub Actions workflow files of ``snapshot``, in order."""
+    if not snapshot.is_dir(_WORKFLOWS):
+        return []
+    return sorted(p for p in snapshot.files_in(_WORKFLOWS) if p.endswith((".yml", ".yaml")))
 
 
 def _text(snapshot: Snapshot, path: str) -> str | None:
