@@ -90,13 +90,13 @@ def _rows(group: list[Finding], progress: Mapping[str, str]) -> list[tuple[str, 
     ``GROUP_MIN`` or more files (a workflow template generated into every module, one base image
     in every Dockerfile) is one row naming the files and listing every fingerprint, so the
     comment stays readable and each finding can still be approved by its fingerprint."""
+    keys = [_alike(f, progress) for f in group]
     alike: dict[tuple[str, ...], list[Finding]] = {}
-    for f in group:
-        alike.setdefault(_alike(f, progress), []).append(f)
+    for f, key in zip(group, keys, strict=True):
+        alike.setdefault(key, []).append(f)
     out: list[tuple[str, int]] = []
     done: set[tuple[str, ...]] = set()
-    for f in group:
-        key = _alike(f, progress)
+    for f, key in zip(group, keys, strict=True):
         members = alike[key]
         if len(members) < GROUP_MIN:
             out.append((row(f, progress), 1))
