@@ -426,6 +426,23 @@ def test_unparsable_head_file_is_a_finding_and_unparsable_base_a_notice(tmp_path
     assert [n["kind"] for n in back["notices"]] == ["input"]
 
 
+def test_duplicate_keys_are_remarked_on_in_manifests_and_not_in_other_yaml(tmp_path: Path) -> None:
+    catalogue = "en:\n  greeting: hello\n  farewell: bye\n"
+    repo, base, head = two_commits(
+        tmp_path / "repo",
+        {"web.yaml": deployment(5), "config/locales/en.yml": catalogue},
+        {
+            "web.yaml": deployment(5).replace("kind: Deployment\n", "kind: Deployment\nkind: Deployment\n"),
+            "config/locales/en.yml": catalogue + "  greeting: hi\n",
+        },
+    )
+    doc = report_of(run("diff", f"{base}..{head}", "--format", "json", cwd=repo))
+    assert codes(doc) == []
+    assert doc["notices"] == [
+        {"kind": "input", "message": "duplicate key 'kind': the last value is used", "path": "web.yaml", "line": 3}
+    ]
+
+
 def test_binary_and_non_utf8_files(tmp_path: Path) -> None:
     repo, base, head = two_commits(
         tmp_path / "repo",

@@ -79,11 +79,7 @@ class KubernetesHandler:
         result.files.append(path)
         try:
             loaded = ctx.yaml(path)
-            docs, lines = loaded.documents, loaded.document_lines
-            for line, key in loaded.duplicates:
-                result.notices.append(
-                    Notice(NoticeKind.INPUT, f"duplicate key {key!r}: the last value is used", path, line)
-                )
+            docs, lines, duplicates = loaded.documents, loaded.document_lines, loaded.duplicates
         except TooLarge as exc:
             # Whether an over-size file is a manifest cannot be known without reading it; padding
             # a manifest past the limit must not be a way around every rule, so it is unverified.
@@ -97,8 +93,17 @@ class KubernetesHandler:
                 else:
                     result.notices.append(Notice(NoticeKind.SKIPPED, f"not analysed: {exc.message}", path, exc.line))
                 return result
-            docs, lines = [fallback], [1]
-        result.objects.extend(objects_from_documents(docs, path, KIND, "", lines))
+            docs, lines, duplicates = [fallback], [1], []
+        found_objects = objects_from_documents(docs, path, KIND, "", lines)
+        result.objects.extend(found_objects)
+        if found_objects:
+            # Only a file that holds manifests is this handler's to remark on: any YAML file is
+            # offered to it, and a translation catalogue's duplicate keys are none of regress's
+            # business.
+            for line, key in duplicates:
+                result.notices.append(
+                    Notice(NoticeKind.INPUT, f"duplicate key {key!r}: the last value is used", path, line)
+                )
         # KICS and Trivy read skip comments in manifests, which the YAML loader drops.
         found = inline.suppressions_object(KIND, path, [(path, ctx.text(path))], inline.Syntax.YAML)
         if found is not None:
