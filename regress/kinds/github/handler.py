@@ -70,6 +70,11 @@ class GitHubActionsHandler:
             result.errors.append(UnitError(path, exc.message, exc.line))
             return result
         doc = loaded.documents[0] if loaded.documents else None
+        if doc is None and is_workflow(path):
+            # An empty workflow file (or one of comments only) defines nothing: GitHub runs no job
+            # from it. Read as a workflow without jobs, what the base's version of it ran is lost.
+            result.notices.append(Notice(NoticeKind.INPUT, "the workflow file is empty: it runs no job", path, 1))
+            doc = {}
         if not isinstance(doc, dict):
             if is_workflow(path):
                 result.errors.append(UnitError(path, "a workflow must be a mapping", 1))
