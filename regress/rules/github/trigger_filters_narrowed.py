@@ -11,8 +11,8 @@ severity; a first `push` branch filter in a workflow that also runs on pull requ
 reported (branch work is tested through its pull request). A `push` trigger that filters only
 branches runs on no tag, and one that filters only tags on no branch (GitHub docs, workflow
 syntax): a filter added for the kind of ref it did not run on is a widening, and a first tags
-filter where all tags ran is low severity (a tag names a commit tested on its branch), and so are
-push `tags-ignore` entries. A default branch renamed (`master` → `main`, `trunk`) is no
+filter where all tags ran is low severity (a tag names a commit tested on its branch), and not
+reported beside pull requests, and push `tags-ignore` entries are low severity. A default branch renamed (`master` → `main`, `trunk`) is no
 narrowing, nor is a maintenance branch replaced by the next one beside the default branch
 (`['2.2.x', 'main']` → `['2.3.x', 'main']`: a workflow file runs from the branch it is on, so the
 old branch keeps its own copy and filter), nor is a `push` filter of every branch (`'*'`)
@@ -153,8 +153,10 @@ def narrowed(
                 # The base ran on no pushes of this kind of ref: a filter now is a widening.
                 continue
             if event == "push" and key == "tags":
-                # Tags name commits already tested on their branch.
-                out.append((key, f"{key} filter added: {sorted(a)}", True))
+                # Tags name commits already tested on their branch, and beside pull requests
+                # that branch work is tested through its pull request, as for a branch filter.
+                if not has_pr:
+                    out.append((key, f"{key} filter added: {sorted(a)}", True))
                 continue
             if key == "branches" and event == "push" and has_pr:
                 continue  # branch work is still tested through its pull request
