@@ -87,12 +87,40 @@ def tls_disabled(stage: Stage) -> Found:
     return found
 
 
+#: What each package manager's subcommand for installing is called, and the suffix of its package
+#: files.
+_INSTALL_WORDS = frozenset({"add", "install", "localinstall", "reinstall", "upgrade", "in"})
+_PACKAGE_FILES = {
+    "apk": ".apk",
+    "apt-get": ".deb",
+    "apt": ".deb",
+    "aptitude": ".deb",
+    "rpm": ".rpm",
+    "yum": ".rpm",
+    "dnf": ".rpm",
+    "microdnf": ".rpm",
+    "zypper": ".rpm",
+}
+
+
+def _local_files_only(tool: str, argv: list[str]) -> bool:
+    """Every package the command installs is a file of the image's own build (``apk add
+    --allow-untrusted */*.apk`` after ``COPY --from=builder``): such packages are unsigned by
+    nature and nothing is fetched whose signature could be checked. Any other word (a package
+    name, a repository URL, an option's value) keeps the flag a finding."""
+    suffix = _PACKAGE_FILES.get(tool)
+    operands = [w for w in argv[1:] if not w.startswith("-") and w not in _INSTALL_WORDS]
+    return bool(suffix and operands) and all(w.endswith(suffix) and "://" not in w for w in operands)
+
+
 def unsigned_packages(stage: Stage) -> Found:
     """Package signature checks switched off (CATALOGUE DF-07; the flag list is unverified)."""
     found: Found = {}
     for ins, c in commands(stage):
         argv = c.argv
         tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+        if _local_files_only(tool, list(argv)):
+            continue
         if tool in ("apt-get", "apt", "aptitude") and _has(argv, "--allow-unauthenticated"):
             _add(found, f"{tool} --allow-unauthenticated", ins.line)
         if tool in ("apt-get", "apt") and any("allowunauthenticated" in w.lower().replace("-", "") for w in argv):

@@ -4,7 +4,10 @@
 Reports `apt-get --allow-unauthenticated` (and `APT::Get::AllowUnauthenticated`),
 `apk --allow-untrusted`, `rpm --nosignature`, `yum`/`dnf --nogpgcheck`, `gpgcheck=0` and apt
 sources marked `[trusted=yes]`, when a stage gains one. The flag list follows the package
-managers' manuals and is kept short on purpose (CATALOGUE DF-07 marks it unverified).
+managers' manuals and is kept short on purpose (CATALOGUE DF-07 marks it unverified). A command
+whose packages are all package files of the image's own build (`apk add --allow-untrusted
+*/*.apk` after `COPY --from=builder`) fetches nothing whose signature could be checked, and is
+not reported.
 
 ## Why is this bad?
 Signatures are what proves a package came from the distribution. Without them a tampered
