@@ -12,11 +12,12 @@ reported (branch work is tested through its pull request). A `push` trigger that
 branches runs on no tag, and one that filters only tags on no branch (GitHub docs, workflow
 syntax): a filter added for the kind of ref it did not run on is a widening, and a first tags
 filter where all tags ran is low severity (a tag names a commit tested on its branch), and not
-reported beside pull requests, and push `tags-ignore` entries are low severity. A default branch renamed (`master` → `main`, `trunk`) is no
-narrowing, nor is a maintenance branch replaced by the next one beside the default branch
-(`['2.2.x', 'main']` → `['2.3.x', 'main']`: a workflow file runs from the branch it is on, so the
-old branch keeps its own copy and filter), nor is a `push` filter of every branch (`'*'`)
-narrowed, or `branches-ignore` grown, in a workflow that also runs on pull requests.
+reported beside pull requests, and push `tags-ignore` entries are low severity. A default
+branch renamed (`master` → `main`, `trunk`) is no narrowing, nor is a maintenance branch
+replaced by the next one beside the default branch (`['2.2.x', 'main']` → `['2.3.x', 'main']`:
+a workflow file runs from the branch it is on, so the old branch keeps its own copy and filter),
+nor is a `push` filter of every branch (`'*'`) narrowed, or `branches-ignore` grown, in a
+workflow that also runs on pull requests.
 
 ## Why is this bad?
 A required workflow skipped by a filter stays *pending* (never passing) only when it is required;
