@@ -2,22 +2,22 @@
 
 ## What it does
 Compares the filters of `pull_request`, `pull_request_target`, `push` and `merge_group` in a
-workflow with test or scan jobs: `branches`/`tags`/`paths` lists that lose entries or appear
-where there were none, `branches-ignore`/`tags-ignore`/`paths-ignore` lists that grow, and
-pull request `types` that no longer include `opened`, `synchronize` and `reopened` (GitHub's
-default set, GitHub docs "Events that trigger workflows"). Ignoring only documentation
-(`**.md`, `docs/**`) and a first branch filter naming the default branch are reported at low
-severity; a first `push` branch filter in a workflow that also runs on pull requests is not
-reported (branch work is tested through its pull request). A `push` trigger that filters only
-branches runs on no tag, and one that filters only tags on no branch (GitHub docs, workflow
-syntax): a filter added for the kind of ref it did not run on is a widening, and a first tags
-filter where all tags ran is low severity (a tag names a commit tested on its branch), and not
-reported beside pull requests, and push `tags-ignore` entries are low severity. A default
-branch renamed (`master` → `main`, `trunk`) is no narrowing, nor is a maintenance branch
-replaced by the next one beside the default branch (`['2.2.x', 'main']` → `['2.3.x', 'main']`:
-a workflow file runs from the branch it is on, so the old branch keeps its own copy and filter),
-nor is a `push` filter of every branch (`'*'`) narrowed, or `branches-ignore` grown, in a
-workflow that also runs on pull requests.
+workflow with test or scan jobs: `branches`/`tags`/`paths` lists that lose entries or appear where
+there were none, `branches-ignore`/`tags-ignore`/`paths-ignore` lists that grow, and pull request
+`types` that no longer include `opened`, `synchronize` and `reopened` (GitHub's default set, GitHub
+docs "Events that trigger workflows"). Ignoring only documentation (`**.md`, `docs/**`) or a
+project's standard text files (`COPYING`, `NEWS`, release notes) and a first branch filter naming
+the default branch are reported at low severity; a first `push` branch filter in a workflow that
+also runs on pull requests is not reported (branch work is tested through its pull request). A
+`push` trigger that filters only branches runs on no tag, and one that filters only tags on no
+branch (GitHub docs, workflow syntax): a filter added for the kind of ref it did not run on is a
+widening, and a first tags filter where all tags ran is low severity (a tag names a commit tested on
+its branch), and not reported beside pull requests, and push `tags-ignore` entries are low severity.
+A default branch renamed (`master` → `main`, `trunk`) is no narrowing, nor is a maintenance branch
+replaced by the next one beside the default branch (`['2.2.x', 'main']` → `['2.3.x', 'main']`: a
+workflow file runs from the branch it is on, so the old branch keeps its own copy and filter), nor
+is a `push` filter of every branch (`'*'`) narrowed, or `branches-ignore` grown, in a workflow that
+also runs on pull requests.
 
 ## Why is this bad?
 A required workflow skipped by a filter stays *pending* (never passing) only when it is required;
@@ -58,7 +58,14 @@ _INCLUDE = ("branches", "tags", "paths")
 _EXCLUDE = ("branches-ignore", "tags-ignore", "paths-ignore")
 #: GitHub's activity types for pull_request when ``types`` is not given.
 DEFAULT_PR_TYPES = frozenset({"opened", "synchronize", "reopened"})
-_DOCS = re.compile(r"(\.md|\.rst|\.txt|\.adoc)$|(^|/)(docs?|documentation)/|(^|/)(LICENSE|CHANGELOG|README)", re.I)
+#: Documentation and a project's standard text files (the GNU Coding Standards' "Releases" list
+#: README, NEWS, COPYING, AUTHORS and ChangeLog; LICENSE, NOTICE and release notes are their kin,
+#: sometimes numbered to sort first, as ``00-RELEASENOTES``).
+_DOCS = re.compile(
+    r"(\.md|\.rst|\.txt|\.adoc)$|(^|/)(docs?|documentation)/"
+    r"|(^|/)(\d+-)?(LICEN[CS]E|COPYING|NOTICE|AUTHORS|CONTRIBUTORS|CHANGELOG|CHANGES|NEWS|README|RELEASE[-_]?NOTES)",
+    re.I,
+)
 _EVERYTHING = frozenset({"*", "**", "**/*"})
 _DEFAULT_BRANCHES = frozenset({"main", "master", "develop", "trunk"})
 
