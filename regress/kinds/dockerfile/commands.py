@@ -109,8 +109,10 @@ def _local_files_only(tool: str, argv: list[str]) -> bool:
     nature and nothing is fetched whose signature could be checked. Any other word (a package
     name, a repository URL, an option's value) keeps the flag a finding."""
     suffix = _PACKAGE_FILES.get(tool)
+    if suffix is None:
+        return False
     operands = [w for w in argv[1:] if not w.startswith("-") and w not in _INSTALL_WORDS]
-    return bool(suffix and operands) and all(w.endswith(suffix) and "://" not in w for w in operands)
+    return bool(operands) and all(w.endswith(suffix) and "://" not in w for w in operands)
 
 
 def unsigned_packages(stage: Stage) -> Found:
