@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from regress.kinds.ci.shell import shell_options, split, swallowed
+from regress.kinds.ci.shell import redact, shell_options, shown, split, swallowed
 from regress.kinds.github.handler import effective_shell
 
 
@@ -68,3 +68,8 @@ def test_effective_shells() -> None:
     assert effective_shell("sh", windows=False) == "sh -e {0}"
     assert shell_options(effective_shell(None, windows=True)) == (False, False)
     assert shell_options("bash {0}") == (False, False)
+
+
+def test_shown_writes_expressions_back_for_the_reader() -> None:
+    words = ["tox", "-e", redact("${{ matrix.task }}"), "--", "tests/a b"]
+    assert shown(words) == "tox -e ${{ … }} -- 'tests/a b'"

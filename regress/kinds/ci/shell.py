@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: Words that introduce a command without being it.
@@ -52,6 +53,12 @@ class Command:
 def redact(script: str) -> str:
     """Replace ``${{ … }}`` expressions by an opaque word so they cannot split commands."""
     return _GH_EXPR.sub("GHEXPR", script)
+
+
+def shown(words: Sequence[str]) -> str:
+    """A command as a reviewer reads it: quoted as the shell would, with each expression ``redact``
+    replaced written as ``${{ … }}`` again."""
+    return shlex.join(words).replace("GHEXPR", "${{ … }}")
 
 
 def split(script: str) -> list[Command]:

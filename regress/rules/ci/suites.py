@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from regress.kinds.ci.classify import TEST, Patterns, classify_command, unwrap
 from regress.kinds.ci.commands import TestCommand, matches, narrowing, parse
 from regress.kinds.ci.model import Job, Step
+from regress.kinds.ci.shell import shown as shown_command
 from regress.kinds.ci.shell import split
 from regress.rules.base import RuleContext
 
@@ -187,9 +187,15 @@ def _program(words: Sequence[str]) -> str:
     return words[0].removeprefix("./") if words else ""
 
 
+#: Runners whose argument names a group of commands defined in a file regress does not read, as a
+#: make goal does: a tox environment (``tox -e nocover``, tox.ini) or a nox session (noxfile.py).
+_GROUP_RUNNERS = frozenset({"make", "tox", "nox"})
+
+
 def opaque(run: Run) -> bool:
-    """A test command whose tests regress cannot see: a make goal, a test script."""
-    return run.command.runner is None or run.command.key == "make"
+    """A test command whose tests regress cannot see: a make goal, a tox environment, a nox
+    session, a test script."""
+    return run.command.runner is None or run.command.key in _GROUP_RUNNERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,4 +397,4 @@ def _labels(job: Job) -> list[str] | None:
 
 
 def shown(commands_run: Sequence[Run]) -> str:
-    return ", ".join(f"`{shlex.join(r.command.words)[:60]}`" for r in commands_run[:2])
+    return ", ".join(f"`{shown_command(r.command.words)[:60]}`" for r in commands_run[:2])
