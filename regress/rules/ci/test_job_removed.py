@@ -3,29 +3,28 @@
 ## What it does
 Reports a CI job classified as a test job (it runs a test runner, publishes test results, or is
 named like one: `test`, `unit`, `integration`, `e2e`, … — unless all it does is check out the code,
-set up a toolchain or restore a cache) that exists in the base and not in the head, after jobs
-moved to another file or renamed have been paired with their new selves, and whose test steps
-do not all run verbatim elsewhere in the head (including the workflows beside it that the change
-did not touch, on the pull-request events the job ran on), nor with edits: a job
-whose every test command runs in a head job gating the same events, with the same runner, from the
-same folder and no narrower (`gotestsum -- -race ./...` in `ci.yaml` → `go test -v -race ./...`
-in `go-test.yml`; CircleCI jobs replaced by a GitHub Actions job), is a move. If the suite still
-runs but no longer on a platform the job tested on (a FreeBSD VM action, a Vagrant box, a runner
-OS, a language version newer than any the head tests, such as a `3.14-dev` nightly), the job is
-reported at medium severity as a variant lost; if its tests may now run through a
-new make goal or test script of the same pipeline that regress does not read, at low severity. A job
-commented out counts as removed, and so does a GitLab job renamed to `.name` (a hidden job is a
-template and never runs), and so does a CircleCI job still defined under `jobs:` that no running
-workflow schedules any more (`jobs:` is only a library; a workflow switched off by a pipeline
-parameter's default schedules nothing). When the head pipeline includes files that cannot be fetched offline (a
-GitLab `remote:` include), a job missing from the files read may be defined there: it is reported
-at low severity as no longer visible, not as removed. Likewise, a test job removed from a GitHub
-Actions workflow that now calls a reusable workflow of another repository (`uses:
-org/meta/.github/workflows/build.yml@…`) may run there: low severity, naming the callee. A job
-whose tests all ran in folders the change deletes (`make -C sigv4 test` with `sigv4/` gone, not a
-folder of tests such as `tests/`) went with the code it tested: low severity, naming the folders.
-A job that is a test job by its name only (a DCO or link check) whose steps all run in another
-job now was merged or renamed, and is silent.
+set up a toolchain or restore a cache) that exists in the base and not in the head, after jobs moved
+to another file or renamed have been paired with their new selves, and whose test steps do not all
+run verbatim elsewhere in the head (including the workflows beside it that the change did not touch,
+on the pull-request events the job ran on), nor with edits: a job whose every test command runs in a
+head job gating the same events, with the same runner, from the same folder and no narrower
+(`gotestsum -- -race ./...` in `ci.yaml` → `go test -v -race ./...` in `go-test.yml`; CircleCI jobs
+replaced by a GitHub Actions job), is a move. If the suite still runs but no longer on a platform
+the job tested on (a FreeBSD VM action, a Vagrant box, a runner OS, a language version newer than
+any the head tests, such as a `3.14-dev` nightly), the job is reported at medium severity as a
+variant lost; if its tests may now run through a new make goal, tox environment, nox session or test
+script of the same pipeline that regress does not read, at low severity. A job commented out counts
+as removed, and so does a GitLab job renamed to `.name` (a hidden job is a template and never runs),
+and so does a CircleCI job still defined under `jobs:` that no running workflow schedules any more
+(`jobs:` is only a library; a workflow switched off by a pipeline parameter's default schedules
+nothing). When the head pipeline includes files that cannot be fetched offline (a GitLab `remote:`
+include), a job missing from the files read may be defined there: it is reported at low severity as
+no longer visible, not as removed. Likewise, a test job removed from a GitHub Actions workflow that
+now calls a reusable workflow of another repository (`uses: org/meta/.github/workflows/build.yml@…`)
+may run there: low severity, naming the callee. A job whose tests all ran in folders the change
+deletes (`make -C sigv4 test` with `sigv4/` gone, not a folder of tests such as `tests/`) went with
+the code it tested: low severity, naming the folders. A job that is a test job by its name only (a
+DCO or link check) whose steps all run in another job now was merged or renamed, and is silent.
 
 ## Why is this bad?
 The tests it ran no longer gate the change — and nothing in the pull request's checks says so: a

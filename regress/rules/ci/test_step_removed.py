@@ -17,8 +17,8 @@ Tests that moved with edits stay silent too: a head job gating the same events t
 runner from the same folder, no narrower (`go test -v -race ./...` split over lines in job `build` →
 `go test -v -race ./...` in a new job `test`; `gotestsum -- ./...` → `go test ./...`). A step
 whose tests now run only on fewer platforms (a VM action or Vagrant box gone) is reported at
-medium severity; one whose job now calls a new make goal or test script that regress does not
-read (`script/test.sh`, `make test-race`) at low severity, as possibly moved there. A step whose
+medium severity; one whose job now calls a new make goal, tox environment or test script that
+regress does not read (`script/test.sh`, `make test-race`) at low severity, as possibly moved there. A step whose
 tests ran in a folder the change deletes (`make -C sigv4 test`, `cd plugins/x && go test ./...`)
 went with the code it tested: low severity, naming the folder.
 
