@@ -127,6 +127,9 @@ TEST_COMMANDS: tuple[str, ...] = (
     "paratest",
     "codecept run",
     "composer test",
+    # Laravel's runner (laravel.com/docs, "Testing: Running Tests"): `php artisan test`, which
+    # `unwrap` reads as `artisan test`.
+    "artisan test",
     "swift test",
     "xcodebuild test",
     "fastlane scan",
@@ -426,6 +429,127 @@ DEFAULT_PATTERNS = Patterns()
 _TOOL_RUN_VALUE_OPTIONS = frozenset({"--from", "--with", "--with-requirements", "--python", "-p", "--spec", "--index"})
 
 
+@dataclass(frozen=True, slots=True)
+class Interpreter:
+    """How an interpreter's command line names the program it runs: options first, then a script
+    path (or a module), then the script's own arguments."""
+
+    #: Options that take the next word as their value (``php -d memory_limit=-1``).
+    value_options: frozenset[str]
+    #: Options after which no script from the command line runs: the program is given inline
+    #: (``-e``, ``-c``, ``-r``), read from stdin, or only checked for syntax (``php -l``,
+    #: ``ruby -c``, ``node --check``, ``bash -n``), or the interpreter only prints information.
+    no_script: frozenset[str]
+    #: Options whose value is the script (``php -f FILE``).
+    script_options: frozenset[str] = frozenset()
+    #: Options whose value is a module run as the program (``python -m pytest``).
+    module_options: frozenset[str] = frozenset()
+    #: Options that make the interpreter itself the command to recognise (``node --test``).
+    own: frozenset[str] = frozenset()
+    #: Single-letter options may be grouped in one word (``bash -eo pipefail``, ``sh -ec '…'``).
+    grouped: bool = False
+    #: Keep only the script's base name (``python tests/manage.py test`` → ``manage.py test``).
+    basename: bool = False
+
+
+#: Interpreters started on a script, by program name. Options per each tool's own usage text:
+#: Python's "Command line and environment" (docs.python.org); PHP's "Command line options"
+#: (php.net, ``php [options] [-f] <file> [--] [args...]``, ``-l`` "Syntax check only"); ruby(1)
+#: (``-c`` "check syntax only", ``-e`` one line of script); Node.js "Command-line API"
+#: (``-c``/``--check`` syntax only, ``-e``/``-p`` inline, ``--test`` its own test runner); bash(1)
+#: "OPTIONS"/"INVOCATION" and the POSIX ``sh`` utility (``-c`` a command string, ``-s`` stdin,
+#: ``-n`` "read commands but do not execute them", ``-o``/``-O`` take an option name).
+_INTERPRETERS: dict[str, Interpreter] = {
+    "python": Interpreter(
+        value_options=frozenset({"-W", "-X", "-Q", "--check-hash-based-pycs"}),
+        no_script=frozenset({"-c", "-", "-h", "--help", "-V", "--version"}),
+        module_options=frozenset({"-m"}),
+        basename=True,
+    ),
+    "php": Interpreter(
+        value_options=frozenset({"-c", "-d", "-z", "-t"}),
+        no_script=frozenset(
+            {"-r", "-R", "-B", "-E", "-F", "-a", "-l", "--syntax-check", "-s", "-w", "-h", "-i", "-m", "-v", "-S"}
+            | {"--rf", "--rc", "--re", "--rz", "--ri", "--ini", "--"}
+        ),
+        script_options=frozenset({"-f", "--file"}),
+    ),
+    "ruby": Interpreter(
+        value_options=frozenset({"-I", "-r", "-C", "-E", "-F", "--encoding", "--external-encoding"}),
+        no_script=frozenset({"-e", "-c", "-h", "--help", "--version", "-y", "--yydebug", "--dump", "-"}),
+    ),
+    "node": Interpreter(
+        value_options=frozenset(
+            {"-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions"}
+            | {"--input-type", "--title", "--env-file"}
+        ),
+        no_script=frozenset(
+            {"-e", "--eval", "-p", "--print", "-c", "--check", "-i", "--interactive", "-v", "--version"}
+            | {"-h", "--help", "--run", "-"}
+        ),
+        own=frozenset({"--test"}),
+    ),
+    "bash": Interpreter(
+        value_options=frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}),
+        no_script=frozenset({"-c", "-s", "-i", "-n", "--version", "--help", "-"}),
+        grouped=True,
+    ),
+}
+_INTERPRETER_NAMES: dict[str, str] = {
+    **dict.fromkeys(("python", "python3", "py"), "python"),
+    "php": "php",
+    "ruby": "ruby",
+    **dict.fromkeys(("node", "nodejs"), "node"),
+    **dict.fromkeys(("bash", "sh", "dash", "zsh", "ksh"), "bash"),
+}
+_VERSIONED = re.compile(r"(python|php|ruby)[0-9][0-9.]*")
+
+
+def _interpreter(program: str) -> Interpreter | None:
+    name = _INTERPRETER_NAMES.get(program)
+    if name is None:
+        versioned = _VERSIONED.fullmatch(program)  # python3.12, php8.3, ruby3.3 (Debian's names)
+        name = versioned.group(1) if versioned else None
+    return _INTERPRETERS[name] if name else None
+
+
+def _script_words(words: tuple[str, ...], interp: Interpreter) -> tuple[str, ...] | None:
+    """What an interpreter command runs (``php -d x=1 ./phpunit --testsuite unit`` →
+    ``./phpunit --testsuite unit``), or None when it runs no script named here."""
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word in interp.own:
+            return None
+        if word in interp.module_options or word in interp.script_options:
+            if i + 1 >= len(words):
+                return None
+            program = words[i + 1]
+            if word in interp.script_options and interp.basename:
+                program = program.rsplit("/", 1)[-1]
+            return (program, *words[i + 2 :])
+        if not word.startswith(("-", "+")) or word in ("-", "+"):
+            if word in interp.no_script:
+                return None
+            program = word.rsplit("/", 1)[-1] if interp.basename else word
+            return (program, *words[i + 1 :])
+        options = [word]
+        if interp.grouped and not word.startswith("--") and len(word) > 2:
+            options = [word[0] + letter for letter in word[1:]]  # `-eo pipefail` is `-e -o pipefail`
+        if any(o in interp.no_script for o in options):
+            return None
+        i += 1 + sum(1 for o in options if o in interp.value_options)
+    return None
+
+
+#: The make program by its conventional variable: `$MAKE check`, `${MAKE} -j4 check`,
+#: `${MAKE:-make} check`. Inside a makefile ``MAKE`` is the name make was started by (GNU make
+#: manual, "How the MAKE Variable Works"; POSIX make, "Macros"); in CI scripts and configure scripts
+#: it names the make to use (autoconf's ``${MAKE-make}``). Only this one name is read as make: any
+#: other variable in command position stays an unknown program.
+_MAKE_VARIABLE = re.compile(r"\$(?:MAKE|\{MAKE(?::?[-=][^}]*)?\})")
+
+
 def unwrap(argv: Sequence[str]) -> tuple[str, ...]:
     """Strip runners that only start another command (``poetry run pytest`` → ``pytest``)."""
     words = tuple(argv)
@@ -433,14 +557,16 @@ def unwrap(argv: Sequence[str]) -> tuple[str, ...]:
         if not words:
             break
         head = words[0].rsplit("/", 1)[-1] if words[0].startswith("/") else words[0]
-        if head in ("python", "python3", "py") or re.fullmatch(r"python3(\.\d+)?", head):
-            if len(words) >= 3 and words[1] == "-m":
-                words = words[2:]
-                continue
-            if len(words) >= 2 and words[1].endswith(".py"):
-                words = (words[1].rsplit("/", 1)[-1], *words[2:])
-                continue
+        if _MAKE_VARIABLE.fullmatch(head):
+            words = ("make", *words[1:])
             break
+        interp = _interpreter(head)
+        if interp is not None:
+            script = _script_words(words, interp)
+            if script is None:
+                break
+            words = script
+            continue
         if head in ("uv", "poetry", "pdm", "hatch", "pipenv", "rye") and len(words) >= 3 and words[1] == "run":
             words = words[2:]
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Mapping
 
-from regress.kinds.ci.classify import make_directory, make_targets
+from regress.kinds.ci.classify import make_directory, make_targets, unwrap
 from regress.kinds.gates.recipes import MAKEFILES, Recipe, judge, parse_makefile
 
 #: Reads a file of the snapshot, or None when it is absent or unreadable.
@@ -28,6 +28,7 @@ class MakeGoals:
     def testing_goals(self, argv: tuple[str, ...], cwd: str = "") -> tuple[str, ...]:
         """The goals of a ``make`` command line whose recipes run tests (the default goal when none
         is named); () when it is not make or no Makefile is found."""
+        argv = unwrap(argv)  # `${MAKE} richtest`, `sh -e ./configure` … as the command they start
         if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
             return ()
         folder = cwd

@@ -9,7 +9,10 @@ test step whose command became `echo skip`. Removing the step outright is `test-
 A make goal counts as a test command when its name says so (`make test`, `make check-fmt tests`:
 make builds every goal given) or when its recipe in the same snapshot's Makefile runs tests
 (`make richtest` → `richgo test ./...`); a script named as a test runner (`script/test.sh`,
-`run_tests.sh`) is one too.
+`run_tests.sh`) is one too. A command is judged by what it starts: `php ./phpunit`,
+`ruby bin/rails test`, `node node_modules/.bin/jest`, `bash scripts/test.sh` run those runners,
+and `$MAKE check`/`${MAKE} check` is `make check`; an interpreter that only checks the script's
+syntax (`php -l`, `ruby -c`, `node --check`, `bash -n`) runs no tests.
 
 ## Why is this bad?
 The step keeps its name and its place, so the checks list still shows a green "Test" step that
