@@ -317,7 +317,13 @@ class _Run:
                 **self.config.options.get(rule.code, {}),
             }
             contexts[rule.code] = RuleContext(
-                base_index, head_index, MappingProxyType(options), self.config, self.nearby, self.is_dir
+                base_index,
+                head_index,
+                MappingProxyType(options),
+                self.config,
+                self.nearby,
+                self.is_dir,
+                self.exists,
             )
         changes: list[Change] = []
         for family in FAMILIES:
@@ -350,6 +356,11 @@ class _Run:
     def is_dir(self, side_name: str, path: str) -> bool:
         """Whether ``path`` is a folder of one side's tree (a question about the tree, not a load)."""
         return (self.base if Side(side_name) is Side.BASE else self.head).is_dir(path)
+
+    def exists(self, side_name: str, path: str) -> bool:
+        """Whether anything (a file, a link, a submodule, a folder) is at ``path`` in one side's tree."""
+        snapshot = self.base if Side(side_name) is Side.BASE else self.head
+        return snapshot.entry_type(path) is not None or snapshot.is_dir(path)
 
     def nearby(self, side_name: str, obj: ModelObject) -> list[ModelObject]:
         """Objects of the same kind in the other files of ``obj``'s folder on one side.

@@ -1,10 +1,12 @@
-"""What a CI command starts once interpreters and the make variable are seen through."""
+"""What a CI command starts once interpreters and the make variable are seen through, and the
+folder each test command of a script starts in."""
 
 from __future__ import annotations
 
 import pytest
 
 from regress.kinds.ci.classify import TEST, classify_command, unwrap
+from regress.kinds.ci.commands import located_test_commands, scope_path
 from regress.kinds.ci.shell import split
 
 
@@ -61,3 +63,50 @@ def test_other_variables_in_command_position_stay_unknown(line: str) -> None:
 
 def test_make_variable_with_a_test_goal_is_a_test_command() -> None:
     assert classify_command(split("${MAKE} -j4 check")[0].argv) == frozenset({TEST})
+
+
+def test_test_commands_start_where_cd_pushd_and_popd_leave_them() -> None:
+    script = "\n".join(
+        [
+            "pytest a.py",
+            "cd test/cli",
+            "pytest b.py",
+            "pushd ../unit",
+            "pytest c.py",
+            "popd",
+            "pytest d.py",
+            'cd "$HOME/x"',
+            "pytest e.py",
+        ]
+    )
+    found = [(cwd, cmd.scope) for cwd, cmd in located_test_commands(script, start="src")]
+    assert found == [
+        ("src", ("a.py",)),
+        ("src/test/cli", ("b.py",)),
+        ("src/test/unit", ("c.py",)),
+        ("src/test/cli", ("d.py",)),
+        (None, ("e.py",)),
+    ]
+
+
+def test_cd_outside_the_checkout_is_unknown() -> None:
+    found = [cwd for cwd, _ in located_test_commands("cd ../..\npytest", start="a")]
+    assert found == [None]
+
+
+@pytest.mark.parametrize(
+    ("word", "packages", "path"),
+    [
+        ("tests/test_a.py::TestA::test_b", False, "tests/test_a.py"),
+        ("./tests/", False, "tests"),
+        (".", False, ""),
+        ("tests/test_*.py", False, None),
+        ("$SUITE", False, None),
+        ("../other", False, None),
+        ("./pkg/...", True, "pkg"),
+        ("./...", True, ""),
+        ("github.com/org/repo/pkg", True, None),
+    ],
+)
+def test_scope_words_name_a_path_only_when_they_name_one(word: str, packages: bool, path: str | None) -> None:
+    assert scope_path(word, packages) == path

@@ -131,6 +131,9 @@ class RuleContext:
     #: Whether a folder exists on one side ("base"/"head"): a test that ran in a folder the
     #: change deletes went with the code it tested.
     is_dir: Callable[[str, str], bool] | None = None
+    #: Whether a file or folder exists at a path on one side ("base"/"head"): a test file that
+    #: is gone from the head tree while the path that replaced it is new there was renamed.
+    exists: Callable[[str, str], bool] | None = None
 
     def option(self, name: str) -> Any:
         return self.options[name]

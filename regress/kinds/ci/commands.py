@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 
 from regress.kinds.ci.classify import DEFAULT_PATTERNS, TEST, Patterns, classify_command, unwrap
 from regress.kinds.ci.shell import split, substitutions
@@ -176,13 +178,41 @@ _VALUE_FLAGS = frozenset(
 
 
 def test_commands(script: str | None, patterns: Patterns = DEFAULT_PATTERNS) -> list[TestCommand]:
+    return [command for _cwd, command in located_test_commands(script, patterns)]
+
+
+def located_test_commands(
+    script: str | None, patterns: Patterns = DEFAULT_PATTERNS, start: str | None = ""
+) -> list[tuple[str | None, TestCommand]]:
+    """The test commands of ``script`` with the folder each starts in (relative to the checkout,
+    "" for its root, None when unknown), following ``cd``, ``pushd`` and ``popd`` from ``start``
+    (the step's working directory)."""
     if not script:
         return []
-    out = []
+    out: list[tuple[str | None, TestCommand]] = []
+    cwd = start
+    stack: list[str | None] = []
     for cmd in split(script):
-        if TEST in classify_command(cmd.argv, patterns):
-            out.append(parse(unwrap(cmd.argv)))
+        verb = cmd.argv[0] if cmd.argv else ""
+        if verb in ("cd", "pushd"):
+            if verb == "pushd":
+                stack.append(cwd)
+            cwd = change_dir(cwd, cmd.argv[1:])
+        elif verb == "popd":
+            cwd = stack.pop() if stack else None
+        elif TEST in classify_command(cmd.argv, patterns):
+            out.append((cwd, parse(unwrap(cmd.argv))))
     return out
+
+
+def change_dir(cwd: str | None, args: Sequence[str]) -> str | None:
+    """The folder ``cd ARGS`` leaves a script in, from ``cwd``: None when either is unknown (a
+    variable, the home folder, ``cd -``) or the target lies outside the checkout."""
+    target = next((a for a in args if not a.startswith("-")), None)
+    if cwd is None or target is None or "$" in target or target.startswith(("~", "/")) or "GHEXPR" in target:
+        return None
+    joined = posixpath.normpath(posixpath.join(cwd or ".", target))
+    return "" if joined == "." else None if joined.startswith("..") else joined
 
 
 #: Commands that list the test files a run gets, by glob, before a runner or splitter receives them.
@@ -270,8 +300,51 @@ def _computed(word: str) -> bool:
     return "$" in word or word in ("SUBST", "GHEXPR") or "GHEXPR" in word
 
 
-def narrowing(before: TestCommand, after: TestCommand) -> list[str]:
-    """What makes ``after`` run fewer tests than ``before``."""
+def rebased(command: TestCommand, cwd: str) -> TestCommand:
+    """``command`` as if started at the checkout's root, when it starts in ``cwd``: its paths
+    joined to ``cwd`` (``cd test/cli && pytest test_a.py`` runs ``test/cli/test_a.py``), and no
+    paths at all meaning ``cwd`` itself, where a runner given none collects from (pytest: "the
+    current directory" when started outside the rootdir's ``testpaths``; ``go test``: the package
+    in the current directory). Go import paths and words computed at run time stay as written."""
+    if not cwd or command.runner is None:
+        return command
+    packages = command.runner.package_patterns
+    scope = command.scope or command.runner.default_scope or ((".",) if command.runner.positional_scope else ())
+    return replace(command, scope=tuple(_rebased_word(w, cwd, packages) for w in scope))
+
+
+def _rebased_word(word: str, cwd: str, packages: bool) -> str:
+    if _computed(word) or word.startswith("/") or (packages and not word.startswith(".")):
+        return word
+    joined = posixpath.normpath(posixpath.join(cwd, word))
+    return f"./{joined}" if packages and not joined.startswith(".") else joined
+
+
+def scope_path(word: str, packages: bool = False) -> str | None:
+    """The file or folder a scope word names, relative to where the command starts ("" for that
+    folder itself): ``tests/test_a.py::test_b`` → ``tests/test_a.py``, ``./pkg/...`` → ``pkg``.
+    None for a word that names no one path: a glob, a value computed at run time, a Go import
+    path, a path outside the starting folder."""
+    if _computed(word) or any(c in word for c in "*?[{"):
+        return None
+    path = word.split("::", 1)[0]
+    if packages:
+        if not path.startswith("."):
+            return None
+        path = path.removesuffix("...")
+    path = posixpath.normpath(path or ".")
+    if path == ".":
+        return ""
+    return None if path.startswith(("/", "..")) else path
+
+
+def narrowing(
+    before: TestCommand, after: TestCommand, moved: Collection[str] = (), scope_known: bool = True
+) -> list[str]:
+    """What makes ``after`` run fewer tests than ``before``. ``moved`` are scope words of
+    ``before`` whose tests ``after`` still runs under another path (a renamed test file);
+    without ``scope_known`` the two scopes are not comparable (one command starts in a folder
+    computed at run time) and only flags are compared."""
     out: list[str] = []
     runner = after.runner
     if runner is not None:
@@ -286,12 +359,15 @@ def narrowing(before: TestCommand, after: TestCommand) -> list[str]:
             out.append(f"build tags no longer set: {', '.join(sorted(old_tags - new_tags))}")
         old_scope = before.scope or runner.default_scope
         new_scope = after.scope or runner.default_scope
-        if runner.positional_scope and not any(_computed(w) for w in old_scope + new_scope):
+        comparable = scope_known and not any(_computed(w) for w in old_scope + new_scope)
+        if runner.positional_scope and comparable:
             if not old_scope and new_scope:
                 out.append(f"scope narrowed to {' '.join(new_scope)}")
             elif old_scope and new_scope:
                 packages = runner.package_patterns
-                lost = [b for b in old_scope if not any(scope_covers(a, b, packages) for a in new_scope)]
+                lost = [
+                    b for b in old_scope if b not in moved and not any(scope_covers(a, b, packages) for a in new_scope)
+                ]
                 if lost:
                     out.append(f"scope {' '.join(old_scope)} → {' '.join(new_scope)}")
     return out

@@ -154,7 +154,7 @@ class _Builder:
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
-            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, run_on)
+            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, run_on, _default_workdir(doc, ""))
             if callers:
                 job = replace(job, extra={**job.extra, "callers": callers})
             self.result.objects.append(
@@ -178,15 +178,17 @@ class _Builder:
         route: Route,
         wf_shell: str | None,
         triggers: Mapping[str, Trigger],
+        wf_workdir: str | None = "",
     ) -> Job:
         runs_on = body.get("runs-on")
         shell = _default_shell(body) or wf_shell
+        workdir = _default_workdir(body, wf_workdir)
         windows = "windows" in _text(runs_on).lower()
         steps_raw = body.get("steps")
         steps: list[Step] = []
         counts: dict[str, int] = {}
         for i, sub, raw in _flat_steps(steps_raw):
-            steps.extend(self.step(raw, i, ("steps", *sub), shell, windows, counts, path, 0))
+            steps.extend(self.step(raw, i, ("steps", *sub), shell, windows, counts, path, 0, workdir=workdir))
         uses = body.get("uses") if isinstance(body.get("uses"), str) else None
         job_classes = cls.union(s.classes for s in steps)
         ref_kind = None
@@ -250,6 +252,7 @@ class _Builder:
         via_path: str,
         depth: int,
         via: str | None = None,
+        workdir: str | None = "",
     ) -> list[Step]:
         uses = raw.get("uses") if isinstance(raw.get("uses"), str) else None
         run = raw.get("run") if isinstance(raw.get("run"), str) else None
@@ -273,12 +276,14 @@ class _Builder:
                 wrapped = inputs["command"]
                 classes |= cls.classify_script(wrapped, self.patterns)[0]
         step_shell = raw.get("shell") if isinstance(raw.get("shell"), str) else shell
+        if "working-directory" in raw:
+            workdir = _workdir(raw.get("working-directory"))
         test_goals: tuple[str, ...] = ()
         if run is not None:
             run_classes, _ = cls.classify_script(run, self.patterns)
             classes |= run_classes
             if cls.TEST not in classes:
-                test_goals = self.test_goals(run, raw.get("working-directory"))
+                test_goals = self.test_goals(run, workdir or "")
                 classes |= {cls.TEST} if test_goals else frozenset()
         key = _step_key(raw, uses_name, name, run, counts)
         if via:
@@ -301,6 +306,7 @@ class _Builder:
             via=via,
             wrapped=wrapped,
             test_goals=test_goals,
+            workdir=workdir if run is not None else "",
         )
         out = [step]
         if uses_name and ref_kind is RefKind.LOCAL and depth < MAX_NESTING:
@@ -310,14 +316,11 @@ class _Builder:
                 out = [_replace_classes(step, step.classes | merged), *inner]
         return out
 
-    def test_goals(self, run: str, workdir: Any) -> tuple[str, ...]:
-        """make goals of ``run`` whose recipes in this snapshot's Makefile run tests."""
-        if "make" not in run:
+    def test_goals(self, run: str, cwd: str) -> tuple[str, ...]:
+        """make goals of ``run`` (started in ``cwd``) whose recipes in this snapshot's Makefile run
+        tests."""
+        if "make" not in run and "MAKE" not in run:
             return ()
-        cwd = ""
-        if isinstance(workdir, str) and "$" not in workdir and not workdir.startswith(("/", "~")):
-            cwd = posixpath.normpath(workdir)
-            cwd = "" if cwd == "." else cwd
         out: list[str] = []
         for command in split(run):
             out.extend(self.make_goals.testing_goals(command.argv, cwd))
@@ -377,7 +380,9 @@ class _Builder:
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
-            job = self.job(path, str(job_id), body, ("jobs", job_id), _default_shell(doc), {})
+            job = self.job(
+                path, str(job_id), body, ("jobs", job_id), _default_shell(doc), {}, _default_workdir(doc, "")
+            )
             out |= job.classes
         return frozenset(out)
 
@@ -702,6 +707,36 @@ def parse_triggers(on: Any) -> dict[str, Trigger]:
             out[str(event)] = Trigger(str(event), filters if isinstance(filters, dict) else {})
         return out
     return {}
+
+
+def _default_workdir(body: Mapping[str, Any], inherited: str | None) -> str | None:
+    """The folder ``run`` steps start in by ``defaults.run.working-directory`` of a workflow or job
+    (a job's own default replaces the workflow's), else ``inherited``."""
+    defaults = body.get("defaults")
+    run = defaults.get("run") if isinstance(defaults, dict) else None
+    if not isinstance(run, dict) or "working-directory" not in run:
+        return inherited
+    return _workdir(run.get("working-directory"))
+
+
+_WORKSPACE = re.compile(r"^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?:/|$)")
+
+
+def _workdir(value: Any) -> str | None:
+    """A ``working-directory`` as a folder of the checkout ("" for its root), or None when it
+    cannot be known here. The value is relative to ``$GITHUB_WORKSPACE``, where actions/checkout
+    puts the repository ("Workflow syntax", ``jobs.<job_id>.steps[*].working-directory``), so
+    ``${{ github.workspace }}/x`` is ``x``; anything else computed at run time, absolute or outside
+    the checkout is unknown."""
+    if not isinstance(value, str):
+        return None
+    text = _WORKSPACE.sub("", value.strip().replace("\\", "/"))
+    if "$" in text or text.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", text):
+        return None
+    folder = posixpath.normpath(text or ".")
+    if folder == ".." or folder.startswith("../"):
+        return None
+    return "" if folder == "." else folder
 
 
 def _default_shell(body: Mapping[str, Any]) -> str | None:

@@ -18,13 +18,12 @@ label computed at run time, a CircleCI image) are unknown and never reported as 
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from regress.kinds.ci.classify import TEST, Patterns, classify_command, unwrap
-from regress.kinds.ci.commands import TestCommand, matches, narrowing, parse
+from regress.kinds.ci.commands import TestCommand, change_dir, matches, narrowing, parse
 from regress.kinds.ci.model import Job, Step
 from regress.kinds.ci.shell import shown as shown_command
 from regress.kinds.ci.shell import split
@@ -72,7 +71,7 @@ def _commands(script: str, cwd: str | None, depth: int) -> Iterator[tuple[str | 
     for cmd in split(script):
         argv = cmd.argv
         if argv[:1] == ("cd",):
-            cwd = _cd(cwd, argv[1:])
+            cwd = change_dir(cwd, argv[1:])
             continue
         inner = _inner_script(argv)
         if inner is not None and depth < _MAX_DEPTH:
@@ -130,20 +129,12 @@ def _make_directory(cwd: str | None, words: Sequence[str]) -> str | None:
     """``make -C DIR`` / ``--directory=DIR`` (GNU make manual, "Options Summary"): where it runs."""
     for i, word in enumerate(words):
         if word in ("-C", "--directory") and i + 1 < len(words):
-            cwd = _cd(cwd, [words[i + 1]])
+            cwd = change_dir(cwd, [words[i + 1]])
         elif word.startswith("--directory="):
-            cwd = _cd(cwd, [word.split("=", 1)[1]])
+            cwd = change_dir(cwd, [word.split("=", 1)[1]])
         elif word.startswith("-C") and len(word) > 2:
-            cwd = _cd(cwd, [word[2:]])
+            cwd = change_dir(cwd, [word[2:]])
     return cwd
-
-
-def _cd(cwd: str | None, args: Sequence[str]) -> str | None:
-    target = next((a for a in args if not a.startswith("-")), None)
-    if cwd is None or target is None or "$" in target or target.startswith(("~", "/")) or "GHEXPR" in target:
-        return None
-    joined = posixpath.normpath(posixpath.join(cwd or ".", target))
-    return "" if joined == "." else None if joined.startswith("..") else joined
 
 
 def _inner_script(argv: tuple[str, ...]) -> str | None:
