@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from regress.kinds.ci.classify import DEFAULT_PATTERNS, TEST, Patterns, classify_command, unwrap
-from regress.kinds.ci.shell import split, substitutions
+from regress.kinds.ci.shell import shown, split, substitutions
 from regress.kinds.ci.signals import RUNNERS, RunnerFlags
 
 
@@ -27,7 +27,8 @@ class TestCommand:
 
     @property
     def text(self) -> str:
-        return shlex.join(self.words)
+        """As a reviewer reads it (``${{ … }}`` where the workflow has an expression)."""
+        return shown(self.words)
 
 
 def runner_for(words: tuple[str, ...]) -> tuple[RunnerFlags | None, int]:
@@ -353,7 +354,7 @@ def narrowing(
                 continue  # compared as sets below
             if flag in before.flags or not any(matches(flag, spec) for spec in runner.narrowing):
                 continue
-            out.append(shlex.join([w for w in flag if w]))
+            out.append(shown([w for w in flag if w]))
         old_tags, new_tags = _tags(before), _tags(after)
         if old_tags is not None and new_tags is not None and old_tags - new_tags:
             out.append(f"build tags no longer set: {', '.join(sorted(old_tags - new_tags))}")

@@ -41,7 +41,7 @@ from regress.kinds.ci.classify import SECURITY, TEST, Patterns, unwrap
 from regress.kinds.ci.commands import matches, test_commands
 from regress.kinds.ci.model import FAMILY
 from regress.kinds.ci.pairing import pair_steps
-from regress.kinds.ci.shell import split
+from regress.kinds.ci.shell import shown, split
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -63,7 +63,7 @@ def _first_command(script: str | None) -> str:
     for cmd in split(script or ""):
         words = unwrap(cmd.argv)
         if words:
-            return " ".join(words)[:80]
+            return shown(words)[:80]
     return ""
 
 
