@@ -1,16 +1,22 @@
 """A test job's matrix runs fewer combinations than before.
 
 ## What it does
-Expands the base and head matrices of a test (or scan) job, with `include` and `exclude` applied,
-and reports the base combinations that no head combination still runs. Values are compared as
+Expands the base and head matrices of a test (or scan) job, with `exclude` and then `include`
+applied as GitHub documents them (an `include` entry whose keys change no original value of a
+combination extends it, one that fits none is a combination of its own), and reports the base
+combinations that no head combination still runs. Values are compared as
 their raw text (`3.10` is not `3.1`); a head entry may carry more axes than the base one; a
 pre-release followed by its final release (`3.14-dev` → `3.14`, `3.12.0-beta.3 - 3.12` → `3.12`)
 is the same entry. The fields of a mapping value are axes of their own (`config: [{go: …, os: …}]`
-has `config.go` and `config.os`), and an axis that feeds the same setup action's version input,
-or `runs-on`, on both sides is one axis whatever it is called; a version the head passes to that
-input itself (`go-version: stable`) is the value every head entry has. A key the head matrix no
+has `config.go` and `config.os`), and an axis that feeds the same action input (a setup action's
+version, `arch` of a toolchain action), or `runs-on`, on both sides is one axis whatever it is
+called; a value the head passes to that input itself (`go-version: stable`, `arch: x64`) is the
+value every head entry has. A key the head matrix no
 longer has reads as null, as in the workflow: a base entry where it was `false` or empty still
-runs. A matrix that becomes dynamic (`${{ fromJSON(…) }}`) is reported as unresolvable at low
+runs, and so does one whose key the job read only in its `continue-on-error` (an `experimental:
+true` entry that became a blocking one). A key that only some entries carry on both sides
+(`disable_tests` beside the `msystem` every entry names) tunes an entry: an entry where it is
+set to another value still runs. A matrix that becomes dynamic (`${{ fromJSON(…) }}`) is reported as unresolvable at low
 severity, never as removed; a static matrix replaced by none at all is a shrink to a single run.
 
 Replacements that keep what the matrix covers are silent: a runner image moved on within its
@@ -26,15 +32,17 @@ Spellings of the newest release that the setup action resolves alike are one val
 `1.x` and `stable` for Go; `latest`, `current` and `node` for Node.js).
 
 Combinations lost because a version in them reached its end of life (Python, Node.js, Go,
-Ruby and non-LTS Java releases, GitHub's retired runner images, and the Debian, Ubuntu and
-CentOS releases a container image names, such as `debian:stretch-slim` or `ubuntu:18.04`, from a
-small table with each upstream's dates:
+Ruby, PHP and non-LTS Java releases, GitHub's retired runner images, and the Debian, Ubuntu
+(LTS and interim), CentOS and Fedora releases a container image names, such as
+`debian:stretch-slim`, `ubuntu:22.10` or `fedora:38`, from a small table with each upstream's
+dates:
 `regress/kinds/ci/eol.py`; an axis is read as a runtime by its name, or by the setup action's
-version input it feeds, as in `go-version: ${{ matrix.GOVER }}`, and a tox environment axis by the
-Python its name gives, as `py37`) are still reported, in a
+version input it feeds, as in `go-version: ${{ matrix.GOVER }}` or `php-version: ${{ matrix.php
+}}`, and a tox environment axis by the Python its name gives, as `py37`) are still reported, in a
 finding of their own at low severity that names the end-of-life date, so dropping `3.8` after
 October 2024 is easy to approve while a supported version dropped in the same change still
-stands out.
+stands out. A retired value the head still names on its axis is not why a combination was lost
+(`windows-2019` kept while `arch: x86` is dropped): that combination is reported at medium.
 
 ## Why is this bad?
 Each lost combination is a platform or version the tests no longer cover, while the job still
@@ -61,6 +69,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
@@ -92,9 +101,13 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _eol(combo: Combo, on: dt.date, runtimes: dict[str, Runtime]) -> EndOfLife | None:
-    """The first value of the combination that had reached its end of life on ``on``."""
+def _eol(combo: Combo, on: dt.date, runtimes: dict[str, Runtime], still: Mapping[str, set[str]]) -> EndOfLife | None:
+    """The first value of the combination that had reached its end of life on ``on`` and that the
+    head no longer names on its axis: a retired value the head still runs (``windows-2019`` beside
+    a dropped ``arch=x86``) is not why the combination was lost."""
     for axis, value in combo:
+        if value in still.get(axis, ()):
+            continue
         found = end_of_life(axis, value, on, runtimes.get(axis))
         if found is not None:
             return found
@@ -243,14 +256,92 @@ def _listed(items: list[str]) -> str:
 _NULL = frozenset({"", "false", "null"})
 
 
-def _runs(combo: Combo, heads: frozenset[Combo], moved: Mapping[tuple[str, str], str]) -> bool:
-    """Some head entry still runs the base entry: as it is, or with its values moved on; an axis
-    the head no longer has at all counts as its null where the base value read as one."""
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield str(k)
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
+
+
+#: ``matrix`` read whole (``toJSON(matrix)``, ``matrix[name]``): any axis may be read through it.
+_WHOLE_MATRIX = re.compile(r"\bmatrix\b(?!\.[A-Za-z_])")
+
+
+def tolerance_axes(body: Any, axes: Iterable[str]) -> frozenset[str]:
+    """The axes a GitHub Actions job reads only in its job-level ``continue-on-error``
+    (``continue-on-error: ${{ matrix.experimental }}``): they decide whether an entry's failure
+    fails the run, not what the entry runs, so an entry that lost such a key still runs what it
+    ran, and blocks now. Any other read of the axis, or of the whole matrix, keeps it."""
+    if not isinstance(body, Mapping):
+        return frozenset()
+    tolerance = body.get("continue-on-error")
+    if not isinstance(tolerance, str):
+        return frozenset()
+    rest = [t for k, v in body.items() if k not in ("strategy", "continue-on-error") for t in _texts(v)]
+    if any(_WHOLE_MATRIX.search(t) for t in rest):
+        return frozenset()
+    found = set()
+    for axis in axes:
+        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
+        if read.search(tolerance) and not any(read.search(t) for t in rest):
+            found.add(axis)
+    return frozenset(found)
+
+
+def settings_axes(base: Iterable[Combo], head: Iterable[Combo]) -> frozenset[str]:
+    """Keys that only some entries carry, in the base and in the head alike (an include entry's
+    ``disable_tests`` beside the ``msystem`` every entry names): they tune an entry rather than
+    name it."""
+
+    def partial(combos: Iterable[Combo]) -> set[str]:
+        entries = list(combos)
+        counts: dict[str, int] = {}
+        for c in entries:
+            for a, _ in c:
+                counts[a] = counts.get(a, 0) + 1
+        return {a for a, n in counts.items() if n < len(entries)}
+
+    return frozenset(partial(base) & partial(head))
+
+
+def _retuned(present: Combo, heads: frozenset[Combo], settings: frozenset[str]) -> bool:
+    """Some head entry has the base entry's values on every other key, and each of its
+    ``settings`` still set, to another value: the entry still runs, tuned otherwise."""
+    tuned = [(a, v) for a, v in present if a in settings]
+    if not tuned:
+        return False
+    rest = tuple((a, v) for a, v in present if a not in settings)
+    for h in heads:
+        hd = dict(h)
+        if kept(rest, (h,)) and all(hd.get(a, "").strip().lower() not in _NULL for a, _ in tuned):
+            return True
+    return False
+
+
+def _runs(
+    combo: Combo,
+    heads: frozenset[Combo],
+    moved: Mapping[tuple[str, str], str],
+    tolerance: frozenset[str] = frozenset(),
+    settings: frozenset[str] = frozenset(),
+) -> bool:
+    """Some head entry still runs the base entry: as it is, or with its values moved on, or with
+    one of its ``settings`` set otherwise; an axis the head no longer has at all counts as its
+    null where the base value read as one, and is left out where the base read it only to
+    tolerate the entry's failure (``tolerance``)."""
     axes = {a for h in heads for a, _ in h}
-    present = tuple((a, v) for a, v in combo if a in axes or v.strip().lower() not in _NULL)
-    if kept(present, heads):
+    present = tuple((a, v) for a, v in combo if a in axes or (v.strip().lower() not in _NULL and a not in tolerance))
+    if kept(present, heads) or _retuned(present, heads, settings):
         return True
-    return bool(moved) and kept(tuple((a, moved.get((a, v), v)) for a, v in present), heads)
+    if not moved:
+        return False
+    now = tuple((a, moved.get((a, v), v)) for a, v in present)
+    return kept(now, heads) or _retuned(now, heads, settings)
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -285,10 +376,13 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         lambda axis, value: end_of_life(axis, value, on, runtimes.get(axis)) is not None,
         runtimes,
     )
-    lost = sorted(c for c in before.matrix.combos if not _runs(c, heads, moved))
+    tolerance = tolerance_axes(change.before.body if change.before else None, _values(before.matrix.combos))
+    settings = settings_axes(before.matrix.combos, heads)
+    lost = sorted(c for c in before.matrix.combos if not _runs(c, heads, moved, tolerance, settings))
     if not lost:
         return
-    retired = {c: e for c in lost if (e := _eol(c, on, runtimes)) is not None}
+    still = _values(heads)
+    retired = {c: e for c in lost if (e := _eol(c, on, runtimes, still)) is not None}
     supported = [c for c in lost if c not in retired]
     total = len(before.matrix.combos)
     head_route = route if after.matrix is not None else ()
