@@ -79,7 +79,7 @@ from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import Combo, callers_related, jobs, kept, remote_call, shown
-from regress.rules.ci.matrix_axes import align
+from regress.rules.ci.matrix_axes import align, feeds
 
 _SHOW = 6
 
@@ -293,10 +293,11 @@ def tolerance_axes(body: Any, axes: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def settings_axes(base: Iterable[Combo], head: Iterable[Combo]) -> frozenset[str]:
+def settings_axes(base: Iterable[Combo], head: Iterable[Combo], picks: Iterable[str] = ()) -> frozenset[str]:
     """Keys that only some entries carry, in the base and in the head alike (an include entry's
     ``disable_tests`` beside the ``msystem`` every entry names): they tune an entry rather than
-    name it."""
+    name it. ``picks`` are left out: keys that choose what the entry runs on (the runner, an
+    action's input such as a toolchain, a runtime's version) name it wherever they appear."""
 
     def partial(combos: Iterable[Combo]) -> set[str]:
         entries = list(combos)
@@ -306,19 +307,26 @@ def settings_axes(base: Iterable[Combo], head: Iterable[Combo]) -> frozenset[str
                 counts[a] = counts.get(a, 0) + 1
         return {a for a, n in counts.items() if n < len(entries)}
 
-    return frozenset(partial(base) & partial(head))
+    return frozenset(partial(base) & partial(head)) - frozenset(picks)
+
+
+def _tunes(value: str) -> bool:
+    """A value that can tune an entry: set, and no version or runner label (a version changed is
+    another entry, not the same one tuned)."""
+    text = value.strip()
+    return text.lower() not in _NULL and _key(text, frozenset()) is None and not _RUNNER.fullmatch(text)
 
 
 def _retuned(present: Combo, heads: frozenset[Combo], settings: frozenset[str]) -> bool:
     """Some head entry has the base entry's values on every other key, and each of its
     ``settings`` still set, to another value: the entry still runs, tuned otherwise."""
     tuned = [(a, v) for a, v in present if a in settings]
-    if not tuned:
+    if not tuned or not all(_tunes(v) for _, v in tuned):
         return False
     rest = tuple((a, v) for a, v in present if a not in settings)
     for h in heads:
         hd = dict(h)
-        if kept(rest, (h,)) and all(hd.get(a, "").strip().lower() not in _NULL for a, _ in tuned):
+        if kept(rest, (h,)) and all(_tunes(hd.get(a, "")) for a, _ in tuned):
             return True
     return False
 
@@ -377,7 +385,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         runtimes,
     )
     tolerance = tolerance_axes(change.before.body if change.before else None, _values(before.matrix.combos))
-    settings = settings_axes(before.matrix.combos, heads)
+    picks = {what for how, what in (*feeds(before).values(), *feeds(after).values()) if how == "axis"}
+    picks |= {a for c in before.matrix.combos for a, _ in c if runtime_of(a) or a in runtimes}
+    settings = settings_axes(before.matrix.combos, heads, picks)
     lost = sorted(c for c in before.matrix.combos if not _runs(c, heads, moved, tolerance, settings))
     if not lost:
         return
