@@ -41,8 +41,10 @@ version input it feeds, as in `go-version: ${{ matrix.GOVER }}` or `php-version:
 }}`, and a tox environment axis by the Python its name gives, as `py37`) are still reported, in a
 finding of their own at low severity that names the end-of-life date, so dropping `3.8` after
 October 2024 is easy to approve while a supported version dropped in the same change still
-stands out. A retired value the head still names on its axis is not why a combination was lost
-(`windows-2019` kept while `arch: x86` is dropped): that combination is reported at medium.
+stands out. A retired value is why a combination was lost when the head no longer names it on
+its axis, or still runs the rest of the combination without it (a `criu: criu-dev` entry moved
+from Go 1.17 to Go 1.20); one the head still runs beside what it dropped (`windows-2019` kept
+while `arch: x86` is dropped) is not, and that combination is reported at medium.
 
 ## Why is this bad?
 Each lost combination is a platform or version the tests no longer cover, while the job still
@@ -101,15 +103,23 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _eol(combo: Combo, on: dt.date, runtimes: dict[str, Runtime], still: Mapping[str, set[str]]) -> EndOfLife | None:
-    """The first value of the combination that had reached its end of life on ``on`` and that the
-    head no longer names on its axis: a retired value the head still runs (``windows-2019`` beside
-    a dropped ``arch=x86``) is not why the combination was lost."""
+def _eol(
+    combo: Combo,
+    on: dt.date,
+    runtimes: dict[str, Runtime],
+    still: Mapping[str, set[str]],
+    runs: Callable[[Combo], bool],
+) -> EndOfLife | None:
+    """The first value of the combination that had reached its end of life on ``on`` and is why
+    the combination was lost: the head no longer names it on its axis, or the rest of the
+    combination still runs without it (a ``criu-dev`` entry moved from Go 1.17 to Go 1.20). A
+    retired value the head still runs beside what it dropped (``windows-2019`` kept while
+    ``arch: x86`` is dropped) is not."""
     for axis, value in combo:
-        if value in still.get(axis, ()):
-            continue
         found = end_of_life(axis, value, on, runtimes.get(axis))
-        if found is not None:
+        if found is None:
+            continue
+        if value not in still.get(axis, ()) or runs(tuple(p for p in combo if p[0] != axis)):
             return found
     return None
 
@@ -392,7 +402,11 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if not lost:
         return
     still = _values(heads)
-    retired = {c: e for c in lost if (e := _eol(c, on, runtimes, still)) is not None}
+
+    def runs(c: Combo) -> bool:
+        return _runs(c, heads, moved, tolerance, settings)
+
+    retired = {c: e for c in lost if (e := _eol(c, on, runtimes, still, runs)) is not None}
     supported = [c for c in lost if c not in retired]
     total = len(before.matrix.combos)
     head_route = route if after.matrix is not None else ()
