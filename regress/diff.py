@@ -30,6 +30,11 @@ RENAME_MARGIN = 0.05
 RENAME_CANDIDATES = 50
 #: Identical objects under new identities pair with the one of most alike path among this many.
 _PATH_CANDIDATES = 32
+#: How much closer in content another leftover must be for a weak-key pair to yield to it
+#: (``FamilyDiff.contest_weak_keys``): an object that shares only its key with its partner
+#: (a stub job that took over a job id) and most of its content with another (the job itself,
+#: moved under a new id) pairs with the other.
+CONTEST_MARGIN = 0.25
 
 
 def name_list_key(route: Route, items: list[Any]) -> Callable[[Any], Any] | None:
@@ -65,6 +70,9 @@ class FamilyDiff:
     #: A cheap equality shortcut: two objects with the same non-None fingerprint are equal and
     #: are not compared leaf by leaf (a hash of the source block and what it depends on).
     fingerprint: Callable[[ModelObject], Any] | None = None
+    #: Whether a pair made by ``secondary_key`` or ``display_key`` yields to a leftover that is
+    #: much closer in content (by ``CONTEST_MARGIN``) when the two are each other's closest.
+    contest_weak_keys: bool = False
 
 
 def canon(value: Any) -> Any:
@@ -289,7 +297,10 @@ def _pair_renames(removed: Sequence[ModelObject], added: Sequence[ModelObject], 
         for weaker in (fam.secondary_key, fam.display_key):
             if weaker is None:
                 continue
-            for i, j in _secondary_pairs(rem, add, paired_r, paired_a, weaker):
+            found = _secondary_pairs(rem, add, paired_r, paired_a, weaker)
+            if fam.contest_weak_keys and found:
+                found = _contest(rem, add, paired_r, paired_a, found, fam)
+            for i, j in found:
                 paired_r.add(i)
                 paired_a.add(j)
                 attrs = tuple(diff_values(rem[i].body, add[j].body, fam))
@@ -326,6 +337,39 @@ def _secondary_pairs(
         if k is not None:
             by_a.setdefault(k, []).append(j)
     return [(rs[0], by_a[k][0]) for k, rs in by_r.items() if len(rs) == 1 and len(by_a.get(k, ())) == 1]
+
+
+def _contest(
+    rem: Sequence[ModelObject],
+    add: Sequence[ModelObject],
+    paired_r: set[int],
+    paired_a: set[int],
+    pairs: list[tuple[int, int]],
+    fam: FamilyDiff,
+) -> list[tuple[int, int]]:
+    """Weak-key pairs, each replaced by the leftover closest in content to its removed side when
+    that one is closer by ``CONTEST_MARGIN`` and the removed side is its closest in turn. Bounded
+    like similarity pairing: beyond ``RENAME_CANDIDATES`` leftovers the pairs stand as they are."""
+    free_r = [i for i in range(len(rem)) if i not in paired_r]
+    free_a = [j for j in range(len(add)) if j not in paired_a]
+    if len(free_r) > RENAME_CANDIDATES or len(free_a) > RENAME_CANDIDATES:
+        return pairs
+    out: list[tuple[int, int]] = []
+    taken = {j for _, j in pairs}
+    for i, j in pairs:
+        own = similarity(rem[i], add[j], fam)
+        others = [(similarity(rem[i], add[k], fam), k) for k in free_a if k not in taken]
+        best = max(others, default=None)
+        if best is not None and best[0] >= own + CONTEST_MARGIN:
+            score, k = best
+            rivals = (similarity(rem[x], add[k], fam) for x in free_r if x != i)
+            if all(r < score for r in rivals):
+                taken.discard(j)
+                taken.add(k)
+                out.append((i, k))
+                continue
+        out.append((i, j))
+    return out
 
 
 def _path_likeness(a: str, b: str) -> int:

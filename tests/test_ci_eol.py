@@ -29,6 +29,10 @@ DAY = dt.date(2026, 1, 1)
         ("ruby-version", Runtime.RUBY),
         ("java", Runtime.JAVA),
         ("jdk", Runtime.JAVA),
+        ("php", Runtime.PHP),
+        ("php-version", Runtime.PHP),
+        ("php_versions", Runtime.PHP),
+        ("phpunit", None),
         ("os", None),
         ("pythonpath", None),
         ("gopher", None),
@@ -59,6 +63,9 @@ def test_axes_name_their_runtime(axis: str, runtime: Runtime | None) -> None:
         (Runtime.JAVA, "21.0.2", "21"),
         (Runtime.RUBY, "2.7", "2.7"),
         (Runtime.RUBY, "jruby", None),
+        (Runtime.PHP, "7.4", "7.4"),
+        (Runtime.PHP, "8.1.31", "8.1"),
+        (Runtime.PHP, "nightly", None),
     ],
 )
 def test_matrix_values_read_as_release_lines(runtime: Runtime, value: str, line: str | None) -> None:
@@ -80,6 +87,18 @@ def test_a_version_is_end_of_life_from_its_date_on() -> None:
         ("go", "1.22.x", "2025-02-11"),
         ("ruby", "3.0", "2024-04-23"),
         ("java", "20", "2023-09-19"),
+        ("php-version", "7.3", "2021-12-06"),
+        ("php", "8.1", "2025-12-31"),
+        ("php", "8.2", None),
+        ("ruby", "2.3", "2019-03-31"),
+        # container images: Ubuntu's interim releases and Fedora, by tag or codename
+        ("image", "ubuntu:22.10", "2023-07-20"),
+        ("image", "ubuntu:kinetic", "2023-07-20"),
+        ("container", "fedora:38", "2024-05-21"),
+        ("container", "registry.fedoraproject.org/fedora:39", "2024-11-26"),
+        ("container", "quay.io/fedora/fedora:40", "2025-05-13"),
+        ("image", "fedora:rawhide", None),
+        ("image", "ubuntu:24.04", None),
         # long-term-support Java releases and versions the table does not know are not end of life
         ("java", "8", None),
         ("java", "11", None),
@@ -115,3 +134,18 @@ def test_an_axis_fed_to_a_setup_action_is_that_runtime() -> None:
     assert runtime_axes(steps) == {"GOVER": Runtime.GO}
     found = end_of_life("GOVER", "1.20", DAY, runtime_axes(steps).get("GOVER"))
     assert str(found) == "Go 1.20: end of life 2024-02-06"
+
+
+def test_an_axis_fed_to_setup_php_is_php() -> None:
+    steps = (
+        Step(
+            key="a",
+            index=0,
+            route=("steps", 0),
+            uses="shivammathur/setup-php",
+            inputs={"php-version": "${{ matrix.php }}", "coverage": "${{ matrix.driver }}"},
+        ),
+    )
+    assert runtime_axes(steps) == {"php": Runtime.PHP}
+    found = end_of_life("php", "7.4", DAY, Runtime.PHP)
+    assert str(found) == "PHP 7.4: end of life 2022-11-28"

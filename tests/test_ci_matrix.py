@@ -32,6 +32,33 @@ def test_include_and_exclude() -> None:
     }
 
 
+def test_include_follows_githubs_documented_expansion() -> None:
+    # The example of GitHub's "Expanding or adding matrix configurations": a key that is no axis
+    # goes into every combination (and a later entry may replace it), an entry that would change
+    # an original value of every combination is a combination of its own.
+    combos = _matrix(
+        "matrix:\n  fruit: [apple, pear]\n  animal: [cat, dog]\n  include:\n"
+        "    - color: green\n    - color: pink\n      animal: cat\n"
+        "    - fruit: apple\n      shape: circle\n    - fruit: banana\n"
+        "    - fruit: banana\n      animal: cat\n"
+    )
+    assert combos == {
+        (("animal", "cat"), ("color", "pink"), ("fruit", "apple"), ("shape", "circle")),
+        (("animal", "dog"), ("color", "green"), ("fruit", "apple"), ("shape", "circle")),
+        (("animal", "cat"), ("color", "pink"), ("fruit", "pear")),
+        (("animal", "dog"), ("color", "green"), ("fruit", "pear")),
+        (("fruit", "banana"),),
+        (("animal", "cat"), ("fruit", "banana")),
+    }
+
+
+def test_an_include_of_new_keys_only_extends_the_one_combination() -> None:
+    combos = _matrix(
+        "matrix:\n  os: [windows-2022]\n  arch: [x64]\n  include:\n    - platform: x86_64\n      packages: gcc\n"
+    )
+    assert combos == {(("arch", "x64"), ("os", "windows-2022"), ("packages", "gcc"), ("platform", "x86_64"))}
+
+
 def test_dynamic_matrix() -> None:
     doc = load_text("matrix: ${{ fromJSON(needs.plan.outputs.m) }}\n").documents[0]
     m = parse_matrix(doc)

@@ -44,3 +44,31 @@ def test_one_file_split_in_two_alike_reports_the_same_finding_under_every_hash_s
     reports = [_report(base, head, seed) for seed in range(6)]
     assert [len(r) for r in reports] == [1] * 6
     assert all(r == reports[0] for r in reports)
+
+
+MATRIX_IMAGE = """on: pull_request
+jobs:
+  wheels:
+    runs-on: ubuntu-latest
+    container:
+      image: quay.io/pypa/manylinux_2_28_${{ matrix.arch }}
+    strategy:
+      matrix:
+        arch: [x86_64, aarch64, ppc64le, s390x]
+    steps:
+      - run: python -m build
+"""
+
+
+def test_an_image_named_by_a_matrix_reports_the_same_entry_under_every_hash_seed(tmp_path: Path) -> None:
+    base, head = tmp_path / "base", tmp_path / "head"
+    (base / ".github" / "workflows").mkdir(parents=True)
+    (head / ".github" / "workflows").mkdir(parents=True)
+    (head / ".github" / "workflows" / "wheels.yml").write_text(MATRIX_IMAGE)
+    reports = [_report(base, head, seed) for seed in range(6)]
+    messages = [[f["message"] for f in r if f["code"] == "GHA028"] for r in reports]
+    assert messages[0] == [
+        "container image quay.io/pypa/manylinux_2_28_aarch64 of job 'wheels' in .github/workflows/wheels.yml "
+        "uses a moving tag (none: latest)"
+    ]
+    assert all(m == messages[0] for m in messages)

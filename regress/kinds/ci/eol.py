@@ -23,6 +23,7 @@ class Runtime(enum.StrEnum):
     NODE = "Node.js"
     GO = "Go"
     RUBY = "Ruby"
+    PHP = "PHP"
     JAVA = "Java"
     RUNNER = "GitHub runner image"
     DISTRIBUTION = "Linux distribution"
@@ -92,6 +93,10 @@ GO = {
 
 #: Ruby: the branch list of ruby-lang.org (ruby/www.ruby-lang.org _data/branches.yml, "eol_date").
 RUBY = {
+    "2.0": _D("2016-02-24"),
+    "2.1": _D("2017-03-31"),
+    "2.2": _D("2018-03-31"),
+    "2.3": _D("2019-03-31"),
     "2.4": _D("2020-03-31"),
     "2.5": _D("2021-04-05"),
     "2.6": _D("2022-04-12"),
@@ -100,6 +105,27 @@ RUBY = {
     "3.1": _D("2025-03-26"),
     # 3.2.11 (March 2026) was announced as the series' last release; the day is the month's end.
     "3.2": _D("2026-03-31"),
+}
+
+#: PHP: php.net "Unsupported Branches" (php.net/eol.php) for the branches past their end of life;
+#: php.net "Supported Versions" (php.net/supported-versions.php) for the rest, whose security support
+#: ends on December 31st since the 2024 release-cycle RFC (wiki.php.net/rfc/release_cycle_update).
+PHP = {
+    "5.3": _D("2014-08-14"),
+    "5.4": _D("2015-09-03"),
+    "5.5": _D("2016-07-21"),
+    "5.6": _D("2018-12-31"),
+    "7.0": _D("2019-01-10"),
+    "7.1": _D("2019-12-01"),
+    "7.2": _D("2020-11-30"),
+    "7.3": _D("2021-12-06"),
+    "7.4": _D("2022-11-28"),
+    "8.0": _D("2023-11-26"),
+    "8.1": _D("2025-12-31"),
+    "8.2": _D("2026-12-31"),
+    "8.3": _D("2027-12-31"),
+    "8.4": _D("2028-12-31"),
+    "8.5": _D("2029-12-31"),
 }
 
 #: Java: a feature release that is not long-term support is superseded, and no longer updated,
@@ -144,35 +170,99 @@ RUNNER = {
 }
 
 #: Linux distributions that test matrices name as container images (``debian:stretch``,
-#: ``ubuntu:18.04``, ``centos:7``): the day their free security updates ended. Debian: the end of
-#: Long Term Support (Debian LTS team announcements, wiki.debian.org/LTS). Ubuntu: the end of
-#: standard support (ubuntu.com/about/release-cycle; ESM after it is a subscription). CentOS
-#: Linux: its end of life (centos.org, "CentOS Linux EOL").
+#: ``ubuntu:18.04``, ``centos:7``, ``fedora:38``): the day their free security updates ended.
+#: Debian: the end of Long Term Support (Debian LTS team announcements, wiki.debian.org/LTS).
+#: Ubuntu: the end of standard support of an LTS release (ubuntu.com/about/release-cycle; ESM
+#: after it is a subscription) and the end of life of an interim one, nine months after its
+#: release (the "End of Life" column of wiki.ubuntu.com/Releases). CentOS Linux: its end of life
+#: (centos.org, "CentOS Linux EOL"). Fedora: its end of life, four weeks after the release two
+#: after it (docs.fedoraproject.org/en-US/releases/eol/; the newest from the release schedule at
+#: fedorapeople.org/groups/schedule/).
 DISTRIBUTION = {
     "debian:8": _D("2020-06-30"),
     "debian:9": _D("2022-06-30"),
     "debian:10": _D("2024-06-30"),
     "debian:11": _D("2026-08-31"),
+    "ubuntu:12.04": _D("2017-04-28"),
+    "ubuntu:12.10": _D("2014-05-16"),
+    "ubuntu:13.04": _D("2014-01-27"),
+    "ubuntu:13.10": _D("2014-07-17"),
     "ubuntu:14.04": _D("2019-04-30"),
+    "ubuntu:14.10": _D("2015-07-23"),
+    "ubuntu:15.04": _D("2016-02-04"),
+    "ubuntu:15.10": _D("2016-07-28"),
     "ubuntu:16.04": _D("2021-04-30"),
+    "ubuntu:16.10": _D("2017-07-20"),
+    "ubuntu:17.04": _D("2018-01-13"),
+    "ubuntu:17.10": _D("2018-07-19"),
     "ubuntu:18.04": _D("2023-05-31"),
+    "ubuntu:18.10": _D("2019-07-18"),
+    "ubuntu:19.04": _D("2020-01-23"),
+    "ubuntu:19.10": _D("2020-07-17"),
     "ubuntu:20.04": _D("2025-05-31"),
+    "ubuntu:20.10": _D("2021-07-22"),
+    "ubuntu:21.04": _D("2022-01-20"),
+    "ubuntu:21.10": _D("2022-07-14"),
+    "ubuntu:22.10": _D("2023-07-20"),
+    "ubuntu:23.04": _D("2024-01-25"),
+    "ubuntu:23.10": _D("2024-07-11"),
+    "ubuntu:24.10": _D("2025-07-10"),
+    # Announced for January 2026 when it was released; the day is the month's end.
+    "ubuntu:25.04": _D("2026-01-31"),
     "centos:7": _D("2024-06-30"),
     "centos:8": _D("2021-12-31"),
+    "fedora:28": _D("2019-05-28"),
+    "fedora:29": _D("2019-11-26"),
+    "fedora:30": _D("2020-05-26"),
+    "fedora:31": _D("2020-11-24"),
+    "fedora:32": _D("2021-05-25"),
+    "fedora:33": _D("2021-11-30"),
+    "fedora:34": _D("2022-06-07"),
+    "fedora:35": _D("2022-12-13"),
+    "fedora:36": _D("2023-05-16"),
+    "fedora:37": _D("2023-12-05"),
+    "fedora:38": _D("2024-05-21"),
+    "fedora:39": _D("2024-11-26"),
+    "fedora:40": _D("2025-05-13"),
+    "fedora:41": _D("2025-12-15"),
+    "fedora:42": _D("2026-05-13"),
 }
 _CODENAMES = {
     "jessie": "8",
     "stretch": "9",
     "buster": "10",
     "bullseye": "11",
+    "precise": "12.04",
+    "quantal": "12.10",
+    "raring": "13.04",
+    "saucy": "13.10",
     "trusty": "14.04",
+    "utopic": "14.10",
+    "vivid": "15.04",
+    "wily": "15.10",
     "xenial": "16.04",
+    "yakkety": "16.10",
+    "zesty": "17.04",
+    "artful": "17.10",
     "bionic": "18.04",
+    "cosmic": "18.10",
+    "disco": "19.04",
+    "eoan": "19.10",
     "focal": "20.04",
+    "groovy": "20.10",
+    "hirsute": "21.04",
+    "impish": "21.10",
+    "kinetic": "22.10",
+    "lunar": "23.04",
+    "mantic": "23.10",
+    "oracular": "24.10",
+    "plucky": "25.04",
 }
-#: ``debian:stretch-slim``, ``docker.io/library/ubuntu:18.04``, ``centos:centos7``.
+#: ``debian:stretch-slim``, ``docker.io/library/ubuntu:18.04``, ``centos:centos7``, Fedora's own
+#: registries (``registry.fedoraproject.org/fedora:39``, ``quay.io/fedora/fedora:39``).
 _IMAGE = re.compile(
-    r"(?:(?:docker\.io|index\.docker\.io)/)?(?:library/)?(?P<name>debian|ubuntu|centos):(?P<tag>[\w.-]+)",
+    r"(?:(?:docker\.io|index\.docker\.io)/)?(?:library/)?(?:registry\.fedoraproject\.org/|quay\.io/fedora/)?"
+    r"(?P<name>debian|ubuntu|centos|fedora):(?P<tag>[\w.-]+)",
     re.IGNORECASE,
 )
 
@@ -196,6 +286,7 @@ _TABLES = {
     Runtime.NODE: NODE,
     Runtime.GO: GO,
     Runtime.RUBY: RUBY,
+    Runtime.PHP: PHP,
     Runtime.JAVA: JAVA,
 }
 
@@ -205,6 +296,7 @@ _AXES = (
     (re.compile(r"node(?:js)?(?:[-_ ]?versions?)?"), Runtime.NODE),
     (re.compile(r"(?:go|golang)(?:[-_ ]?versions?)?"), Runtime.GO),
     (re.compile(r"ruby(?:[-_ ]?versions?)?"), Runtime.RUBY),
+    (re.compile(r"php(?:[-_ ]?versions?)?"), Runtime.PHP),
     (re.compile(r"(?:java|jdk)(?:[-_ ]?versions?)?"), Runtime.JAVA),
 )
 #: Matrix axes that name a tox environment (``toxenv``, ``tox-env``, ``tox_env``, ``tox``).
@@ -256,6 +348,7 @@ SETUP_INPUTS: dict[tuple[str, str], Runtime] = {
     ("actions/setup-node", "node-version"): Runtime.NODE,
     ("actions/setup-go", "go-version"): Runtime.GO,
     ("ruby/setup-ruby", "ruby-version"): Runtime.RUBY,
+    ("shivammathur/setup-php", "php-version"): Runtime.PHP,
     ("actions/setup-java", "java-version"): Runtime.JAVA,
 }
 

@@ -790,39 +790,41 @@ def parse_matrix(strategy: Any) -> Matrix | None:
             return Matrix(dynamic=True)
         if isinstance(values, list):
             axes.append([_matrix_pairs(str(axis), v) for v in values])
-    combos: set[tuple[tuple[str, str], ...]] = set()
+    originals: list[dict[str, str]] = []
     if axes:
+        seen: set[tuple[tuple[str, str], ...]] = set()
         for chosen in itertools.product(*axes):
-            combos.add(tuple(sorted(p for pairs in chosen for p in pairs)))
+            combo = tuple(sorted(p for pairs in chosen for p in pairs))
+            if combo not in seen:
+                seen.add(combo)
+                originals.append(dict(combo))
     exclude = matrix.get("exclude")
     if isinstance(exclude, list):
         for ex in exclude:
             if isinstance(ex, dict):
-                pairs = {p for k, v in ex.items() for p in _matrix_pairs(str(k), v)}
-                combos = {c for c in combos if not pairs <= set(c)}
+                dropped = {p for k, v in ex.items() for p in _matrix_pairs(str(k), v)}
+                originals = [c for c in originals if not dropped <= set(c.items())]
     include = matrix.get("include")
     if isinstance(include, str):
         return Matrix(dynamic=True)
+    base_axes = {a for values in axes for value in values for a, _ in value}
+    added: list[dict[str, str]] = []
     if isinstance(include, list):
+        # GitHub's documented rule ("Expanding or adding matrix configurations"), applied after
+        # exclude: an include entry's keys are added to every original combination none of whose
+        # original values it would change (a key that is no axis of the matrix goes into them all,
+        # and may replace what an earlier include added); an entry that fits none of them is a
+        # combination of its own.
         for inc in include:
             if not isinstance(inc, dict):
                 continue
-            pairs = {p for k, v in inc.items() for p in _matrix_pairs(str(k), v)}
-            base_axes = {a for values in axes for value in values for a, _ in value}
-            # An include that only adds keys to existing combinations extends them; one that
-            # names an axis value not in the matrix adds a combination (GitHub's documented rule).
-            matched = [
-                c
-                for c in combos
-                if {p for p in pairs if p[0] in base_axes} <= set(c) and any(p[0] in base_axes for p in pairs)
-            ]
-            if matched:
-                for c in matched:
-                    combos.discard(c)
-                    extra = {p for p in pairs if p[0] not in base_axes}
-                    combos.add(tuple(sorted(set(c) | extra)))
-            else:
-                combos.add(tuple(sorted(pairs)))
+            entry = dict(p for k, v in inc.items() for p in _matrix_pairs(str(k), v))
+            fits = [c for c in originals if all(c.get(a) == v for a, v in entry.items() if a in base_axes)]
+            for c in fits:
+                c.update(entry)
+            if not fits:
+                added.append(entry)
+    combos = {tuple(sorted(c.items())) for c in (*originals, *added)}
     return Matrix(frozenset(combos))
 
 

@@ -1,18 +1,17 @@
 """Line up a head matrix's axes with the base's where both feed the same input of the job.
 
-A runtime's version reaches the job through a setup action's version input (``go-version:
-${{ matrix.go }}``), and the runner through ``runs-on: ${{ matrix.os }}``. When the head renames
-the axis (``go`` → ``go.go-version``, a field of a mapping value) or drops it for one literal
-value (``go-version: stable``, ``runs-on: ubuntu-latest``), the job still runs on that input: the
-head's axis is the base's under another name, and the literal is the value every head
-combination has on it.
+A matrix value reaches the job through an action's input (``go-version: ${{ matrix.go }}`` of a
+setup action, ``arch: ${{ matrix.arch }}`` of a toolchain action), and the runner through
+``runs-on: ${{ matrix.os }}``. When the head renames the axis (``go`` → ``go.go-version``, a field
+of a mapping value) or drops it for one literal value (``go-version: stable``, ``arch: x64``,
+``runs-on: ubuntu-latest``), the job still runs on that input: the head's axis is the base's under
+another name, and the literal is the value every head combination has on it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from regress.kinds.ci.eol import SETUP_INPUTS
 from regress.kinds.ci.model import MATRIX_REF, Job, Step
 from regress.rules.ci.helpers import Combo
 from regress.yamlload import YFloat
@@ -38,7 +37,7 @@ def _feed(value: object) -> Feed | None:
     return ("literal", text) if text and "${{" not in text else None
 
 
-def _setup_feeds(steps: Iterable[Step]) -> dict[tuple[str, str], Feed]:
+def _action_feeds(steps: Iterable[Step]) -> dict[tuple[str, str], Feed]:
     found: dict[tuple[str, str], Feed] = {}
     for step in steps:
         if not step.uses:
@@ -46,15 +45,15 @@ def _setup_feeds(steps: Iterable[Step]) -> dict[tuple[str, str], Feed]:
         uses = step.uses.lower()
         for name, value in step.inputs.items():
             key = (uses, str(name).lower())
-            if key in SETUP_INPUTS and key not in found and (feed := _feed(value)) is not None:
+            if key not in found and (feed := _feed(value)) is not None:
                 found[key] = feed
     return found
 
 
 def feeds(job: Job) -> dict[tuple[str, str], Feed]:
-    """The inputs a job's matrix can feed, each with what feeds it: its runner, and the version
-    inputs of its setup actions (the first of each)."""
-    found = _setup_feeds(job.steps)
+    """The inputs a job's matrix can feed, each with what feeds it: its runner, and the inputs of
+    its action steps (the first step of each action)."""
+    found = _action_feeds(job.steps)
     runner = _feed(job.runs_on)
     if runner is not None:
         found[_RUNS_ON] = runner

@@ -4,7 +4,8 @@
 Reports a test or scanner step, or a test job, that gains `continue-on-error` (GitHub Actions) or
 `allow_failure` (GitLab) — `true`, or an expression that may be true. A job-level flag that is true
 only for matrix entries that are new in the head (`continue-on-error: ${{ matrix.experimental }}`
-on a newly added `3.15-dev` entry) is a test *added*, not weakened, and is not reported.
+on a newly added `3.15-dev` entry) is a test *added*, not weakened, and is not reported; nor is one
+that no entry makes true (`${{ matrix.faulty || false }}` where no entry sets `faulty`).
 
 ## Why is this bad?
 With the flag set the step or job concludes `success` even when tests fail, so the check a
@@ -97,7 +98,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
 def _only_new_entries(before: Job, after: Job) -> bool:
     """True when the job's flag is an expression that may be true only for matrix entries that are
     new in the head (``${{ matrix.experimental }}``, ``${{ matrix.python == '3.15-dev' }}``): an
-    allowed-to-fail entry that was added is a test added, not one weakened."""
+    allowed-to-fail entry that was added is a test added, not one weakened. True as well when it
+    is false for every entry (``${{ matrix.faulty || false }}`` with no entry setting ``faulty``,
+    a key GitHub reads as null): no entry's failure is tolerated."""
     if not isinstance(after.allow_failure, str) or after.matrix is None or after.matrix.dynamic:
         return False
     old = before.matrix.combos if before.matrix is not None and not before.matrix.dynamic else frozenset()
@@ -106,7 +109,7 @@ def _only_new_entries(before: Job, after: Job) -> bool:
         for c in after.matrix.combos
         if expr.value_truth(after.allow_failure, {"matrix": matrix_context(c)}) is not False
     ]
-    return bool(flagged) and not any(any(kept(o, [c]) for o in old) for c in flagged)
+    return not any(any(kept(o, [c]) for o in old) for c in flagged)
 
 
 RULE = Rule(

@@ -1,16 +1,22 @@
 """A test job's matrix runs fewer combinations than before.
 
 ## What it does
-Expands the base and head matrices of a test (or scan) job, with `include` and `exclude` applied,
-and reports the base combinations that no head combination still runs. Values are compared as
+Expands the base and head matrices of a test (or scan) job, with `exclude` and then `include`
+applied as GitHub documents them (an `include` entry whose keys change no original value of a
+combination extends it, one that fits none is a combination of its own), and reports the base
+combinations that no head combination still runs. Values are compared as
 their raw text (`3.10` is not `3.1`); a head entry may carry more axes than the base one; a
 pre-release followed by its final release (`3.14-dev` → `3.14`, `3.12.0-beta.3 - 3.12` → `3.12`)
 is the same entry. The fields of a mapping value are axes of their own (`config: [{go: …, os: …}]`
-has `config.go` and `config.os`), and an axis that feeds the same setup action's version input,
-or `runs-on`, on both sides is one axis whatever it is called; a version the head passes to that
-input itself (`go-version: stable`) is the value every head entry has. A key the head matrix no
+has `config.go` and `config.os`), and an axis that feeds the same action input (a setup action's
+version, `arch` of a toolchain action), or `runs-on`, on both sides is one axis whatever it is
+called; a value the head passes to that input itself (`go-version: stable`, `arch: x64`) is the
+value every head entry has. A key the head matrix no
 longer has reads as null, as in the workflow: a base entry where it was `false` or empty still
-runs. A matrix that becomes dynamic (`${{ fromJSON(…) }}`) is reported as unresolvable at low
+runs, and so does one whose key the job read only in its `continue-on-error` (an `experimental:
+true` entry that became a blocking one). A key that only some entries carry on both sides
+(`disable_tests` beside the `msystem` every entry names) tunes an entry: an entry where it is
+set to another value still runs. A matrix that becomes dynamic (`${{ fromJSON(…) }}`) is reported as unresolvable at low
 severity, never as removed; a static matrix replaced by none at all is a shrink to a single run.
 
 Replacements that keep what the matrix covers are silent: a runner image moved on within its
@@ -26,15 +32,19 @@ Spellings of the newest release that the setup action resolves alike are one val
 `1.x` and `stable` for Go; `latest`, `current` and `node` for Node.js).
 
 Combinations lost because a version in them reached its end of life (Python, Node.js, Go,
-Ruby and non-LTS Java releases, GitHub's retired runner images, and the Debian, Ubuntu and
-CentOS releases a container image names, such as `debian:stretch-slim` or `ubuntu:18.04`, from a
-small table with each upstream's dates:
+Ruby, PHP and non-LTS Java releases, GitHub's retired runner images, and the Debian, Ubuntu
+(LTS and interim), CentOS and Fedora releases a container image names, such as
+`debian:stretch-slim`, `ubuntu:22.10` or `fedora:38`, from a small table with each upstream's
+dates:
 `regress/kinds/ci/eol.py`; an axis is read as a runtime by its name, or by the setup action's
-version input it feeds, as in `go-version: ${{ matrix.GOVER }}`, and a tox environment axis by the
-Python its name gives, as `py37`) are still reported, in a
+version input it feeds, as in `go-version: ${{ matrix.GOVER }}` or `php-version: ${{ matrix.php
+}}`, and a tox environment axis by the Python its name gives, as `py37`) are still reported, in a
 finding of their own at low severity that names the end-of-life date, so dropping `3.8` after
 October 2024 is easy to approve while a supported version dropped in the same change still
-stands out.
+stands out. A retired value is why a combination was lost when the head no longer names it on
+its axis, or still runs the rest of the combination without it (a `criu: criu-dev` entry moved
+from Go 1.17 to Go 1.20); one the head still runs beside what it dropped (`windows-2019` kept
+while `arch: x86` is dropped) is not, and that combination is reported at medium.
 
 ## Why is this bad?
 Each lost combination is a platform or version the tests no longer cover, while the job still
@@ -61,6 +71,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
@@ -70,7 +81,7 @@ from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import Combo, callers_related, jobs, kept, remote_call, shown
-from regress.rules.ci.matrix_axes import align
+from regress.rules.ci.matrix_axes import align, feeds
 
 _SHOW = 6
 
@@ -92,11 +103,23 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _eol(combo: Combo, on: dt.date, runtimes: dict[str, Runtime]) -> EndOfLife | None:
-    """The first value of the combination that had reached its end of life on ``on``."""
+def _eol(
+    combo: Combo,
+    on: dt.date,
+    runtimes: dict[str, Runtime],
+    still: Mapping[str, set[str]],
+    runs: Callable[[Combo], bool],
+) -> EndOfLife | None:
+    """The first value of the combination that had reached its end of life on ``on`` and is why
+    the combination was lost: the head no longer names it on its axis, or the rest of the
+    combination still runs without it (a ``criu-dev`` entry moved from Go 1.17 to Go 1.20). A
+    retired value the head still runs beside what it dropped (``windows-2019`` kept while
+    ``arch: x86`` is dropped) is not."""
     for axis, value in combo:
         found = end_of_life(axis, value, on, runtimes.get(axis))
-        if found is not None:
+        if found is None:
+            continue
+        if value not in still.get(axis, ()) or runs(tuple(p for p in combo if p[0] != axis)):
             return found
     return None
 
@@ -243,14 +266,100 @@ def _listed(items: list[str]) -> str:
 _NULL = frozenset({"", "false", "null"})
 
 
-def _runs(combo: Combo, heads: frozenset[Combo], moved: Mapping[tuple[str, str], str]) -> bool:
-    """Some head entry still runs the base entry: as it is, or with its values moved on; an axis
-    the head no longer has at all counts as its null where the base value read as one."""
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield str(k)
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
+
+
+#: ``matrix`` read whole (``toJSON(matrix)``, ``matrix[name]``): any axis may be read through it.
+_WHOLE_MATRIX = re.compile(r"\bmatrix\b(?!\.[A-Za-z_])")
+
+
+def tolerance_axes(body: Any, axes: Iterable[str]) -> frozenset[str]:
+    """The axes a GitHub Actions job reads only in its job-level ``continue-on-error``
+    (``continue-on-error: ${{ matrix.experimental }}``): they decide whether an entry's failure
+    fails the run, not what the entry runs, so an entry that lost such a key still runs what it
+    ran, and blocks now. Any other read of the axis, or of the whole matrix, keeps it."""
+    if not isinstance(body, Mapping):
+        return frozenset()
+    tolerance = body.get("continue-on-error")
+    if not isinstance(tolerance, str):
+        return frozenset()
+    rest = [t for k, v in body.items() if k not in ("strategy", "continue-on-error") for t in _texts(v)]
+    if any(_WHOLE_MATRIX.search(t) for t in rest):
+        return frozenset()
+    found = set()
+    for axis in axes:
+        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
+        if read.search(tolerance) and not any(read.search(t) for t in rest):
+            found.add(axis)
+    return frozenset(found)
+
+
+def settings_axes(base: Iterable[Combo], head: Iterable[Combo], picks: Iterable[str] = ()) -> frozenset[str]:
+    """Keys that only some entries carry, in the base and in the head alike (an include entry's
+    ``disable_tests`` beside the ``msystem`` every entry names): they tune an entry rather than
+    name it. ``picks`` are left out: keys that choose what the entry runs on (the runner, an
+    action's input such as a toolchain, a runtime's version) name it wherever they appear."""
+
+    def partial(combos: Iterable[Combo]) -> set[str]:
+        entries = list(combos)
+        counts: dict[str, int] = {}
+        for c in entries:
+            for a, _ in c:
+                counts[a] = counts.get(a, 0) + 1
+        return {a for a, n in counts.items() if n < len(entries)}
+
+    return frozenset(partial(base) & partial(head)) - frozenset(picks)
+
+
+def _tunes(value: str) -> bool:
+    """A value that can tune an entry: set, and no version or runner label (a version changed is
+    another entry, not the same one tuned)."""
+    text = value.strip()
+    return text.lower() not in _NULL and _key(text, frozenset()) is None and not _RUNNER.fullmatch(text)
+
+
+def _retuned(present: Combo, heads: frozenset[Combo], settings: frozenset[str]) -> bool:
+    """Some head entry has the base entry's values on every other key, and each of its
+    ``settings`` still set, to another value: the entry still runs, tuned otherwise."""
+    tuned = [(a, v) for a, v in present if a in settings]
+    if not tuned or not all(_tunes(v) for _, v in tuned):
+        return False
+    rest = tuple((a, v) for a, v in present if a not in settings)
+    for h in heads:
+        hd = dict(h)
+        if kept(rest, (h,)) and all(_tunes(hd.get(a, "")) for a, _ in tuned):
+            return True
+    return False
+
+
+def _runs(
+    combo: Combo,
+    heads: frozenset[Combo],
+    moved: Mapping[tuple[str, str], str],
+    tolerance: frozenset[str] = frozenset(),
+    settings: frozenset[str] = frozenset(),
+) -> bool:
+    """Some head entry still runs the base entry: as it is, or with its values moved on, or with
+    one of its ``settings`` set otherwise; an axis the head no longer has at all counts as its
+    null where the base value read as one, and is left out where the base read it only to
+    tolerate the entry's failure (``tolerance``)."""
     axes = {a for h in heads for a, _ in h}
-    present = tuple((a, v) for a, v in combo if a in axes or v.strip().lower() not in _NULL)
-    if kept(present, heads):
+    present = tuple((a, v) for a, v in combo if a in axes or (v.strip().lower() not in _NULL and a not in tolerance))
+    if kept(present, heads) or _retuned(present, heads, settings):
         return True
-    return bool(moved) and kept(tuple((a, moved.get((a, v), v)) for a, v in present), heads)
+    if not moved:
+        return False
+    now = tuple((a, moved.get((a, v), v)) for a, v in present)
+    return kept(now, heads) or _retuned(now, heads, settings)
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -285,10 +394,19 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         lambda axis, value: end_of_life(axis, value, on, runtimes.get(axis)) is not None,
         runtimes,
     )
-    lost = sorted(c for c in before.matrix.combos if not _runs(c, heads, moved))
+    tolerance = tolerance_axes(change.before.body if change.before else None, _values(before.matrix.combos))
+    picks = {what for how, what in (*feeds(before).values(), *feeds(after).values()) if how == "axis"}
+    picks |= {a for c in before.matrix.combos for a, _ in c if runtime_of(a) or a in runtimes}
+    settings = settings_axes(before.matrix.combos, heads, picks)
+    lost = sorted(c for c in before.matrix.combos if not _runs(c, heads, moved, tolerance, settings))
     if not lost:
         return
-    retired = {c: e for c in lost if (e := _eol(c, on, runtimes)) is not None}
+    still = _values(heads)
+
+    def runs(c: Combo) -> bool:
+        return _runs(c, heads, moved, tolerance, settings)
+
+    retired = {c: e for c in lost if (e := _eol(c, on, runtimes, still, runs)) is not None}
     supported = [c for c in lost if c not in retired]
     total = len(before.matrix.combos)
     head_route = route if after.matrix is not None else ()

@@ -53,7 +53,9 @@ def _resolved(value: Any, job: Job) -> tuple[str, str | None, RefKind] | None:
         return image_ref(value)
     combos = job.matrix.combos if job.matrix is not None and not job.matrix.dynamic else frozenset()
     weakest: tuple[str, str | None, RefKind] | None = None
-    for combo in combos:
+    # In order: among entries pinned alike the first is shown, and a frozenset's order changes
+    # with the interpreter's string-hash seed.
+    for combo in sorted(combos):
         text = MATRIX_REF.sub(partial(_value_of, dict(combo)), image)
         if "${{" in text:
             return None
