@@ -76,6 +76,8 @@ def signature(step: Step) -> Any:
         {
             "uses": (step.uses or "").lower(),
             "run": " ".join((step.run or "").split()),
+            # The same script from another folder runs other tests (`go test ./...`).
+            "workdir": step.workdir,
             "with": dict(step.inputs),
             "env": dict(step.env),
         }

@@ -62,9 +62,12 @@ def scripts(step: Step) -> list[str]:
 
 
 def commands(step: Step) -> Iterator[tuple[str | None, tuple[str, ...]]]:
-    """Every command a step runs, unwrapped, with the folder it starts in."""
-    for script in scripts(step):
-        yield from _commands(script, "", 0)
+    """Every command a step runs, unwrapped, with the folder it starts in: the step's own
+    script from its ``working-directory`` (None when that is computed at run time), a VM
+    action's script from the checkout's root."""
+    for i, script in enumerate(scripts(step)):
+        start = step.workdir if i == 0 and step.script is not None else ""
+        yield from _commands(script, start, 0)
 
 
 def _commands(script: str, cwd: str | None, depth: int) -> Iterator[tuple[str | None, tuple[str, ...]]]:
