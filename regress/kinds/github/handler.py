@@ -185,10 +185,13 @@ class _Builder:
         workdir = _default_workdir(body, wf_workdir)
         windows = "windows" in _text(runs_on).lower()
         steps_raw = body.get("steps")
+        checkout = _checkout_path(steps_raw)
         steps: list[Step] = []
         counts: dict[str, int] = {}
         for i, sub, raw in _flat_steps(steps_raw):
-            steps.extend(self.step(raw, i, ("steps", *sub), shell, windows, counts, path, 0, workdir=workdir))
+            steps.extend(
+                self.step(raw, i, ("steps", *sub), shell, windows, counts, path, 0, workdir=workdir, checkout=checkout)
+            )
         uses = body.get("uses") if isinstance(body.get("uses"), str) else None
         job_classes = cls.union(s.classes for s in steps)
         ref_kind = None
@@ -253,6 +256,7 @@ class _Builder:
         depth: int,
         via: str | None = None,
         workdir: str | None = "",
+        checkout: str | None = "",
     ) -> list[Step]:
         uses = raw.get("uses") if isinstance(raw.get("uses"), str) else None
         run = raw.get("run") if isinstance(raw.get("run"), str) else None
@@ -278,6 +282,7 @@ class _Builder:
         step_shell = raw.get("shell") if isinstance(raw.get("shell"), str) else shell
         if "working-directory" in raw:
             workdir = _workdir(raw.get("working-directory"))
+        workdir = _in_checkout(workdir, checkout)
         test_goals: tuple[str, ...] = ()
         if run is not None:
             run_classes, _ = cls.classify_script(run, self.patterns)
@@ -720,6 +725,34 @@ def _default_workdir(body: Mapping[str, Any], inherited: str | None) -> str | No
 
 
 _WORKSPACE = re.compile(r"^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?:/|$)")
+
+
+def _checkout_path(steps: Any) -> str | None:
+    """Where the job's checkout of its own repository is, as a folder of the workspace ("" for the
+    workspace itself, None when computed at run time): actions/checkout's ``path`` input,
+    "Relative path under $GITHUB_WORKSPACE to place the repository" (its action.yml). A
+    checkout of another repository (``repository:``) is not this one's."""
+    for _i, _sub, raw in _flat_steps(steps):
+        uses = raw.get("uses")
+        if not isinstance(uses, str) or uses.split("@", 1)[0].strip().lower() != "actions/checkout":
+            continue
+        given = raw.get("with")
+        inputs: Mapping[str, Any] = given if isinstance(given, dict) else {}
+        if inputs.get("repository") not in (None, "${{ github.repository }}"):
+            continue
+        return _workdir(inputs["path"]) if "path" in inputs else ""
+    return ""
+
+
+def _in_checkout(workdir: str | None, checkout: str | None) -> str | None:
+    """A workspace folder as a folder of the repository checked out at ``checkout``; None when it
+    is unknown or outside the checkout."""
+    if workdir is None or checkout is None:
+        return None
+    if not checkout or workdir == checkout:
+        return "" if workdir == checkout else workdir
+    prefix = checkout + "/"
+    return workdir[len(prefix) :] if workdir.startswith(prefix) else None
 
 
 def _workdir(value: Any) -> str | None:
