@@ -734,7 +734,7 @@ def _checkout_path(steps: Any) -> str | None:
     checkout of another repository (``repository:``) is not this one's."""
     for _i, _sub, raw in _flat_steps(steps):
         uses = raw.get("uses")
-        if not isinstance(uses, str) or uses.split("@", 1)[0].strip().lower() != "actions/checkout":
+        if not isinstance(uses, str) or split_uses(uses)[0].lower() != "actions/checkout":
             continue
         given = raw.get("with")
         inputs: Mapping[str, Any] = given if isinstance(given, dict) else {}
@@ -749,8 +749,10 @@ def _in_checkout(workdir: str | None, checkout: str | None) -> str | None:
     is unknown or outside the checkout."""
     if workdir is None or checkout is None:
         return None
-    if not checkout or workdir == checkout:
-        return "" if workdir == checkout else workdir
+    if workdir == checkout:
+        return ""
+    if not checkout:
+        return workdir
     prefix = checkout + "/"
     return workdir[len(prefix) :] if workdir.startswith(prefix) else None
 
