@@ -60,3 +60,10 @@ def test_test_globs_inside_substitutions_and_pipes() -> None:
         SuiteGlob("circleci tests glob 'tests/**/*.py'", ("tests/**/*.py",)),
     ]
     assert suite_globs(None) == []
+
+
+def test_test_glob_text_shows_expressions_as_written() -> None:
+    # An expression the shell splitter replaced by a placeholder reads back as `${{ … }}`.
+    assert suite_globs("circleci tests glob 'tests/${{ matrix.suite }}/**/*.py'") == [
+        SuiteGlob("circleci tests glob 'tests/${{ … }}/**/*.py'", ("tests/GHEXPR/**/*.py",)),
+    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
@@ -242,7 +241,7 @@ def suite_globs(script: str | None) -> list[SuiteGlob]:
                 if cmd.argv[: len(prefix)] == prefix:
                     patterns = tuple(w for w in cmd.argv[len(prefix) :] if not w.startswith("-"))
                     if patterns:
-                        out.append(SuiteGlob(shlex.join(cmd.argv), patterns))
+                        out.append(SuiteGlob(shown(cmd.argv), patterns))
     return out
 
 
