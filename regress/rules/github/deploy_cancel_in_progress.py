@@ -81,7 +81,9 @@ def deploy_events(job: Job, triggers: frozenset[str]) -> frozenset[str] | None:
         return events
     out: set[str] = set()
     for step in steps:
-        out |= job_events({e: Trigger(e) for e in sorted(events)}, step.condition) or events
+        # A step whose ``if:`` excludes every event never deploys: it adds none (not all).
+        found = job_events({e: Trigger(e) for e in sorted(events)}, step.condition)
+        out |= events if found is None else found
     return frozenset(out)
 
 
