@@ -89,6 +89,24 @@ def test_test_commands_start_where_cd_pushd_and_popd_leave_them() -> None:
     ]
 
 
+def test_scripts_run_by_sh_and_su_are_read_in_place_and_their_cd_ends_with_them() -> None:
+    script = "\n".join(
+        [
+            "sh -c 'cd unit && pytest a.py'",
+            "su app -c 'go test ./...'",
+            'bash -lc "pushd int; pytest b.py"',
+            "pytest c.py",
+        ]
+    )
+    found = [(cwd, cmd.words) for cwd, cmd in located_test_commands(script, start="src")]
+    assert found == [
+        ("src/unit", ("pytest", "a.py")),
+        ("src", ("go", "test", "./...")),
+        ("src/int", ("pytest", "b.py")),
+        ("src", ("pytest", "c.py")),
+    ]
+
+
 def test_cd_outside_the_checkout_is_unknown() -> None:
     found = [cwd for cwd, _ in located_test_commands("cd ../..\npytest", start="a")]
     assert found == [None]

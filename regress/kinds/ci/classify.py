@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from regress.kinds.ci.shell import Command, split
+from regress.kinds.ci.shell import Command, split, walk
 
 TEST, SECURITY, LINT, COVERAGE, DEPLOY, NOTIFY, REPORT, HARDENING, PROVENANCE = (
     "test",
@@ -711,8 +711,9 @@ def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS)
 def classify_script(script: str, patterns: Patterns = DEFAULT_PATTERNS) -> tuple[frozenset[str], list[Command]]:
     cmds = split(script)
     out: set[str] = set()
-    for c in cmds:
-        out |= classify_command(c.argv, patterns)
+    # `sh -c 'cd tests && pytest'` runs pytest: what a shell is handed is read as the script it is.
+    for _cwd, argv in walk(script):
+        out |= classify_command(argv, patterns)
     return frozenset(out), cmds
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from regress.kinds.ci.classify import DEFAULT_PATTERNS, TEST, Patterns, classify_command, unwrap
-from regress.kinds.ci.shell import shown, split, substitutions
+from regress.kinds.ci.shell import shown, split, substitutions, walk
 from regress.kinds.ci.signals import RUNNERS, RunnerFlags
 
 
@@ -185,34 +185,10 @@ def located_test_commands(
     script: str | None, patterns: Patterns = DEFAULT_PATTERNS, start: str | None = ""
 ) -> list[tuple[str | None, TestCommand]]:
     """The test commands of ``script`` with the folder each starts in (relative to the checkout,
-    "" for its root, None when unknown), following ``cd``, ``pushd`` and ``popd`` from ``start``
-    (the step's working directory)."""
+    "" for its root, None when unknown), from ``start`` (the step's working directory)."""
     if not script:
         return []
-    out: list[tuple[str | None, TestCommand]] = []
-    cwd = start
-    stack: list[str | None] = []
-    for cmd in split(script):
-        verb = cmd.argv[0] if cmd.argv else ""
-        if verb in ("cd", "pushd"):
-            if verb == "pushd":
-                stack.append(cwd)
-            cwd = change_dir(cwd, cmd.argv[1:])
-        elif verb == "popd":
-            cwd = stack.pop() if stack else None
-        elif TEST in classify_command(cmd.argv, patterns):
-            out.append((cwd, parse(unwrap(cmd.argv))))
-    return out
-
-
-def change_dir(cwd: str | None, args: Sequence[str]) -> str | None:
-    """The folder ``cd ARGS`` leaves a script in, from ``cwd``: None when either is unknown (a
-    variable, the home folder, ``cd -``) or the target lies outside the checkout."""
-    target = next((a for a in args if not a.startswith("-")), None)
-    if cwd is None or target is None or "$" in target or target.startswith(("~", "/")) or "GHEXPR" in target:
-        return None
-    joined = posixpath.normpath(posixpath.join(cwd or ".", target))
-    return "" if joined == "." else None if joined.startswith("..") else joined
+    return [(cwd, parse(unwrap(argv))) for cwd, argv in walk(script, start) if TEST in classify_command(argv, patterns)]
 
 
 #: Commands that list the test files a run gets, by glob, before a runner or splitter receives them.

@@ -10,9 +10,10 @@ detection needs. Expressions such as ``${{ … }}`` and ``$(…)`` become one op
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 #: Words that introduce a command without being it.
@@ -326,3 +327,55 @@ def substitutions(script: str) -> list[str]:
                 continue
             i += 1
     return out
+
+
+#: Words that introduce a command run by another program: ``su user -c 'go test ./...'``,
+#: ``sh -c '…'``, ``bash -lc '…'``.
+_SHELLS = frozenset({"su", "sh", "bash", "zsh", "dash"})
+#: How deep ``sh -c`` scripts nested in scripts are read: deeper ones are left as one command.
+_MAX_DEPTH = 3
+
+
+def walk(script: str, start: str | None = "", depth: int = 0) -> Iterator[tuple[str | None, tuple[str, ...]]]:
+    """Every command ``script`` runs with the folder it starts in (relative to the checkout, ""
+    for its root, None when unknown), from ``start``: ``cd``, ``pushd`` and ``popd`` move the
+    folder, and the script of ``sh -c SCRIPT``/``su USER -c SCRIPT`` is read in place, from the
+    folder it is started in (its own ``cd`` ends with it, as its shell does)."""
+    cwd = start
+    stack: list[str | None] = []
+    for cmd in split(script):
+        argv = cmd.argv
+        verb = argv[0] if argv else ""
+        if verb in ("cd", "pushd"):
+            if verb == "pushd":
+                stack.append(cwd)
+            cwd = change_dir(cwd, argv[1:])
+            continue
+        if verb == "popd":
+            cwd = stack.pop() if stack else None
+            continue
+        inner = _inner_script(argv)
+        if inner is not None and depth < _MAX_DEPTH:
+            yield from walk(inner, cwd, depth + 1)
+            continue
+        yield cwd, argv
+
+
+def _inner_script(argv: tuple[str, ...]) -> str | None:
+    """The script of ``su user -c SCRIPT`` / ``sh -c SCRIPT``, if that is what ``argv`` is."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in _SHELLS:
+        return None
+    for i, word in enumerate(argv[1:], start=1):
+        if word.startswith("-") and not word.startswith("--") and "c" in word[1:] and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
+def change_dir(cwd: str | None, args: Sequence[str]) -> str | None:
+    """The folder ``cd ARGS`` leaves a script in, from ``cwd``: None when either is unknown (a
+    variable, the home folder, ``cd -``) or the target lies outside the checkout."""
+    target = next((a for a in args if not a.startswith("-")), None)
+    if cwd is None or target is None or "$" in target or target.startswith(("~", "/")) or "GHEXPR" in target:
+        return None
+    joined = posixpath.normpath(posixpath.join(cwd or ".", target))
+    return "" if joined == "." else None if joined.startswith("..") else joined

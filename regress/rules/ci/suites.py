@@ -23,10 +23,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from regress.kinds.ci.classify import TEST, Patterns, classify_command, unwrap
-from regress.kinds.ci.commands import TestCommand, change_dir, matches, narrowing, parse
+from regress.kinds.ci.commands import TestCommand, matches, narrowing, parse
 from regress.kinds.ci.model import Job, Step
+from regress.kinds.ci.shell import change_dir, walk
 from regress.kinds.ci.shell import shown as shown_command
-from regress.kinds.ci.shell import split
 from regress.rules.base import RuleContext
 
 #: Actions that run their ``run`` input as a script inside a virtual machine of another operating
@@ -38,11 +38,7 @@ VM_ACTIONS = re.compile(
 #: Systems known under another name by VM actions: OmniOS and OpenIndiana are illumos
 #: distributions (illumos.org, "Distributions").
 _SYSTEM_ALIASES = {"omnios": "illumos", "openindiana": "illumos", "smartos": "illumos"}
-#: Words that introduce a command run by another program: ``su user -c 'go test ./...'``,
-#: ``sh -c '…'``, ``bash -lc '…'``.
-_SHELLS = frozenset({"su", "sh", "bash", "zsh", "dash"})
 _OS_WORDS = (("ubuntu", "linux"), ("linux", "linux"), ("windows", "windows"), ("macos", "macos"), ("mac", "macos"))
-_MAX_DEPTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +63,10 @@ def commands(step: Step) -> Iterator[tuple[str | None, tuple[str, ...]]]:
     action's script from the checkout's root."""
     for i, script in enumerate(scripts(step)):
         start = step.workdir if i == 0 and step.script is not None else ""
-        yield from _commands(script, start, 0)
-
-
-def _commands(script: str, cwd: str | None, depth: int) -> Iterator[tuple[str | None, tuple[str, ...]]]:
-    for cmd in split(script):
-        argv = cmd.argv
-        if argv[:1] == ("cd",):
-            cwd = change_dir(cwd, argv[1:])
-            continue
-        inner = _inner_script(argv)
-        if inner is not None and depth < _MAX_DEPTH:
-            yield from _commands(inner, cwd, depth + 1)
-            continue
-        words = unwrap(argv)
-        if words:
-            yield cwd, words
+        for cwd, argv in walk(script, start):
+            words = unwrap(argv)
+            if words:
+                yield cwd, words
 
 
 def deleted_folders(steps: Sequence[Step], ctx: RuleContext, patterns: Patterns) -> list[str]:
@@ -138,16 +122,6 @@ def _make_directory(cwd: str | None, words: Sequence[str]) -> str | None:
         elif word.startswith("-C") and len(word) > 2:
             cwd = change_dir(cwd, [word[2:]])
     return cwd
-
-
-def _inner_script(argv: tuple[str, ...]) -> str | None:
-    """The script of ``su user -c SCRIPT`` / ``sh -c SCRIPT``, if that is what ``argv`` is."""
-    if not argv or argv[0].rsplit("/", 1)[-1] not in _SHELLS:
-        return None
-    for i, word in enumerate(argv[1:], start=1):
-        if word.startswith("-") and not word.startswith("--") and "c" in word[1:] and i + 1 < len(argv):
-            return argv[i + 1]
-    return None
 
 
 def test_steps(steps: Iterable[Step], patterns: Patterns) -> list[Step]:
