@@ -5,7 +5,9 @@ Reports a Dependabot (`.github/dependabot.yml`) or Renovate (`renovate.json` and
 locations) configuration that was deleted — moving Renovate's file between its documented
 locations is not a deletion — a Dependabot `updates` entry removed (an ecosystem or directory no
 longer updated, e.g. `github-actions`; `directory` entries merged into one `directories` list,
-globs included, are no change, and so is the entry of a folder the change deletes), and
+globs included, are no change, and so is the entry of a folder the change deletes, or one whose
+ecosystem became the other value for the same language's manifests: `pip` ↔ `uv`, `npm` ↔
+`bun`), and
 `insecure-external-code-execution: allow` added (zizmor `dependabot-execution`). OpenSSF
 Scorecard's Dependency-Update-Tool check counts these files.
 
@@ -48,6 +50,17 @@ def _facts(obj: object) -> UpdateConfig | None:
     return facts if isinstance(facts, UpdateConfig) else None
 
 
+#: Ecosystem values that update one language's manifests through different package managers
+#: (Dependabot's "Supported ecosystems and repositories" table: `pip` covers pip, pip-compile,
+#: pipenv and poetry, `uv` uv; `npm` covers npm, pnpm and yarn, `bun` bun). A project that moves
+#: from one to the other keeps its dependencies updated.
+_SAME_LANGUAGE = {"pip": "python", "uv": "python", "npm": "javascript", "bun": "javascript"}
+
+
+def _language(ecosystem: str) -> str:
+    return _SAME_LANGUAGE.get(ecosystem, ecosystem)
+
+
 def _norm(directory: str) -> str:
     return "/" + directory.strip().strip("/")
 
@@ -83,7 +96,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     if before is not None:
         for eco, directory in sorted(before.ecosystems - after.ecosystems):
-            if any(e == eco and _covers(d, directory) for e, d in after.ecosystems):
+            if any(_language(e) == _language(eco) and _covers(d, directory) for e, d in after.ecosystems):
                 continue
             if directory in before.missing_elsewhere:
                 continue  # the folder itself is gone: there is nothing left there to update
