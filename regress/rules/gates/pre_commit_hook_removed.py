@@ -14,7 +14,8 @@ by default: removed, confined to the `manual` stage, or listed in pre-commit.ci'
 Formatters and housekeeping hooks are not reported. A hook moved to another repository entry (a
 mirror, a local hook with the same id) is not removed, nor is one renamed to another id of the same
 hook: ruff-pre-commit's legacy `ruff` id → `ruff-check`, or an install variant such as
-`gitleaks` → `gitleaks-docker`.
+`gitleaks` → `gitleaks-docker`. flake8 removed while ruff's lint hook runs is a replacement:
+ruff implements flake8's checks.
 
 ## Why is this bad?
 Pre-commit hooks are often the only place secrets are caught before they are pushed, and with
@@ -61,6 +62,10 @@ LINT = re.compile(
 #: Hook ids that name the same hook: ruff-pre-commit's lint hook is ``ruff-check`` and keeps
 #: ``ruff`` as its legacy id (astral-sh/ruff-pre-commit PR #124).
 _SAME_HOOK = {"ruff": "ruff-check"}
+#: Hooks another hook stands in for: Ruff reimplements pyflakes and pycodestyle, flake8's own
+#: checks, and documents itself as a drop-in replacement for Flake8 (Ruff's README and FAQ, "How
+#: does Ruff's linter compare to Flake8?").
+_REPLACED_BY = {"flake8": "ruff-check"}
 #: Suffixes of a hook id that pick how the tool is installed, not what it checks
 #: (``gitleaks-docker``, ``gitleaks-system``, ``actionlint-docker``, ``hadolint-docker``).
 _INSTALL_SUFFIX = re.compile(r"-(?:docker|system)$")
@@ -89,6 +94,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         now = new.get(hook)
         if (now is not None and now.get("runs")) or (now is None and _same(hook) in running):
             continue  # still runs, or runs under another id of the same hook
+        if now is None and _REPLACED_BY.get(hook) in running:
+            continue
         why = "was removed" if now is None else f"no longer runs: {now['why']}"
         yield Hit(
             message=f"pre-commit {'security' if security else 'lint'} hook {hook} {why}",
