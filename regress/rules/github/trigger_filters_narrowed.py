@@ -5,8 +5,12 @@ Compares the filters of `pull_request`, `pull_request_target`, `push` and `merge
 workflow with test or scan jobs: `branches`/`tags`/`paths` lists that lose entries or appear where
 there were none, `branches-ignore`/`tags-ignore`/`paths-ignore` lists that grow, and pull request
 `types` that no longer include `opened`, `synchronize` and `reopened` (GitHub's default set, GitHub
-docs "Events that trigger workflows"). Ignoring only documentation (`**.md`, `docs/**`) or a
-project's standard text files (`COPYING`, `NEWS`, release notes) and a first branch filter naming
+docs "Events that trigger workflows"), and `paths` lists that gain a `!` exclusion. Patterns are
+compared by what they match, as GitHub's filter pattern cheat sheet defines it: `**.sh` covers
+`.github/build.sh`, so a list rewritten with wider patterns is no narrowing (lists using `?`, `+`
+or `!` are compared as text). Ignoring only documentation (`**.md`, `docs/**`) or a
+project's standard text files (`COPYING`, `NEWS`, release notes) or repository metadata no build
+reads (issue and pull request templates, `.editorconfig`, `.gitignore`) and a first branch filter naming
 the default branch are reported at low severity; a first `push` branch filter in a workflow that
 also runs on pull requests is not reported (branch work is tested through its pull request). A
 `push` trigger that filters only branches runs on no tag, and one that filters only tags on no
@@ -46,6 +50,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from regress.findings import Category, Severity
+from regress.kinds.ci import globs
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.model import FAMILY
 from regress.model import Change
@@ -63,11 +68,36 @@ DEFAULT_PR_TYPES = frozenset({"opened", "synchronize", "reopened"})
 #: sometimes numbered to sort first, as ``00-RELEASENOTES``).
 _DOCS = re.compile(
     r"(\.md|\.rst|\.txt|\.adoc)$|(^|/)(docs?|documentation)/"
-    r"|(^|/)(\d+-)?(LICEN[CS]E|COPYING|NOTICE|AUTHORS|CONTRIBUTORS|CHANGELOG|CHANGES|NEWS|README|RELEASE[-_]?NOTES)",
+    r"|(^|/)(\d+-)?(LICEN[CS]E|COPYING|NOTICE|AUTHORS|CONTRIBUTORS|CHANGELOG|CHANGES|NEWS|README|RELEASE[-_]?NOTES|COPYRIGHT)",
+    re.I,
+)
+#: Files only GitHub or an editor reads, never a build or a test: issue, discussion and pull
+#: request templates, CODEOWNERS and FUNDING.yml (GitHub docs, "Customizing your repository"),
+#: editor settings (.editorconfig), and git's own ignore and mailmap files, which a clean
+#: checkout does not act on.
+_METADATA = re.compile(
+    r"(^|/)\.github/(ISSUE_TEMPLATE|DISCUSSION_TEMPLATE|PULL_REQUEST_TEMPLATE)(/|\.|$)"
+    r"|(^|/)(\.github/)?(pull_request_template(\.md)?|CODEOWNERS|FUNDING\.ya?ml)$"
+    r"|(^|/)\.(editorconfig|gitignore|mailmap)$",
     re.I,
 )
 _EVERYTHING = frozenset({"*", "**", "**/*"})
 _DEFAULT_BRANCHES = frozenset({"main", "master", "develop", "trunk"})
+
+
+#: Characters GitHub's filter patterns give a meaning the glob comparison does not share: ``?``
+#: and ``+`` act on the preceding character, ``!`` at the start negates the patterns before it
+#: (GitHub docs, workflow syntax, "Filter pattern cheat sheet"), and braces are literal there.
+_UNCOMPARED = re.compile(r"[?+{}]|^!")
+
+
+def uncovered(before: set[str], after: set[str]) -> set[str]:
+    """The patterns of ``before`` that no pattern of ``after`` matches a superset of: ``**.sh``
+    covers ``.github/build.sh`` (``*`` matches anything but ``/``, ``**`` anything, as in GitHub's
+    cheat sheet). Lists using syntax the comparison does not model are compared as text."""
+    if any(_UNCOMPARED.search(p) for p in before | after):
+        return before - after
+    return set(globs.lost(tuple(sorted(before)), tuple(sorted(after))))
 
 
 def _items(value: Any) -> set[str] | None:
@@ -172,19 +202,31 @@ def narrowed(
             continue
         if key == "branches" and event == "push" and has_pr and b & _EVERYTHING:
             continue  # as a first filter: branch work is still tested through its pull request
-        lost = _renamed_default(b - a, a - b)
+        lost = _renamed_default(uncovered(b, a), a - b)
         if key == "branches":
             lost = _rotated_maintenance(lost, a - b, a)
         if b & _EVERYTHING or lost:
             out.append((key, f"{key} {sorted(b)} → {sorted(a)}", False))
+            continue
+        # A pattern starting with ``!`` takes back what the patterns before it matched (GitHub
+        # docs, "Filter pattern cheat sheet"): a new one is a narrowing the lists above keep.
+        negated = {p for p in a - b if p.startswith("!")}
+        if negated:
+            minor = all(_DOCS.search(p) or _METADATA.search(p) for p in negated)
+            out.append((key, f"{key} gained exclusions {sorted(negated)}", minor))
     for key in _EXCLUDE:
         b, a = _items(before.get(key)) or set(), _items(after.get(key)) or set()
-        grown = a - b
+        grown = uncovered(a, b)
         if key == "branches-ignore" and event == "push" and has_pr:
             continue  # as with a push branch filter: branch work is tested through its pull request
         if grown:
-            minor = all(_DOCS.search(g) for g in grown) or (event == "push" and key == "tags-ignore")
-            out.append((key, f"{key} gained {sorted(grown)}", minor))
+            side = {g for g in grown if _DOCS.search(g) or _METADATA.search(g)}
+            minor = side == grown or (event == "push" and key == "tags-ignore")
+            desc = f"{key} gained {sorted(grown)}"
+            if side and not minor:
+                # Name what the runs are lost for; the documentation beside it is no loss.
+                desc = f"{key} gained {sorted(grown - side)} (and documentation or repository files {sorted(side)})"
+            out.append((key, desc, minor))
     if event.startswith("pull_request"):
         bt = _items(before.get("types")) or set(DEFAULT_PR_TYPES)
         at = _items(after.get("types")) or set(DEFAULT_PR_TYPES)
