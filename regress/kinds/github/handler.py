@@ -27,6 +27,7 @@ from regress.kinds.ci.shell import split
 from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.kinds.gates import inline
 from regress.kinds.github import expr
+from regress.kinds.github.api_steps import api_only_step
 from regress.model import ModelObject, Notice, NoticeKind, Origin, Route, YamlSourceMap
 from regress.source.base import Snapshot, snapshot_memo
 from regress.yamlload import LoadError, YFloat
@@ -201,7 +202,9 @@ class _Builder:
             job_classes |= self.callee_classes(name, ref_kind, 0)
             callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
-        if cls.name_says_test(job_id, job_name) and (uses or any(not (_prepares(s) or _notifies(s)) for s in steps)):
+        if cls.name_says_test(job_id, job_name) and (
+            uses or any(not (_prepares(s) or _notifies(s) or api_only_step(s)) for s in steps)
+        ):
             job_classes |= {cls.TEST}
         env = body.get("environment")
         env_name = env.get("name") if isinstance(env, dict) else env

@@ -6,9 +6,22 @@ head and did not in the base — a trigger switched (`pull_request` → `pull_re
 new workflow added with one. When the workflow's jobs run tests, the message says so: without an
 explicit checkout of the pull request's head they now test the *base* branch's code.
 
-A workflow whose jobs only run published actions, with no checkout, no script and no local or
-reusable workflow (an issue labeller, a project board, a stale-issue handler: the use GitHub
-documents for these triggers) is reported at low severity.
+The severity follows what the jobs do with what the trigger hands them. Both `pull_request_target`
+and `workflow_run` runs get the repository's secrets and a token that can write, even for a pull
+request from a fork (GitHub docs, "Events that trigger workflows": `pull_request_target` "allows
+your workflow to do things like label or comment on pull requests from forks. Avoid using this
+event if you need to build or run code from the pull request"; a `workflow_run` workflow "is able
+to access secrets and write tokens, even if the previous workflow was not").
+
+- Low: every job only runs published actions and GitHub API calls (`gh` commands that fetch no
+  code, `actions/github-script` scripts that run no command or module, shell text tools): an
+  issue labeller, a cache cleaner, a bot comment, a run approver, the use GitHub documents for
+  these triggers. A job named after a test but doing only this (`Approve ok-to-test`) is no test.
+- Medium: a job calls another repository's reusable workflow, which this check cannot read,
+  without passing it secrets (it still gets the token).
+- High: a job checks out code, runs any other script, a local action, a container, downloads
+  artifacts (a pull request's build output, under `workflow_run`), or calls another repository's
+  reusable workflow with `secrets: inherit` or a `secrets:` map.
 
 ## Why is this bad?
 Jobs started by these events run in the context of the base repository, with its secrets and a
@@ -34,16 +47,62 @@ None.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from enum import Enum
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import TEST
 from regress.kinds.ci.model import FAMILY, Job
 from regress.kinds.ci.signals import PRIVILEGED_TRIGGERS
+from regress.kinds.github.api_steps import api_only_step
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci.helpers import pipeline_jobs, pipelines
 from regress.rules.github import KINDS
+
+
+class Reach(Enum):
+    """What a job does with what the trigger hands it, from least to most exposed."""
+
+    #: Only published actions and GitHub API calls (``gh``, ``actions/github-script``): no code of
+    #: the repository or of the pull request is checked out, fetched or run.
+    API = 1
+    #: Hands over to a reusable workflow of another repository, which this check cannot read.
+    CALLS = 2
+    #: Checks out code, runs a script, a local action or a container, or downloads artifacts.
+    CODE = 3
+
+
+#: Actions that check out code, run a script given to them as input, or bring another run's
+#: files (a pull request's build artifacts, under ``workflow_run``) onto the runner.
+_CODE_ACTIONS = ("actions/checkout", "actions/github-script")
+_DOWNLOADS = re.compile(r"download-artifact")
+
+
+def reach(job: Job) -> Reach:
+    if job.uses:
+        return Reach.CODE if job.uses.startswith("./") else Reach.CALLS
+    for step in job.steps:
+        if api_only_step(step):
+            continue
+        if step.run is not None or not step.uses:
+            return Reach.CODE
+        uses = step.uses.lower()
+        if (
+            uses.startswith(("./", "docker://"))
+            or uses in _CODE_ACTIONS
+            or _DOWNLOADS.search(uses)
+            or step.via is not None
+        ):
+            return Reach.CODE
+    return Reach.API
+
+
+def _passes_secrets(job: Job) -> bool:
+    """A called workflow gets the caller's secrets only through ``secrets: inherit`` or a
+    ``secrets:`` map; it always gets the token (GitHub docs, "Reusing workflows")."""
+    return job.secrets is not None and job.secrets != {}
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -56,44 +115,52 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             continue
         jobs = pipeline_jobs(ctx.head, after)
         tests = any(TEST in j.classes for j in jobs)
-        quiet = bool(jobs) and not any(_runs_own_code(j) for j in jobs)
+        most = max((reach(j) for j in jobs), key=lambda r: r.value, default=Reach.CODE)
         was = f" (was {', '.join(sorted(had))})" if had else ""
-        also = (
-            "; its test jobs now run with secrets and, unless they check out the pull request's head, test "
-            "the base branch's code"
-            if tests
-            else ""
-        )
-        if quiet:
-            also += "; its jobs only run actions, with no checkout and no script"
+        head = f"workflow {after.id} now runs on {event}{was}: "
+        severity: Severity | None = None
+        if most is Reach.CALLS:
+            callers = [j for j in jobs if reach(j) is Reach.CALLS]
+            called = sorted({str(j.uses) for j in callers})
+            secrets = any(_passes_secrets(j) for j in callers)
+            message = (
+                head
+                + "its jobs hand a write token"
+                + (" and the repository's secrets" if secrets else ", but no secrets,")
+                + f" to reusable workflows this check cannot read ({', '.join(called)}) while handling outside input"
+            )
+            if tests:
+                message += (
+                    "; its test jobs now check the base branch's code unless the called workflow checks out the "
+                    "pull request's head"
+                )
+            severity = None if secrets else Severity.MEDIUM
+        else:
+            message = head + "its jobs get the repository's secrets and a write token while handling outside input"
+            if most is Reach.CODE and tests:
+                message += (
+                    "; its test jobs now run with secrets and, unless they check out the pull request's head, test "
+                    "the base branch's code"
+                )
+            if most is Reach.API:
+                api = [api_only_step(s) for j in jobs for s in j.steps]
+                if not any(api):
+                    message += "; its jobs only run actions, with no checkout and no script"
+                else:
+                    message += (
+                        "; its jobs check out no code and run only GitHub API calls (gh, github-script) and shell "
+                        "text tools" + (" besides published actions" if not all(api) else "")
+                    )
+                severity = Severity.LOW
         yield Hit(
-            message=f"workflow {after.id} now runs on {event}{was}: its jobs get the repository's "
-            f"secrets and a write token while handling outside input{also}",
+            message=message,
             attr=f"on.{event}",
             head_route=("on", event),
             base_route=("on",) if before is not None else None,
             before=sorted(had) or None,
             after=event,
-            severity=Severity.LOW if quiet else None,
+            severity=severity,
         )
-
-
-#: Actions that check out code or run a script given to them as input.
-_CODE_ACTIONS = ("actions/checkout", "actions/github-script")
-
-
-def _runs_own_code(job: Job) -> bool:
-    """Whether a job checks out code, runs a script, or hands over to code the trigger does not
-    pin down (a local action, a reusable workflow, a container action)."""
-    if job.uses:
-        return True
-    for step in job.steps:
-        if step.run is not None or not step.uses:
-            return True
-        uses = step.uses.lower()
-        if uses.startswith(("./", "docker://")) or uses in _CODE_ACTIONS or step.via is not None:
-            return True
-    return False
 
 
 RULE = Rule(
