@@ -20,6 +20,9 @@ its branch), and not reported beside pull requests, and push `tags-ignore` entri
 A default branch renamed (`master` → `main`, `trunk`) is no narrowing, nor is a maintenance branch
 replaced by the next one beside the default branch (`['2.2.x', 'main']` → `['2.3.x', 'main']`: a
 workflow file runs from the branch it is on, so the old branch keeps its own copy and filter), nor
+is a branch filter moved to the branch the repository's other workflows name, away from branches
+no workflow names any more (the default branch renamed `develop` → `main` in every workflow at
+once, or a stale filter brought in line with the rest), nor
 is a `push` filter of every branch (`'*'`) narrowed, or `branches-ignore` grown, in a workflow that
 also runs on pull requests.
 
@@ -52,8 +55,8 @@ from typing import Any
 from regress.findings import Category, Severity
 from regress.kinds.ci import globs
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.model import FAMILY
-from regress.model import Change
+from regress.kinds.ci.model import FAMILY, Pipeline
+from regress.model import Change, ModelObject
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci.helpers import pipeline_jobs, pipelines
 from regress.rules.github import KINDS
@@ -236,6 +239,44 @@ def narrowed(
     return out
 
 
+_BRANCH_EVENTS = ("push", "pull_request", "pull_request_target", "merge_group")
+
+
+def _named_branches(pipeline: Pipeline) -> set[str]:
+    """Every branch a pipeline's branch filters name."""
+    out: set[str] = set()
+    for event in _BRANCH_EVENTS:
+        trigger = pipeline.triggers.get(event)
+        if trigger is not None:
+            out |= _items(trigger.filters.get("branches")) or set()
+    return out
+
+
+def _realigned(ctx: RuleContext, obj: ModelObject, before: Any, after: Any) -> bool:
+    """Whether a branch filter moved to the branch the repository's other workflows run on, away
+    from branches no workflow names any more: the default branch renamed (``develop`` →
+    ``main``) in every workflow at once, or a stale filter brought in line with the rest. A
+    workflow file runs from the branch it is on, and the branches it lost are named by no
+    workflow of the head, so no work there is left with fewer checks than elsewhere; one
+    workflow on its own, or a lost branch still named elsewhere, stays a narrowing."""
+    b, a = _items(before) or set(), _items(after) or set()
+    lost, gained = uncovered(b, a), a - b
+    if not lost or not gained:
+        return False
+    others: list[set[str]] = []
+    for o in ctx.around("head", obj):
+        if o.family == FAMILY and o.type == "pipeline" and isinstance(o.facts, Pipeline):
+            named = _named_branches(o.facts)
+            if o.origin.path == obj.origin.path:
+                if named & lost:
+                    return False  # another trigger of this workflow still runs there
+                continue
+            if named & lost:
+                return False
+            others.append(named)
+    return bool(others) and all(any(g in named for named in others) for g in gained)
+
+
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before, after = pipelines(change)
     if before is None or after is None:
@@ -251,6 +292,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         b, a = dict(before.triggers[event].filters), dict(after.triggers[event].filters)
         has_pr = any(e in after.triggers for e in ("pull_request", "pull_request_target"))
         for key, desc, docs in narrowed(event, b, a, has_pr):
+            if key == "branches" and _realigned(ctx, change.obj, b.get(key), a.get(key)):
+                continue
             yield Hit(
                 message=f"workflow {after.id} runs on fewer {event} events: {desc}",
                 attr=f"on.{event}.{key}",
