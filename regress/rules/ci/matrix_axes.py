@@ -3,8 +3,8 @@
 A matrix value reaches the job through an action's input (``go-version: ${{ matrix.go }}`` of a
 setup action, ``arch: ${{ matrix.arch }}`` of a toolchain action), and the runner through
 ``runs-on: ${{ matrix.os }}``, and the build through an environment variable (``CC: ${{ matrix.cc
-}}`` in the job's, its container's or a step's ``env``). When the head renames the axis (``go`` → ``go.go-version``, a field
-of a mapping value) or drops it for one literal value (``go-version: stable``, ``arch: x64``,
+}}`` in the job's, its container's or a step's ``env``). When the head renames the axis (``go`` →
+``go.go-version``, a field of a mapping value) or drops it for one literal value (``go-version: stable``, ``arch: x64``,
 ``runs-on: ubuntu-latest``), the job still runs on that input: the head's axis is the base's under
 another name, and the literal is the value every head combination has on it.
 """

@@ -105,19 +105,16 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _only_new_entries(before: Job, after: Job, flag: Any) -> bool:
-    """True when ``flag`` (the job's or one of its steps') is an expression that may be true only for matrix entries that are
-    new in the head (``${{ matrix.experimental }}``, ``${{ matrix.python == '3.15-dev' }}``): an
-    allowed-to-fail entry that was added is a test added, not one weakened. True as well when it
-    is false for every entry (``${{ matrix.faulty || false }}`` with no entry setting ``faulty``,
-    a key GitHub reads as null): no entry's failure is tolerated."""
+    """True when ``flag`` (the job's or one of its steps') is an expression that may be true only
+    for matrix entries that are new in the head (``${{ matrix.experimental }}``,
+    ``${{ matrix.python == '3.15-dev' }}``): an allowed-to-fail entry that was added is a test
+    added, not one weakened. True as well when it is false for every entry (``${{ matrix.faulty
+    || false }}`` with no entry setting ``faulty``, a key GitHub reads as null): no entry's
+    failure is tolerated."""
     if not isinstance(flag, str) or after.matrix is None or after.matrix.dynamic:
         return False
     old = before.matrix.combos if before.matrix is not None and not before.matrix.dynamic else frozenset()
-    flagged = [
-        c
-        for c in after.matrix.combos
-        if expr.value_truth(flag, {"matrix": matrix_context(c)}) is not False
-    ]
+    flagged = [c for c in after.matrix.combos if expr.value_truth(flag, {"matrix": matrix_context(c)}) is not False]
     return not any(any(kept(o, [c]) for o in old) for c in flagged)
 
 

@@ -20,7 +20,9 @@ whose tests now run only on fewer platforms (a VM action or Vagrant box gone) is
 medium severity; one whose job now calls a new make goal, tox environment or test script that
 regress does not read (`script/test.sh`, `make test-race`) at low severity, as possibly moved there. A step whose
 tests ran in a folder the change deletes (`make -C sigv4 test`, `cd plugins/x && go test ./...`)
-went with the code it tested: low severity, naming the folder.
+went with the code it tested: low severity, naming the folder. A step whose runner is told not to
+run tests (`gradle check -x test`, `mvn verify -DskipTests`, `pytest --collect-only`) is no test
+step, and its removal is not reported.
 
 ## Why is this bad?
 The tests that step ran no longer gate the change, while the job still reports success, so
