@@ -66,7 +66,7 @@ from regress.rules.ci.helpers import (
     remote_call,
     runs_elsewhere,
 )
-from regress.rules.ci.suites import deleted_folders, folders_shown, moved, shown
+from regress.rules.ci.suites import deleted_folders, folders_shown, moved
 
 
 def _what(step: Step) -> str:
@@ -165,12 +165,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                     f"{found.jobs[0].label}, but no longer on {', '.join(sorted(found.lost_setup))}"
                 )
                 severity = Severity.MEDIUM
-            elif found.maybe:
-                # Unknown stays unknown (CATALOGUE.md §0.2.7): the head runs test commands regress
-                # cannot see into.
+            elif found.maybe or found.maybe_jobs:
+                # Unknown stays unknown (CATALOGUE.md §0.2.7): the head runs test commands or new
+                # test jobs regress cannot see into.
                 message = (
                     f"test {sb.label} of {after.label} in {after.pipeline} was removed; its tests may now run "
-                    f"through {shown(found.maybe)}, which regress does not read"
+                    f"through {found.maybe_shown()}, which regress does not read"
                 )
                 severity = Severity.LOW
             elif deleted := deleted_folders([sb], ctx, patterns):
