@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from regress.kinds.ci.shell import Command, split, walk
+from regress.kinds.ci.signals import RUNNERS
 
 TEST, SECURITY, LINT, COVERAGE, DEPLOY, NOTIFY, REPORT, HARDENING, PROVENANCE = (
     "test",
@@ -159,6 +160,9 @@ TEST_COMMANDS: tuple[str, ...] = (
     # their name says tests, as a job's name does (TEST_JOB_WORDS).
     "script/test",
     "scripts/test",
+    # A script named `test` at the checkout's root, started by its path (`./test`, etcd's runner
+    # of its test passes); the bare word `test` is the shell's test builtin (POSIX `test`), not this.
+    "./test",
     "test.sh",
     "tests.sh",
     "test-*.sh",
@@ -703,9 +707,44 @@ def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS)
     for cls, pattern in patterns.command_index.candidates(words[0]):
         if cls not in out and command_matches(words, pattern):
             out.add(cls)
+    if TEST in out and told_not_to_test(words):
+        out.discard(TEST)
     if TEST in out and any(w.startswith("--cov-fail-under") or w == "--cov-fail-under" for w in words):
         out.add(COVERAGE)
     return frozenset(out)
+
+
+def told_not_to_test(words: Sequence[str]) -> str | None:
+    """The flag that stops a test runner's command from running tests (S1 ``no_run``: ``gradle
+    check -x test``, ``mvn install -DskipTests``, ``pytest --collect-only``), or None. Gradle's
+    ``-x``/``--exclude-task`` leaves the excluded task out of the run (Gradle docs, "Command-Line
+    Interface: Excluding tasks"), so ``check -x test`` runs the other verification tasks only;
+    Maven Surefire's ``skipTests`` skips the test run (Surefire docs, "Skipping Tests")."""
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    text = " ".join(words)
+    for runner in RUNNERS:
+        if not runner.no_run or not any(
+            text == cmd or text.startswith(cmd + " ") or (" " not in cmd and program == cmd.rsplit("/", 1)[-1])
+            for cmd in runner.commands
+        ):
+            continue
+        for i, word in enumerate(words[1:], 1):
+            name, eq, value = word.partition("=")
+            if eq and value.lower() == "false":
+                continue  # `-DskipTests=false` runs the tests
+            following = words[i + 1] if i + 1 < len(words) else ""
+            for spec in runner.no_run:
+                spec_name, _, spec_value = spec.partition(" ")
+                if spec_value:
+                    # `-x test`, `--exclude-task=test`, `-x :test`
+                    found = value if eq else following
+                    # Excluding `check` leaves a `test` task asked for by name to run.
+                    asked = spec_value != "test" and "test" in words
+                    if name == spec_name and found.lstrip(":") == spec_value and not asked:
+                        return f"{spec_name} {spec_value}"
+                elif word == spec or (not eq and name == spec) or (eq and spec == name and "=" not in spec):
+                    return word
+    return None
 
 
 def classify_script(script: str, patterns: Patterns = DEFAULT_PATTERNS) -> tuple[frozenset[str], list[Command]]:

@@ -20,8 +20,9 @@ from typing import Any
 
 from regress.kinds.base import LoadContext, LoadResult, Unit, UnitError
 from regress.kinds.ci import classify as cls
+from regress.kinds.ci import tox_envs
 from regress.kinds.ci.make_goals import MakeGoals
-from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, Job, Matrix, Pipeline, RefKind, Step, Trigger
+from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, MATRIX_REF, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
 from regress.kinds.ci.shell import split
 from regress.kinds.ci.signals import RETRY_ACTIONS
@@ -193,6 +194,8 @@ class _Builder:
             steps.extend(
                 self.step(raw, i, ("steps", *sub), shell, windows, counts, path, 0, workdir=workdir, checkout=checkout)
             )
+        matrix = parse_matrix(body.get("strategy"))
+        steps = [_lint_envs(s, body.get("env"), matrix, self.patterns) for s in steps]
         uses = body.get("uses") if isinstance(body.get("uses"), str) else None
         job_classes = cls.union(s.classes for s in steps)
         ref_kind = None
@@ -202,8 +205,10 @@ class _Builder:
             job_classes |= self.callee_classes(name, ref_kind, 0)
             callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
-        if cls.name_says_test(job_id, job_name) and (
-            uses or any(not (_prepares(s) or _notifies(s) or api_only_step(s)) for s in steps)
+        if (
+            cls.name_says_test(job_id, job_name)
+            and (uses or any(not (_prepares(s) or _notifies(s) or api_only_step(s)) for s in steps))
+            and not _lint_check(job_id, job_name, job_classes)
         ):
             job_classes |= {cls.TEST}
         env = body.get("environment")
@@ -228,7 +233,7 @@ class _Builder:
             condition=_text(condition) if condition is not None else None,
             allow_failure=_flag(body.get("continue-on-error")),
             environment=env_text,
-            matrix=parse_matrix(body.get("strategy")),
+            matrix=matrix,
             timeout=body.get("timeout-minutes"),
             runs_on=runs_on,
             permissions=body.get("permissions"),
@@ -651,6 +656,40 @@ def _prepares(step: Step) -> bool:
 _MESSAGING = re.compile(
     r"(?:^|[-_])(?:notify|notifier|notification|notifications|slack|discord|telegram|irc|mattermost|gitter|teams|mail)(?:[-_]|$)"
 )
+
+
+def _lint_envs(step: Step, job_env: Any, matrix: Matrix | None, patterns: cls.Patterns) -> Step:
+    """A step whose tests are tox environments or nox sessions named after linters (``tox -e
+    flake8``; ``TOXENV: ${{ matrix.env }}`` over ``[flake8, mypy, black]``) lints: its classes
+    say so. A matrix value is read for every combination; a dynamic matrix stays a test."""
+    if step.run is None or cls.TEST not in step.classes or step.test_goals or step.wrapped is not None:
+        return step
+    env = {str(k): str(v) for k, v in (job_env if isinstance(job_env, Mapping) else {}).items()}
+    env.update({str(k): str(v) for k, v in step.env.items()})
+    texts = [step.run, *env.values()]
+    if any(MATRIX_REF.search(t) for t in texts):
+        if matrix is None or matrix.dynamic or not matrix.combos:
+            return step
+        rows = tox_envs.expansions(texts, sorted(matrix.combos))
+        if rows is None:
+            return step
+        lint = all(tox_envs.lints_only(row[0], dict(zip(env, row[1:], strict=True)), patterns) for row in rows)
+    else:
+        lint = tox_envs.lints_only(step.run, env, patterns)
+    return _replace_classes(step, (step.classes - {cls.TEST}) | {cls.LINT}) if lint else step
+
+
+#: A word of a job's name that says test or lint alike: `Check black`, `check_format`.
+_AMBIGUOUS_TEST_WORDS = frozenset({"check"})
+
+
+def _lint_check(job_id: str, job_name: str | None, classes: frozenset[str]) -> bool:
+    """A job whose name says test only by an ambiguous word (``check``) and whose steps lint and
+    test nothing is a lint check, not a test job."""
+    words = set(re.split(r"[^a-z0-9]+", f"{job_id} {job_name or ''}".lower()))
+    said = words & set(cls.TEST_JOB_WORDS)
+    lints = cls.LINT in classes and not classes & {cls.TEST, cls.SECURITY}
+    return bool(said) and said <= _AMBIGUOUS_TEST_WORDS and lints
 
 
 def _notifies(step: Step) -> bool:

@@ -2,15 +2,16 @@
 
 A matrix value reaches the job through an action's input (``go-version: ${{ matrix.go }}`` of a
 setup action, ``arch: ${{ matrix.arch }}`` of a toolchain action), and the runner through
-``runs-on: ${{ matrix.os }}``. When the head renames the axis (``go`` → ``go.go-version``, a field
-of a mapping value) or drops it for one literal value (``go-version: stable``, ``arch: x64``,
+``runs-on: ${{ matrix.os }}``, and the build through an environment variable (``CC: ${{ matrix.cc
+}}`` in the job's, its container's or a step's ``env``). When the head renames the axis (``go`` →
+``go.go-version``, a field of a mapping value) or drops it for one literal value (``go-version: stable``, ``arch: x64``,
 ``runs-on: ubuntu-latest``), the job still runs on that input: the head's axis is the base's under
 another name, and the literal is the value every head combination has on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from regress.kinds.ci.model import MATRIX_REF, Job, Step
 from regress.rules.ci.helpers import Combo
@@ -50,10 +51,32 @@ def _action_feeds(steps: Iterable[Step]) -> dict[tuple[str, str], Feed]:
     return found
 
 
-def feeds(job: Job) -> dict[tuple[str, str], Feed]:
+def _env_feeds(job: Job) -> dict[tuple[str, str], Feed]:
+    """Environment variables the job sets (its ``env``, its container's, its steps'; the first
+    one of each name): a compiler axis reaches the build as ``CC``, whatever the axis is called."""
+    container = job.extra.get("container")
+    sources = [job.extra.get("env"), container.get("env") if isinstance(container, Mapping) else None]
+    sources.extend(step.env for step in job.steps)
+    found: dict[tuple[str, str], Feed] = {}
+    for env in sources:
+        if not isinstance(env, Mapping):
+            continue
+        for name, value in env.items():
+            key = ("env", str(name))
+            if key not in found and (feed := _feed(value)) is not None:
+                found[key] = feed
+    return found
+
+
+def feeds(job: Job, env: bool = False) -> dict[tuple[str, str], Feed]:
     """The inputs a job's matrix can feed, each with what feeds it: its runner, and the inputs of
-    its action steps (the first step of each action)."""
+    its action steps (the first step of each action); with ``env``, the environment variables it
+    sets too (these line up renamed axes, but an axis feeding only a variable may be a setting
+    that tunes an entry, `DISABLE_TESTS`, rather than what it runs on)."""
     found = _action_feeds(job.steps)
+    if env:
+        for key, feed in _env_feeds(job).items():
+            found.setdefault(key, feed)
     runner = _feed(job.runs_on)
     if runner is not None:
         found[_RUNS_ON] = runner
@@ -67,8 +90,8 @@ def align(before: Job, after: Job, heads: Iterable[Combo]) -> frozenset[Combo]:
     base_axes = {a for c in (before.matrix.combos if before.matrix is not None else ()) for a, _ in c}
     combos = [dict(c) for c in heads]
     head_axes = {a for c in combos for a in c}
-    now = feeds(after)
-    for key, (kind, axis) in feeds(before).items():
+    now = feeds(after, env=True)
+    for key, (kind, axis) in feeds(before, env=True).items():
         if kind != "axis" or axis in head_axes or key not in now:
             continue
         how, what = now[key]

@@ -178,6 +178,21 @@ class Moved:
     #: When not covered: test commands new in the head's same pipeline that regress cannot see
     #: into (a make goal, a test script), which may run the removed tests.
     maybe: tuple[Run, ...]
+    #: When not covered: test jobs new in the head's same pipeline that run no test command
+    #: regress knows (a job named and reported as tests that starts `ci_docker_run IMAGE
+    #: ci/test.sh`), which may run the removed tests; those sharing most name words first.
+    maybe_jobs: tuple[Job, ...] = ()
+
+    def maybe_shown(self) -> str:
+        """What the removed tests may now run through, as a reviewer reads it; "" if nothing."""
+        parts = [shown(self.maybe)] if self.maybe else []
+        if len(self.maybe_jobs) == 1:
+            parts.append(f"the new test {self.maybe_jobs[0].label}")
+        elif self.maybe_jobs:
+            first = ", ".join(repr(j.id) for j in self.maybe_jobs[:2])
+            more = len(self.maybe_jobs) - 2
+            parts.append(f"the new test jobs {first}" + (f" and {more} more" if more > 0 else ""))
+        return " or ".join(parts)
 
 
 def moved(steps: Sequence[Step], job: Job, heads: Sequence[Job], base_jobs: Sequence[Job], patterns: Patterns) -> Moved:
@@ -202,7 +217,31 @@ def moved(steps: Sequence[Step], job: Job, heads: Sequence[Job], base_jobs: Sequ
     same_file = [j for j in heads if j.pipeline == job.pipeline]
     maybe = [r for j in same_file for s in j.steps for r in test_runs(s, patterns) if opaque(r)]
     maybe = [r for r in maybe if r.command.words not in known]
-    return Moved((), frozenset(), tuple(maybe))
+    return Moved((), frozenset(), tuple(maybe), _opaque_new_jobs(job, same_file, base_jobs, patterns))
+
+
+def _opaque_new_jobs(
+    job: Job, same_file: Sequence[Job], base_jobs: Sequence[Job], patterns: Patterns
+) -> tuple[Job, ...]:
+    """Test jobs of the head's same pipeline that the base did not have and whose steps run no test
+    command regress recognises: their work cannot be compared (unknown stays unknown, CATALOGUE.md
+    §0.2.7). A job calling a reusable workflow is left out (the callee's jobs are read)."""
+    old = {(j.pipeline, j.id) for j in base_jobs}
+    found = [
+        j
+        for j in same_file
+        if TEST in j.classes
+        and (j.pipeline, j.id) not in old
+        and j.uses is None
+        and not any(test_runs(s, patterns) for s in j.steps)
+    ]
+    words = _name_words(job)
+    found.sort(key=lambda j: -len(words & _name_words(j)))
+    return tuple(found)
+
+
+def _name_words(job: Job) -> set[str]:
+    return {w for w in re.split(r"[^a-z0-9]+", f"{job.id} {job.name or ''}".lower()) if w}
 
 
 #: Setup actions and the input naming the language version they install (each action's

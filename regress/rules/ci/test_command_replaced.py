@@ -37,25 +37,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST, Patterns, unwrap
-from regress.kinds.ci.commands import matches, test_commands
+from regress.kinds.ci.classify import SECURITY, TEST, told_not_to_test, unwrap
+from regress.kinds.ci.commands import parse, test_commands
 from regress.kinds.ci.model import FAMILY
 from regress.kinds.ci.pairing import pair_steps
-from regress.kinds.ci.shell import shown, split
+from regress.kinds.ci.shell import shown, split, walk
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import callers_related, jobs, patterns_of
 
 
-def _no_run_flags(script: str | None, patterns: Patterns) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for cmd in test_commands(script, patterns):
-        if cmd.runner is None:
-            continue
-        for flag in cmd.flags:
-            if any(matches(flag, spec) for spec in cmd.runner.no_run):
-                out[cmd.key] = f"{flag[0]} {flag[1]}".strip()
+def _no_run_flags(script: str | None) -> dict[str, tuple[str, str]]:
+    """Runner commands of ``script`` told not to run tests (``mvn package -DskipTests``), by
+    runner: the flag, and the command as shown. Such a command is no test command
+    (``classify.told_not_to_test``), so they are looked for among all of the script's commands."""
+    out: dict[str, tuple[str, str]] = {}
+    for _cwd, argv in walk(script or ""):
+        words = unwrap(argv)
+        flag = told_not_to_test(words) if words else None
+        if flag is not None:
+            out[parse(words).key] = (flag, shown(words))
     return out
 
 
@@ -79,19 +81,18 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         if not old_tests:
             continue
         new_tests = test_commands(sa.run, patterns)
-        if TEST not in sa.classes or not new_tests:
+        old_flags = _no_run_flags(sb.run)
+        added = {k: v for k, v in _no_run_flags(sa.run).items() if k not in old_flags}
+        if added and not any(c.key in added for c in new_tests):
+            flag, text = next(iter(added.values()))
+            why = f"`{text[:80]}` builds without running tests ({flag})"
+        elif TEST not in sa.classes or not new_tests:
             if SECURITY in sa.classes or sa.test_goals:
                 continue  # a scanner, or a make goal whose recipe runs tests
             now = _first_command(sa.run) or (sa.uses or "nothing")
             why = f"`{old_tests[0].text[:80]}` → `{now}`, which runs no tests"
         else:
-            old_flags = _no_run_flags(sb.run, patterns)
-            added = {k: v for k, v in _no_run_flags(sa.run, patterns).items() if k not in old_flags}
-            if not added:
-                continue
-            key, flag = next(iter(added.items()))
-            new = next(c for c in new_tests if c.key == key)
-            why = f"`{new.text[:80]}` builds without running tests ({flag})"
+            continue
         yield Hit(
             message=f"{sa.label} of {after.label} in {after.pipeline} no longer runs tests: {why}",
             attr=f"step[{sa.key}].run",

@@ -5,7 +5,9 @@ Reports a test or scanner step, or a test job, that gains `continue-on-error` (G
 `allow_failure` (GitLab) — `true`, or an expression that may be true. A job-level flag that is true
 only for matrix entries that are new in the head (`continue-on-error: ${{ matrix.experimental }}`
 on a newly added `3.15-dev` entry) is a test *added*, not weakened, and is not reported; nor is one
-that no entry makes true (`${{ matrix.faulty || false }}` where no entry sets `faulty`).
+that no entry makes true (`${{ matrix.faulty || false }}` where no entry sets `faulty`). The same
+holds for a step's flag (`continue-on-error: ${{ matrix.allow-failure }}` on the test step, true
+only on the new `3.14-dev` entry); an entry that ran in the base and may now fail is reported.
 
 ## Why is this bad?
 With the flag set the step or job concludes `success` even when tests fail, so the check a
@@ -63,7 +65,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return
     flag = _FLAG_KEYS.get(after.platform, "continue-on-error")
     job_kind = TEST in after.classes or TEST in before.classes
-    if job_kind and not _on(before.allow_failure) and _on(after.allow_failure) and not _only_new_entries(before, after):
+    if (
+        job_kind
+        and not _on(before.allow_failure)
+        and _on(after.allow_failure)
+        and not _only_new_entries(before, after, after.allow_failure)
+    ):
         yield Hit(
             message=f"{after.label} in {after.pipeline} may now fail without failing the pipeline "
             f"({flag}: {_shown(before.allow_failure)} → {_shown(after.allow_failure)})",
@@ -81,6 +88,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             continue
         if _on(sb.continue_on_error) or not _on(sa.continue_on_error):
             continue
+        if _only_new_entries(before, after, sa.continue_on_error):
+            continue  # only a newly added matrix entry's step may fail: a test added, not weakened
         what = "test" if TEST in classes else "scan"
         yield Hit(
             message=f"{what} {sa.label} of {after.label} in {after.pipeline} no longer fails the job "
@@ -95,20 +104,17 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
-def _only_new_entries(before: Job, after: Job) -> bool:
-    """True when the job's flag is an expression that may be true only for matrix entries that are
-    new in the head (``${{ matrix.experimental }}``, ``${{ matrix.python == '3.15-dev' }}``): an
-    allowed-to-fail entry that was added is a test added, not one weakened. True as well when it
-    is false for every entry (``${{ matrix.faulty || false }}`` with no entry setting ``faulty``,
-    a key GitHub reads as null): no entry's failure is tolerated."""
-    if not isinstance(after.allow_failure, str) or after.matrix is None or after.matrix.dynamic:
+def _only_new_entries(before: Job, after: Job, flag: Any) -> bool:
+    """True when ``flag`` (the job's or one of its steps') is an expression that may be true only
+    for matrix entries that are new in the head (``${{ matrix.experimental }}``,
+    ``${{ matrix.python == '3.15-dev' }}``): an allowed-to-fail entry that was added is a test
+    added, not one weakened. True as well when it is false for every entry (``${{ matrix.faulty
+    || false }}`` with no entry setting ``faulty``, a key GitHub reads as null): no entry's
+    failure is tolerated."""
+    if not isinstance(flag, str) or after.matrix is None or after.matrix.dynamic:
         return False
     old = before.matrix.combos if before.matrix is not None and not before.matrix.dynamic else frozenset()
-    flagged = [
-        c
-        for c in after.matrix.combos
-        if expr.value_truth(after.allow_failure, {"matrix": matrix_context(c)}) is not False
-    ]
+    flagged = [c for c in after.matrix.combos if expr.value_truth(flag, {"matrix": matrix_context(c)}) is not False]
     return not any(any(kept(o, [c]) for o in old) for c in flagged)
 
 

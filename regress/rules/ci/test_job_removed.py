@@ -13,7 +13,10 @@ replaced by a GitHub Actions job), is a move. If the suite still runs but no lon
 the job tested on (a FreeBSD VM action, a Vagrant box, a runner OS, a language version newer than
 any the head tests, such as a `3.14-dev` nightly), the job is reported at medium severity as a
 variant lost; if its tests may now run through a new make goal, tox environment, nox session or test
-script of the same pipeline that regress does not read, at low severity. A job commented out counts
+script of the same pipeline that regress does not read, or through a new test job of that pipeline
+none of whose commands regress recognises (per-JDK jobs merged into one that runs `ci/test.sh` in
+a container and publishes JUnit reports; a job split into jobs that compute their suite at run
+time), at low severity. A job commented out counts
 as removed, and so does a GitLab job renamed to `.name` (a hidden job is a template and never runs),
 and so does a CircleCI job still defined under `jobs:` that no running workflow schedules any more
 (`jobs:` is only a library; a workflow switched off by a pipeline parameter's default schedules
@@ -71,7 +74,7 @@ from regress.rules.ci.helpers import (
     remote_call,
     runs_elsewhere,
 )
-from regress.rules.ci.suites import deleted_folders, folders_shown, moved, shown, test_steps
+from regress.rules.ci.suites import deleted_folders, folders_shown, moved, test_steps
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -118,12 +121,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         # A test job by its name alone (a DCO or link check: no step is a test command), whose
         # steps all run verbatim in another job now: jobs merged or renamed, nothing lost.
         return
-    if found.maybe:
-        # Unknown stays unknown: the head runs test commands regress cannot see into
-        # (CATALOGUE.md §0.2.7).
+    if found.maybe or found.maybe_jobs:
+        # Unknown stays unknown: the head runs test commands or new test jobs regress cannot see
+        # into (CATALOGUE.md §0.2.7).
         yield gone(
             f"test {job.label} was removed from {where}; its tests may now run through "
-            f"{shown(found.maybe)}, which regress does not read",
+            f"{found.maybe_shown()}, which regress does not read",
             Severity.LOW,
         )
         return

@@ -20,7 +20,9 @@ whose tests now run only on fewer platforms (a VM action or Vagrant box gone) is
 medium severity; one whose job now calls a new make goal, tox environment or test script that
 regress does not read (`script/test.sh`, `make test-race`) at low severity, as possibly moved there. A step whose
 tests ran in a folder the change deletes (`make -C sigv4 test`, `cd plugins/x && go test ./...`)
-went with the code it tested: low severity, naming the folder.
+went with the code it tested: low severity, naming the folder. A step whose runner is told not to
+run tests (`gradle check -x test`, `mvn verify -DskipTests`, `pytest --collect-only`) is no test
+step, and its removal is not reported.
 
 ## Why is this bad?
 The tests that step ran no longer gate the change, while the job still reports success, so
@@ -64,7 +66,7 @@ from regress.rules.ci.helpers import (
     remote_call,
     runs_elsewhere,
 )
-from regress.rules.ci.suites import deleted_folders, folders_shown, moved, shown
+from regress.rules.ci.suites import deleted_folders, folders_shown, moved
 
 
 def _what(step: Step) -> str:
@@ -163,12 +165,12 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                     f"{found.jobs[0].label}, but no longer on {', '.join(sorted(found.lost_setup))}"
                 )
                 severity = Severity.MEDIUM
-            elif found.maybe:
-                # Unknown stays unknown (CATALOGUE.md §0.2.7): the head runs test commands regress
-                # cannot see into.
+            elif found.maybe or found.maybe_jobs:
+                # Unknown stays unknown (CATALOGUE.md §0.2.7): the head runs test commands or new
+                # test jobs regress cannot see into.
                 message = (
                     f"test {sb.label} of {after.label} in {after.pipeline} was removed; its tests may now run "
-                    f"through {shown(found.maybe)}, which regress does not read"
+                    f"through {found.maybe_shown()}, which regress does not read"
                 )
                 severity = Severity.LOW
             elif deleted := deleted_folders([sb], ctx, patterns):
