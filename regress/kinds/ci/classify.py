@@ -684,9 +684,35 @@ def make_directory(args: Sequence[str]) -> str | None:
     return None
 
 
+#: ninja's options that take a value (`ninja -h`): ``-C DIR``, ``-f FILE``, ``-j N``, ``-k N``,
+#: ``-l N``, ``-d MODE``, ``-w FLAG``; ``-t TOOL`` runs a tool instead of building anything.
+_NINJA_VALUE_OPTIONS = frozenset({"-C", "-f", "-j", "-k", "-l", "-d", "-t", "-w"})
+#: Build tools whose arguments are goals of a build file: make, and ninja (with samurai, its
+#: reimplementation), which CMake and Meson generate the same `test`/`check` targets for.
+GOAL_BUILDERS = frozenset({"make", "gmake", "ninja", "samu"})
+
+
+def ninja_targets(args: Sequence[str]) -> tuple[str, ...]:
+    """The targets of a ``ninja`` command line; none when it runs a tool (``ninja -t clean``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "-t" or word.startswith("-t"):
+            return ()
+        if word in _NINJA_VALUE_OPTIONS:
+            i += 2
+            continue
+        if not word.startswith("-"):
+            out.append(word)
+        i += 1
+    return tuple(out)
+
+
 def _make_goal_classes(words: Sequence[str], patterns: Patterns) -> set[str]:
     out: set[str] = set()
-    for target in make_targets(words[1:]):
+    ninja = words[0].rsplit("/", 1)[-1] in ("ninja", "samu")
+    for target in ninja_targets(words[1:]) if ninja else make_targets(words[1:]):
         goal = ("make", target)
         for cls, pattern in patterns.command_index.candidates("make"):
             if cls not in out and command_matches(goal, pattern):
@@ -699,7 +725,7 @@ def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS)
     if not words:
         return frozenset()
     out = set()
-    if words[0].rsplit("/", 1)[-1] in ("make", "gmake") and len(words) > 1:
+    if words[0].rsplit("/", 1)[-1] in GOAL_BUILDERS and len(words) > 1:
         out |= _make_goal_classes(words, patterns)
     goals = GOAL_RUNNERS.get(words[0].rsplit("/", 1)[-1])
     if goals and any(w.lower().rsplit(":", 1)[-1] in goals for w in words[1:] if not w.startswith("-")):

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from regress.kinds.ci.classify import TEST, Patterns, classify_command, unwrap
+from regress.kinds.ci.classify import GOAL_BUILDERS, TEST, Patterns, classify_command, unwrap
 from regress.kinds.ci.commands import TestCommand, matches, narrowing, parse
 from regress.kinds.ci.model import Job, Step
 from regress.kinds.ci.shell import change_dir, walk
@@ -152,7 +152,10 @@ def covers(base: Run, head: Run) -> bool:
 
 
 def _program(words: Sequence[str]) -> str:
-    return words[0].removeprefix("./") if words else ""
+    """The program a command starts, with the build tools that run a build file's goals as one:
+    `make check` and `ninja check` in a CMake build folder run the same target."""
+    program = words[0].removeprefix("./") if words else ""
+    return "make" if program.rsplit("/", 1)[-1] in GOAL_BUILDERS else program
 
 
 #: Runners whose argument names a group of commands defined in a file regress does not read, as a
