@@ -152,6 +152,13 @@ TEST_COMMANDS: tuple[str, ...] = (
     "make *-test",
     "make *-tests",
     "hatch test",
+    # `hatch run ENV:SCRIPT` (unwrapped to `ENV:SCRIPT`) runs a script of a Hatch environment
+    # (Hatch docs, "Environments": `hatch run test:cov`): a test environment's or a test script.
+    "test:*",
+    "tests:*",
+    "*:test",
+    "*:tests",
+    "*:test-*",
     "circleci tests run",
     # Bash Automated Testing System (bats-core): runs the .bats files it is given.
     "bats",
@@ -171,6 +178,12 @@ TEST_COMMANDS: tuple[str, ...] = (
     "*_test.sh",
     "*-tests.sh",
     "*_tests.sh",
+    "runtest.sh",
+    "runtests.sh",
+    # Scripts named after the test runner they drive: `runtox.sh` picks tox environments.
+    "runtox.sh",
+    "run-tox.sh",
+    "run_tox.sh",
 )
 SECURITY_COMMANDS: tuple[str, ...] = (
     "codeql",
@@ -790,12 +803,21 @@ def classify_action(uses: str, patterns: Patterns = DEFAULT_PATTERNS) -> frozens
     return frozenset()
 
 
+#: What a pull request's own checks look at rather than the code: a job named a check of one of
+#: these (`permissions check`, `check-labels`, `Check PR title`) gates on the pull request's
+#: metadata and runs no tests.
+_METADATA_WORDS = frozenset(
+    {"permission", "permissions", "label", "labels", "title", "changelog", "milestone", "assignee", "reviewers"}
+)
+
+
 def name_says_test(*names: str | None) -> bool:
     for n in names:
         if not n:
             continue
         words = set(_WORD_SPLIT.split(n.lower()))
-        if words & set(TEST_JOB_WORDS):
+        found = words & set(TEST_JOB_WORDS)
+        if found and not (found == {"check"} and words & _METADATA_WORDS):
             return True
     return False
 

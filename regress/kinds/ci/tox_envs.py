@@ -1,4 +1,5 @@
-"""Whether a tox environment or nox session run by a CI step is a linter rather than a test suite.
+"""Whether a tox environment, nox session or Hatch environment run by a CI step is a linter rather
+than a test suite.
 
 ``tox -e flake8`` and ``nox -s mypy`` start a runner of test environments, but what they run is
 the environment's commands: an environment named after a linter (``flake8``, ``mypy``, ``black``,
@@ -42,6 +43,10 @@ def lint_env(name: str) -> bool:
 def envs(words: Sequence[str], env: Mapping[str, str]) -> list[str] | None:
     """The environments a ``tox``/``nox`` command runs, or None when not known."""
     tool = words[0].rsplit("/", 1)[-1] if words else ""
+    if ":" in tool:
+        # `hatch run typing:test`, unwrapped to `typing:test`: the script `test` of the Hatch
+        # environment `typing` (Hatch docs, "Environments"), a linter's when that one is.
+        return [tool.split(":", 1)[0]]
     options = _ENV_OPTIONS.get(tool)
     if options is None:
         return None

@@ -24,7 +24,7 @@ from regress.kinds.ci import tox_envs
 from regress.kinds.ci.make_goals import MakeGoals
 from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, MATRIX_REF, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
-from regress.kinds.ci.shell import split
+from regress.kinds.ci.shell import split, walk
 from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.kinds.gates import inline
 from regress.kinds.github import expr
@@ -40,6 +40,9 @@ _ACTION = re.compile(r"(^|/)action\.ya?ml$")
 #: GitHub's documented nesting limit for composite actions and reusable workflows.
 MAX_NESTING = 10
 _DEPLOY_WORDS = frozenset({"deploy", "deployment", "release", "publish", "rollout", "promote"})
+#: Words that make a deploy word the object of a check (`check_release`, `verify-publish`,
+#: `release-dry-run`): such a job rehearses or checks a release and ships nothing.
+_CHECK_WORDS = frozenset({"check", "checks", "verify", "validate", "dry", "dryrun", "lint"})
 
 
 def is_workflow(path: str) -> bool:
@@ -207,7 +210,10 @@ class _Builder:
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
         if (
             cls.name_says_test(job_id, job_name)
-            and (uses or any(not (_prepares(s) or _notifies(s) or api_only_step(s)) for s in steps))
+            and (
+                uses
+                or any(not (_prepares(s) or _notifies(s) or api_only_step(s) or _states_outcome(s)) for s in steps)
+            )
             and not _lint_check(job_id, job_name, job_classes)
         ):
             job_classes |= {cls.TEST}
@@ -215,7 +221,7 @@ class _Builder:
         env_name = env.get("name") if isinstance(env, dict) else env
         env_text = _text(env_name) if env_name is not None else None
         words = set(re.split(r"[^a-z0-9]+", f"{job_id} {job_name or ''}".lower()))
-        if env_text or words & _DEPLOY_WORDS:
+        if env_text or (words & _DEPLOY_WORDS and not words & _CHECK_WORDS):
             job_classes |= {cls.DEPLOY}
         needs = body.get("needs")
         needs_set = frozenset(
@@ -701,6 +707,22 @@ def _notifies(step: Step) -> bool:
         return False
     repo = step.uses.lower().partition("/")[2].split("/", 1)[0]
     return bool(_MESSAGING.search(repo))
+
+
+#: Shell built-ins that print a message or set an exit status, and the conditionals around them.
+_OUTCOME_WORDS = frozenset(
+    {"echo", "printf", "exit", "true", "false", ":", "[", "[[", "test", "if", "then", "else", "elif", "fi"}
+)
+
+
+def _states_outcome(step: Step) -> bool:
+    """A step that only prints a message and sets an exit status (``echo "a job failed" && exit
+    1``, usually under an ``if:`` reading ``needs.*.result``): a job of nothing else aggregates
+    other jobs' results and runs no tests itself, whatever its name says (``All tests passed``)."""
+    if step.run is None or step.uses:
+        return False
+    words = [argv[0] for _cwd, argv in walk(step.run) if argv]
+    return bool(words) and all(w in _OUTCOME_WORDS for w in words)
 
 
 def _without(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
