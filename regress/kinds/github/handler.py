@@ -211,8 +211,7 @@ class _Builder:
         if (
             cls.name_says_test(job_id, job_name)
             and (
-                uses
-                or any(not (_prepares(s) or _notifies(s) or api_only_step(s) or _states_outcome(s)) for s in steps)
+                uses or any(not (_prepares(s) or _notifies(s) or api_only_step(s) or _states_outcome(s)) for s in steps)
             )
             and not _lint_check(job_id, job_name, job_classes)
         ):

@@ -125,8 +125,17 @@ def covers(other: Job, base: Job | None) -> bool:
     stays unknown: CATALOGUE.md §0.2.7)."""
     if base is None or base.events is None or other.events is None:
         return True
-    need = base.events & PR_EVENTS or base.events & {"push"}
-    return need <= other.events
+    need = _gating(base.events) & PR_EVENTS or base.events & {"push"}
+    return need <= _gating(other.events)
+
+
+def _gating(events: frozenset[str]) -> frozenset[str]:
+    """``pull_request_target`` gates the same pull requests as ``pull_request`` (it runs for each
+    of them, in the base's context: GitHub docs "Events that trigger workflows"), so a job moved
+    from one to the other still checks every pull request."""
+    if "pull_request_target" in events:
+        return (events | {"pull_request"}) - {"pull_request_target"}
+    return events
 
 
 def runs_elsewhere(step: Step, ctx: RuleContext, near: ModelObject | None = None, on: Job | None = None) -> bool:

@@ -47,6 +47,8 @@ class Run:
 
     cwd: str | None
     command: TestCommand
+    #: The command as written, before unwrapping (`hatch run cov:test`), for messages.
+    written: tuple[str, ...] = ()
 
 
 def scripts(step: Step) -> list[str]:
@@ -61,12 +63,18 @@ def commands(step: Step) -> Iterator[tuple[str | None, tuple[str, ...]]]:
     """Every command a step runs, unwrapped, with the folder it starts in: the step's own
     script from its ``working-directory`` (None when that is computed at run time), a VM
     action's script from the checkout's root."""
+    for cwd, _argv, words in _commands(step):
+        yield cwd, words
+
+
+def _commands(step: Step) -> Iterator[tuple[str | None, tuple[str, ...], tuple[str, ...]]]:
+    """``commands`` with each command also as written."""
     for i, script in enumerate(scripts(step)):
         start = step.workdir if i == 0 and step.script is not None else ""
         for cwd, argv in walk(script, start):
             words = unwrap(argv)
             if words:
-                yield cwd, words
+                yield cwd, tuple(argv), words
 
 
 def deleted_folders(steps: Sequence[Step], ctx: RuleContext, patterns: Patterns) -> list[str]:
@@ -80,7 +88,7 @@ def deleted_folders(steps: Sequence[Step], ctx: RuleContext, patterns: Patterns)
     found: set[str] = set()
     for step in steps:
         folders = _test_folders(step, patterns)
-        if not folders or any(_TEST_FOLDER_WORDS & set(f.lower().split("/")) for f in folders):
+        if not folders or any(TEST_FOLDER_WORDS & set(f.lower().split("/")) for f in folders):
             return []  # unknown, or a folder of tests: deleted with its step, that is tests removed
         if not all(is_dir("base", f) and not is_dir("head", f) for f in folders):
             return []
@@ -101,7 +109,7 @@ def _test_folders(step: Step, patterns: Patterns) -> set[str]:
     for cwd, words in commands(step):
         if TEST not in classify_command(words, patterns):
             continue
-        where = _make_directory(cwd, words) if words[:1] == ("make",) else cwd
+        where = make_folder(cwd, words) if words[:1] == ("make",) else cwd
         if not where:
             return set()
         folders.add(where)
@@ -109,10 +117,10 @@ def _test_folders(step: Step, patterns: Patterns) -> set[str]:
 
 
 #: Folder names that hold tests rather than the code under test.
-_TEST_FOLDER_WORDS = frozenset({"test", "tests", "testing", "spec", "specs", "e2e", "integration", "__tests__"})
+TEST_FOLDER_WORDS = frozenset({"test", "tests", "testing", "spec", "specs", "e2e", "integration", "__tests__"})
 
 
-def _make_directory(cwd: str | None, words: Sequence[str]) -> str | None:
+def make_folder(cwd: str | None, words: Sequence[str]) -> str | None:
     """``make -C DIR`` / ``--directory=DIR`` (GNU make manual, "Options Summary"): where it runs."""
     for i, word in enumerate(words):
         if word in ("-C", "--directory") and i + 1 < len(words):
@@ -130,7 +138,8 @@ def test_steps(steps: Iterable[Step], patterns: Patterns) -> list[Step]:
 
 
 def test_runs(step: Step, patterns: Patterns) -> list[Run]:
-    return [Run(cwd, parse(words)) for cwd, words in commands(step) if TEST in classify_command(words, patterns)]
+    found = _commands(step)
+    return [Run(cwd, parse(words), argv) for cwd, argv, words in found if TEST in classify_command(words, patterns)]
 
 
 def covers(base: Run, head: Run) -> bool:
@@ -142,7 +151,7 @@ def covers(base: Run, head: Run) -> bool:
         # No runner table (`bats tests`, `script/test`): the same command with at least the same
         # arguments, or the bare command.
         same = _program(h.words) == _program(b.words)
-        return same and (set(b.words[1:]) <= set(h.words[1:]) or len(h.words) == 1)
+        return same and (len(h.words) == 1 or all(_kept(w, h.words[1:]) for w in b.words[1:]))
     if b.runner is not h.runner:
         return False
     if not h.runner.positional_scope and not set(_positionals(b)) <= set(_positionals(h)):
@@ -156,6 +165,29 @@ def _program(words: Sequence[str]) -> str:
     `make check` and `ninja check` in a CMake build folder run the same target."""
     program = words[0].removeprefix("./") if words else ""
     return "make" if program.rsplit("/", 1)[-1] in GOAL_BUILDERS else program
+
+
+#: Option names that leave tests out: a script that no longer gets one runs at least as much.
+_LEAVE_OUT = re.compile(r"^--?(?:exclude|skip|ignore|only)(?:[-_=]|$)", re.I)
+#: Qualifiers that pick one version of what a selector names (`py3.12-boto3-latest` is boto3's
+#: newest release, `…-pinned` its pinned ones): the selector without one names every version.
+_VERSION_QUALIFIER = re.compile(
+    r"^(?P<stem>.+?)[-_.:](?:latest|newest|oldest|lowest|highest|pinned|min|max|minimum|maximum|stable|current)$",
+    re.I,
+)
+
+
+def _kept(word: str, head: Sequence[str]) -> bool:
+    """Whether a base argument of a test script regress cannot read still holds in the head's
+    arguments: the same word, an option that left tests out dropped (``--exclude-latest``,
+    ``--skip-slow``), or a selector that named one version of a group (``py3.12-boto3-latest``)
+    now naming the whole group (``py3.12-boto3``)."""
+    if word in head:
+        return True
+    if word.startswith("-"):
+        return bool(_LEAVE_OUT.match(word))
+    m = _VERSION_QUALIFIER.match(word)
+    return m is not None and m.group("stem") in head
 
 
 #: Runners whose argument names a group of commands defined in a file regress does not read, as a
@@ -178,8 +210,9 @@ class Moved:
     jobs: tuple[Job, ...]
     #: Set-ups the removed job ran on that none of those jobs runs on.
     lost_setup: frozenset[str]
-    #: When not covered: test commands new in the head's same pipeline that regress cannot see
-    #: into (a make goal, a test script), which may run the removed tests.
+    #: When not covered: test commands new in the head's same pipeline (any pipeline, when that
+    #: one is gone) that regress cannot see into (a make goal, a test script), which may run the
+    #: removed tests.
     maybe: tuple[Run, ...]
     #: When not covered: test jobs new in the head's same pipeline that run no test command
     #: regress knows (a job named and reported as tests that starts `ci_docker_run IMAGE
@@ -217,7 +250,9 @@ def moved(steps: Sequence[Step], job: Job, heads: Sequence[Job], base_jobs: Sequ
         found.sort(key=lambda j: (j.pipeline != job.pipeline, j.platform != job.platform))
         return Moved(tuple(found), _lost(job, testing), ())
     known = {r.command.words for j in base_jobs for s in j.steps for r in test_runs(s, patterns) if opaque(r)}
-    same_file = [j for j in heads if j.pipeline == job.pipeline]
+    # The pipeline's own jobs; when none is left (the file was deleted), the tests may have gone
+    # to any job gating the same events, as in a rewrite of the whole CI.
+    same_file = [j for j in heads if j.pipeline == job.pipeline] or list(heads)
     maybe = [r for j in same_file for s in j.steps for r in test_runs(s, patterns) if opaque(r)]
     maybe = [r for r in maybe if r.command.words not in known]
     return Moved((), frozenset(), tuple(maybe), _opaque_new_jobs(job, same_file, base_jobs, patterns))
@@ -407,4 +442,4 @@ def _labels(job: Job) -> list[str] | None:
 
 
 def shown(commands_run: Sequence[Run]) -> str:
-    return ", ".join(f"`{shown_command(r.command.words)[:60]}`" for r in commands_run[:2])
+    return ", ".join(f"`{shown_command(r.written or r.command.words)[:60]}`" for r in commands_run[:2])

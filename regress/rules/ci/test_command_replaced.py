@@ -8,7 +8,9 @@ runs its test command in a mode that does not execute tests: `mvn verify` → `m
 test step whose command became `echo skip`. Removing the step outright is `test-step-removed`.
 A make goal counts as a test command when its name says so (`make test`, `make check-fmt tests`:
 make builds every goal given) or when its recipe in the same snapshot's Makefile runs tests
-(`make richtest` → `richgo test ./...`); a script named as a test runner (`script/test.sh`,
+(`make richtest` → `richgo test ./...`); make's default goal in a folder of tests whose Makefile
+is not in the tree (written by the build, as `make -C tests/svtypes` may find it) cannot be read
+and is not reported; a script named as a test runner (`script/test.sh`,
 `run_tests.sh`) is one too. A command is judged by what it starts: `php ./phpunit`,
 `ruby bin/rails test`, `node node_modules/.bin/jest`, `bash scripts/test.sh` run those runners,
 and `$MAKE check`/`${MAKE} check` is `make check`; an interpreter that only checks the script's
@@ -37,15 +39,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST, told_not_to_test, unwrap
+from regress.kinds.ci.classify import SECURITY, TEST, make_targets, told_not_to_test, unwrap
 from regress.kinds.ci.commands import parse, test_commands
-from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.model import FAMILY, Step
 from regress.kinds.ci.pairing import pair_steps
-from regress.kinds.ci.shell import shown, split, walk
+from regress.kinds.ci.shell import shown, walk
+from regress.kinds.gates.recipes import MAKEFILES
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import callers_related, jobs, patterns_of
+from regress.rules.ci.suites import TEST_FOLDER_WORDS, commands, make_folder
 
 
 def _no_run_flags(script: str | None) -> dict[str, tuple[str, str]]:
@@ -61,12 +65,31 @@ def _no_run_flags(script: str | None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _first_command(script: str | None) -> str:
-    for cmd in split(script or ""):
-        words = unwrap(cmd.argv)
-        if words:
-            return shown(words)[:80]
-    return ""
+def _first_new_command(sb: Step, sa: Step) -> str:
+    """The first command of the head step that the base step did not run (what replaced the
+    tests), else its first command."""
+    before = {words for _cwd, words in commands(sb)}
+    now = [words for _cwd, words in commands(sa)]
+    first = next((w for w in now if w not in before), now[0] if now else None)
+    return shown(first)[:80] if first else ""
+
+
+def _unread_test_makefile(sb: Step, sa: Step, ctx: RuleContext) -> bool:
+    """The head step runs, in place of the base's, make's default goal in a folder of tests
+    whose Makefile is not in the head tree (`make -C tests/svtypes`, the Makefile written by the
+    build): what that goal runs cannot be read, and in a folder of tests it is likely the tests."""
+    if ctx.exists is None:
+        return False
+    before = {words for _cwd, words in commands(sb)}
+    for cwd, words in commands(sa):
+        if words in before or words[0].rsplit("/", 1)[-1] not in ("make", "gmake") or make_targets(words[1:]):
+            continue
+        folder = make_folder(cwd, words)
+        if not folder or not TEST_FOLDER_WORDS & set(folder.lower().split("/")):
+            continue
+        if not any(ctx.exists("head", f"{folder}/{name}") for name in MAKEFILES):
+            return True
+    return False
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -89,7 +112,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         elif TEST not in sa.classes or not new_tests:
             if SECURITY in sa.classes or sa.test_goals:
                 continue  # a scanner, or a make goal whose recipe runs tests
-            now = _first_command(sa.run) or (sa.uses or "nothing")
+            if _unread_test_makefile(sb, sa, ctx):
+                continue  # unknown stays unknown (CATALOGUE.md §0.2.7)
+            now = _first_new_command(sb, sa) or (sa.uses or "nothing")
             why = f"`{old_tests[0].text[:80]}` → `{now}`, which runs no tests"
         else:
             continue

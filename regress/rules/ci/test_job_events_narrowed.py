@@ -9,7 +9,8 @@ that lost `pull_request`, `pull_request_target`, `merge_group` or `push`, e.g. a
 a condition that is always false is `test-disabled-by-condition`'s finding; a trigger removed
 from the workflow is `pull-request-trigger-removed`'s. A job that stops running on pushes but still
 runs on pull requests or the merge queue is not reported: every change is still tested through
-its pull request (as with a push branch filter, `trigger-filters-narrowed`).
+its pull request (as with a push branch filter, `trigger-filters-narrowed`); nor is one moved
+between `pull_request` and `pull_request_target`, which run for the same pull requests.
 
 A job of a local reusable workflow (`on: workflow_call`) runs on the events of the workflows of
 the repository that call it: each calling job's workflow triggers that the calling job's `if:`
@@ -59,6 +60,7 @@ GATING = ("pull_request", "pull_request_target", "merge_group", "merge_request",
 _REVIEWED = frozenset({"pull_request", "pull_request_target", "merge_group", "merge_request"})
 #: Events whose checks show on the pull (merge) request itself, before it merges.
 _PULL_REQUEST = frozenset({"pull_request", "pull_request_target", "merge_request"})
+_SAME_PULL_REQUESTS = frozenset({"pull_request", "pull_request_target"})
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -70,6 +72,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if not classes & {TEST, SECURITY} or never_runs(after, after.condition):
         return
     lost = [e for e in GATING if e in before.events and e not in after.events]
+    if after.events & _SAME_PULL_REQUESTS:
+        # `pull_request` and `pull_request_target` run for the same pull requests (GitHub docs
+        # "Events that trigger workflows"), one in the head's context, one in the base's.
+        lost = [e for e in lost if e not in _SAME_PULL_REQUESTS]
     if not lost:
         return
     if lost == ["push"] and after.events & _REVIEWED:

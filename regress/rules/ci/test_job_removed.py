@@ -9,14 +9,21 @@ run verbatim elsewhere in the head (including the workflows beside it that the c
 on the pull-request events the job ran on), nor with edits: a job whose every test command runs in a
 head job gating the same events, with the same runner, from the same folder and no narrower
 (`gotestsum -- -race ./...` in `ci.yaml` → `go test -v -race ./...` in `go-test.yml`; CircleCI jobs
-replaced by a GitHub Actions job), is a move. If the suite still runs but no longer on a platform
+replaced by a GitHub Actions job), is a move. A test script regress cannot read counts as run
+when the head runs it with the same arguments, less an option that left tests out
+(`--exclude-latest`, `--skip-slow`), or with a selector that named one version of a group now
+naming the whole group (`runtox.sh py3.12-boto3-latest` → `runtox.sh py3.12-boto3`): latest and
+pinned jobs merged into one. A job on `pull_request_target` still gates the pull requests a
+`pull_request` job gates. If the suite still runs but no longer on a platform
 the job tested on (a FreeBSD VM action, a Vagrant box, a runner OS, a language version newer than
 any the head tests, such as a `3.14-dev` nightly), the job is reported at medium severity as a
 variant lost; if its tests may now run through a new make goal, tox environment, nox session or test
 script of the same pipeline that regress does not read, or through a new test job of that pipeline
 none of whose commands regress recognises (per-JDK jobs merged into one that runs `ci/test.sh` in
 a container and publishes JUnit reports; a job split into jobs that compute their suite at run
-time), at low severity. A job commented out counts
+time), at low severity; when the job's own file is deleted, those of any pipeline count. A job
+whose steps only print a message and set an exit status (`echo "a job failed" && exit 1` under an
+`if:` on `needs.*.result`) runs no tests, whatever its name. A job commented out counts
 as removed, and so does a GitLab job renamed to `.name` (a hidden job is a template and never runs),
 and so does a CircleCI job still defined under `jobs:` that no running workflow schedules any more
 (`jobs:` is only a library; a workflow switched off by a pipeline parameter's default schedules

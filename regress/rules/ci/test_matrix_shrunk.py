@@ -14,10 +14,13 @@ called; a value the head passes to that input itself (`go-version: stable`, `arc
 value every head entry has. A key the head matrix no
 longer has reads as null, as in the workflow: a base entry where it was `false` or empty still
 runs, and so does one whose key the job read only in its `continue-on-error` (an `experimental:
-true` entry that became a blocking one). A key that only some entries carry on both sides
-(`disable_tests` beside the `msystem` every entry names) tunes an entry: an entry where it is
-set to another value still runs. A matrix that becomes dynamic (`${{ fromJSON(…) }}`) is reported as unresolvable at low
-severity, never as removed; a static matrix replaced by none at all is a shrink to a single run.
+true` entry that became a blocking one), or only in its steps' `if:` (`group: [check_release,
+link_check]` picking which steps an entry runs) and no longer reads at all: the head's run runs
+the steps it keeps, and a test step it dropped is `test-step-removed`'s. A key that only some
+entries carry on both sides (`disable_tests` beside the `msystem` every entry names) tunes an
+entry: an entry where it is set to another value still runs. A matrix that becomes dynamic
+(`${{ fromJSON(…) }}`) is reported as unresolvable at low severity, never as removed; a static
+matrix replaced by none at all is a shrink to a single run.
 
 Replacements that keep what the matrix covers are silent: a runner image moved on within its
 operating system (`macos-11` → `macos-latest`, `windows-2019` → `windows-2022`), and the single
@@ -303,6 +306,30 @@ def tolerance_axes(body: Any, axes: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def selector_axes(body: Any, axes: Iterable[str], head: Any) -> frozenset[str]:
+    """The axes a GitHub Actions job reads only in its steps' ``if:`` (``group: [check_release,
+    link_check]`` with ``if: matrix.group == 'link_check'`` on one step): they share the job's
+    steps out between parallel entries rather than name a platform or version the tests run on,
+    so an entry that lost such a key is the job's one run, and a step it no longer runs is a step
+    removed (``test-step-removed``), not a combination lost. Any other read of the axis, or of the
+    whole matrix, keeps it, and so does a read of it left in the ``head`` job (a step still gated
+    on a value no entry has now never runs)."""
+    steps = body.get("steps") if isinstance(body, Mapping) else None
+    if not isinstance(steps, list):
+        return frozenset()
+    conditions = [str(step["if"]) for step in steps if isinstance(step, Mapping) and "if" in step]
+    rest = [t for k, v in body.items() if k not in ("strategy", "steps") for t in _texts(v)]
+    rest += [t for step in steps if isinstance(step, Mapping) for k, v in step.items() if k != "if" for t in _texts(v)]
+    if any(_WHOLE_MATRIX.search(t) for t in (*rest, *conditions)):
+        return frozenset()
+    found = set()
+    for axis in axes:
+        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
+        if any(read.search(c) for c in conditions) and not any(read.search(t) for t in (*rest, *_texts(head))):
+            found.add(axis)
+    return frozenset(found)
+
+
 def settings_axes(base: Iterable[Combo], head: Iterable[Combo], picks: Iterable[str] = ()) -> frozenset[str]:
     """Keys that only some entries carry, in the base and in the head alike (an include entry's
     ``disable_tests`` beside the ``msystem`` every entry names): they tune an entry rather than
@@ -394,7 +421,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         lambda axis, value: end_of_life(axis, value, on, runtimes.get(axis)) is not None,
         runtimes,
     )
-    tolerance = tolerance_axes(change.before.body if change.before else None, _values(before.matrix.combos))
+    body = change.before.body if change.before else None
+    tolerance = tolerance_axes(body, _values(before.matrix.combos)) | selector_axes(
+        body, _values(before.matrix.combos), change.after.body if change.after else None
+    )
     picks = {what for how, what in (*feeds(before).values(), *feeds(after).values()) if how == "axis"}
     picks |= {a for c in before.matrix.combos for a, _ in c if runtime_of(a) or a in runtimes}
     settings = settings_axes(before.matrix.combos, heads, picks)
