@@ -2,10 +2,17 @@
 
 ## What it does
 Reports `container:` and `services.<name>.image` references whose pin moved down the order
-digest (`@sha256:…`) > version tag > moving tag (`latest`, `main`, no tag), and a new container or
-service added with a moving tag (zizmor `unpinned-images`). Digest → digest and tag → tag bumps
-stay silent. `${{ matrix.x }}` in a reference is read for each matrix entry (the weakest pin
-counts); a reference that cannot be known offline (another expression) is not judged.
+digest (`@sha256:…`) > version tag > moving tag (`latest`, `main`, no tag). Digest → digest and
+tag → tag bumps stay silent. `${{ matrix.x }}` in a reference is read for each matrix entry (the
+weakest pin counts); a reference that cannot be known offline (another expression) is not judged.
+
+A container or service the base job did not have (a new job, or one that gains a container) is
+reported when it brings in a new party on a moving tag (zizmor `unpinned-images`): an image from
+another registry or a Docker Hub namespace (`emscripten/emsdk`, `ghcr.io/org/builder:latest`).
+A Docker Official Image on a moving tag (`fedora:latest`, `ubuntu:latest`, `redis` for a service)
+is the usual build or test environment of a CI job, no more moving than the runner's own
+`ubuntu-latest`, and stays silent; so does an image the base already ran as loosely in this
+workflow or one beside it (a job split or moved).
 
 ## Why is this bad?
 The job's steps run inside that image, with the job's token and secrets; a moving tag runs
@@ -36,7 +43,7 @@ from regress.kinds.ci.model import FAMILY, MATRIX_REF, Job, RefKind
 from regress.kinds.github.handler import image_ref
 from regress.model import Change, Route
 from regress.rules.base import Hit, Rule, RuleContext
-from regress.rules.ci.helpers import jobs
+from regress.rules.ci.helpers import base_jobs, jobs
 from regress.rules.github import KINDS
 
 
@@ -62,7 +69,12 @@ def _resolved(value: Any, job: Job) -> tuple[str, str | None, RefKind] | None:
         found = image_ref(text)
         if found is None:
             return None
-        if weakest is None or found[2].strength < weakest[2].strength:
+        if (
+            weakest is None
+            or found[2].strength < weakest[2].strength
+            # Among entries pinned alike, a new party outweighs an official image.
+            or (found[2] is weakest[2] and official(weakest[0]) and not official(found[0]))
+        ):
             weakest = found
     return weakest
 
@@ -82,12 +94,38 @@ def images(job: Job) -> dict[str, tuple[str, str | None, RefKind, Route]]:
     return out
 
 
+#: Docker Hub, as an image reference may name it. A reference without a registry host is pulled
+#: from Docker Hub, and one without a namespace from ``library/``, the namespace of Docker Official
+#: Images (Docker docs, "docker image pull": "Docker Hub ... library namespace"; "Docker Official
+#: Images": maintained with their upstreams, every change reviewed in docker-library/official-images).
+_DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
+
+
+def official(name: str) -> bool:
+    """A Docker Official Image (``ubuntu``, ``library/fedora``, ``docker.io/library/redis``)."""
+    text = name.strip().lower()
+    for host in _DOCKER_HUB:
+        text = text.removeprefix(host)
+    text = text.removeprefix("library/")
+    return bool(text) and "/" not in text
+
+
+def _loosest(jobs: list[Job]) -> dict[str, int]:
+    """Each image the jobs run, with the weakest pin strength it is run with."""
+    out: dict[str, int] = {}
+    for job in jobs:
+        for name, _, kind, _ in images(job).values():
+            key = name.lower()
+            out[key] = min(out.get(key, kind.strength), kind.strength)
+    return out
+
+
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
     before, after = jobs(change)
     if after is None:
         return
     old = images(before) if before is not None else {}
+    elsewhere: dict[str, int] | None = None  # the base's images, loaded on the first new one
     for where, (name, ref, kind, route) in images(after).items():
         prev = old.get(where)
         if prev is not None and prev[0] == name:
@@ -97,6 +135,14 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                 f"{where} image {name} of {after.label} in {after.pipeline} pinned by {prev[2].value} → {kind.value}"
             )
         elif kind in (RefKind.BRANCH, RefKind.NONE):
+            if official(name):
+                continue  # the job's distribution or service, as moving as its runner image
+            if elsewhere is None:
+                assert change.after is not None
+                elsewhere = _loosest(base_jobs(ctx, change.after))
+            loosest = elsewhere.get(name.lower())
+            if loosest is not None and loosest <= kind.strength:
+                continue  # the base already ran this image as loosely: no new party is trusted
             message = (
                 f"{where} image {name} of {after.label} in {after.pipeline} uses a moving tag ({ref or 'none: latest'})"
             )
