@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from regress.kinds.ci.eol import Runtime, end_of_life, release_line, runtime_axes, runtime_of
+from regress.kinds.ci.eol import Runtime, compiler_axes, end_of_life, release_line, runtime_axes, runtime_of
 from regress.kinds.ci.model import Step
 
 DAY = dt.date(2026, 1, 1)
@@ -36,6 +36,13 @@ DAY = dt.date(2026, 1, 1)
         ("os", None),
         ("pythonpath", None),
         ("gopher", None),
+        ("gcc", Runtime.GCC),
+        ("gcc-version", Runtime.GCC),
+        ("GCC_VERSION", Runtime.GCC),
+        ("clang", Runtime.LLVM),
+        ("llvm-version", Runtime.LLVM),
+        ("compiler", None),
+        ("cc", None),
     ],
 )
 def test_axes_name_their_runtime(axis: str, runtime: Runtime | None) -> None:
@@ -66,6 +73,12 @@ def test_axes_name_their_runtime(axis: str, runtime: Runtime | None) -> None:
         (Runtime.PHP, "7.4", "7.4"),
         (Runtime.PHP, "8.1.31", "8.1"),
         (Runtime.PHP, "nightly", None),
+        (Runtime.GCC, "9", "9"),
+        (Runtime.GCC, "9.4.0", "9"),
+        (Runtime.GCC, "4.9", "4.9"),
+        (Runtime.LLVM, "18.1.8", "18"),
+        (Runtime.LLVM, "3.9", "3.9"),
+        (Runtime.LLVM, "latest", None),
     ],
 )
 def test_matrix_values_read_as_release_lines(runtime: Runtime, value: str, line: str | None) -> None:
@@ -110,6 +123,21 @@ def test_a_version_is_end_of_life_from_its_date_on() -> None:
         ("os", "ubuntu-20.04", "2025-04-15"),
         ("runner", "macos-12", "2024-12-03"),
         ("os", "windows-2019", "2025-06-30"),
+        # compilers, by axis name or by a value that names one with its version
+        ("gcc", "9", "2022-05-27"),
+        ("gcc-version", "12.3.0", "2025-07-11"),
+        ("gcc", "13", None),
+        ("compiler", "gcc-7", "2019-11-14"),
+        ("compiler", "g++-11", "2024-07-19"),
+        ("image", "gcc:8", "2021-05-14"),
+        ("image", "docker.io/library/gcc:10.5", "2023-07-07"),
+        ("clang", "11", "2021-04-14"),
+        ("compiler", "clang-7", "2019-05-10"),
+        ("compiler", "clang++-12", "2021-10-04"),
+        ("compiler", "clang-18", None),
+        ("compiler", "clang-cl", None),
+        ("compiler", "gcc", None),
+        ("cc", "10", None),
     ],
 )
 def test_end_of_life_dates(axis: str, value: str, expected: str | None) -> None:
@@ -149,3 +177,18 @@ def test_an_axis_fed_to_setup_php_is_php() -> None:
     assert runtime_axes(steps) == {"php": Runtime.PHP}
     found = end_of_life("php", "7.4", DAY, Runtime.PHP)
     assert str(found) == "PHP 7.4: end of life 2022-11-28"
+
+
+def test_an_axis_handed_to_a_compiler_is_that_compiler() -> None:
+    base = {"container": "gcc:${{ matrix.ver }}", "steps": [{"run": "make"}]}
+    head = {"env": {"CC": "gcc-${{ matrix.ver }}", "CXX": "g++-${{matrix.ver}}"}, "steps": [{"run": "make"}]}
+    assert compiler_axes(base, head) == {"ver": Runtime.GCC}
+    clang = {
+        "env": {"CXXFLAGS": "-std=c++${{ matrix.std }}"},
+        "steps": [{"run": "sudo ./llvm.sh ${{ matrix.llvm }}\napt-get install -y clang-tidy"}],
+    }
+    assert compiler_axes(clang) == {"llvm": Runtime.LLVM}
+    # one axis handed to both compilers names neither; a compiler chosen by an axis is no version
+    both = {"env": {"CC": "clang-${{ matrix.v }}", "GCC": "gcc-${{ matrix.v }}", "CXX": "${{ matrix.cxx }}"}}
+    assert compiler_axes(both) == {}
+    assert compiler_axes(None, "x86_64-linux-gnu-gcc-${{ matrix.v }}") == {}

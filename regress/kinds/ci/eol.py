@@ -1,4 +1,4 @@
-"""End-of-life dates of the runtimes test matrices name, to tell a version dropped because its
+"""End-of-life dates of the runtimes and compilers test matrices name, to tell a version dropped because its
 upstream stopped supporting it from coverage lost (CATALOGUE.md GA-13: still a finding, at low
 severity).
 
@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from regress.kinds.ci.model import MATRIX_REF, Step
 
@@ -27,6 +28,8 @@ class Runtime(enum.StrEnum):
     JAVA = "Java"
     RUNNER = "GitHub runner image"
     DISTRIBUTION = "Linux distribution"
+    GCC = "GCC"
+    LLVM = "LLVM/Clang"
 
 
 _D = dt.date.fromisoformat
@@ -146,6 +149,38 @@ JAVA = {
     "22": _D("2024-09-17"),  # JDK 23
     "23": _D("2025-03-18"),  # JDK 24
     "24": _D("2025-09-16"),  # JDK 25
+}
+
+#: GCC: a release branch is closed with its last release ("This is also the last release from the
+#: GCC 7 branch which will receive no further fixes", gcc.gnu.org/legacy-ml/gcc/2019-11/
+#: msg00099.html); the day is that release's date on gcc.gnu.org/releases.html ("GCC Releases").
+#: Since GCC 5 a major number is a release branch (gcc.gnu.org/develop.html, "Version Numbering
+#: Scheme").
+GCC = {
+    "5": _D("2017-10-10"),  # GCC 5.5
+    "6": _D("2018-10-26"),  # GCC 6.5
+    "7": _D("2019-11-14"),  # GCC 7.5
+    "8": _D("2021-05-14"),  # GCC 8.5
+    "9": _D("2022-05-27"),  # GCC 9.5
+    "10": _D("2023-07-07"),  # GCC 10.5
+    "11": _D("2024-07-19"),  # GCC 11.5
+    "12": _D("2025-07-11"),  # GCC 12.5
+}
+
+#: LLVM (Clang): bug-fix releases are made on the newest release line only, so a line ends when
+#: the next one has shipped and it has had its last release (7.1.0 followed 8.0.0): the later of
+#: the two dates in the LLVM download page's release list (llvm/www-releases: index.html).
+#: Lines since 14 are left out until their dates are checked against that list.
+LLVM = {
+    "4": _D("2017-09-07"),  # 5.0.0 (4.0.1: 2017-07-04)
+    "5": _D("2018-05-16"),  # 5.0.2 (6.0.0: 2018-03-08)
+    "6": _D("2018-09-19"),  # 7.0.0 (6.0.1: 2018-07-05)
+    "7": _D("2019-05-10"),  # 7.1.0 (8.0.0: 2019-03-20)
+    "8": _D("2019-09-19"),  # 9.0.0 (8.0.1: 2019-07-19)
+    "9": _D("2020-03-24"),  # 10.0.0 (9.0.1: 2019-12-20)
+    "10": _D("2020-10-12"),  # 11.0.0 (10.0.1: 2020-08-06)
+    "11": _D("2021-04-14"),  # 12.0.0 (11.1.0: 2021-02-25)
+    "12": _D("2021-10-04"),  # 13.0.0 (12.0.1: 2021-07-08)
 }
 
 #: GitHub-hosted runner images: the day each label was (or is announced to be) fully unsupported,
@@ -288,6 +323,8 @@ _TABLES = {
     Runtime.RUBY: RUBY,
     Runtime.PHP: PHP,
     Runtime.JAVA: JAVA,
+    Runtime.GCC: GCC,
+    Runtime.LLVM: LLVM,
 }
 
 #: Matrix axis names per runtime (``python-version``, ``node_version``, ``go``, ``jdk``, …).
@@ -298,6 +335,8 @@ _AXES = (
     (re.compile(r"ruby(?:[-_ ]?versions?)?"), Runtime.RUBY),
     (re.compile(r"php(?:[-_ ]?versions?)?"), Runtime.PHP),
     (re.compile(r"(?:java|jdk)(?:[-_ ]?versions?)?"), Runtime.JAVA),
+    (re.compile(r"(?:gcc|g\+\+)(?:[-_ ]?versions?)?"), Runtime.GCC),
+    (re.compile(r"(?:clang|llvm)(?:[-_ ]?versions?)?"), Runtime.LLVM),
 )
 #: Matrix axes that name a tox environment (``toxenv``, ``tox-env``, ``tox_env``, ``tox``).
 _TOX_AXIS = re.compile(r"tox(?:[-_ ]?envs?)?")
@@ -336,6 +375,10 @@ def release_line(runtime: Runtime, value: str) -> str | None:
     if runtime is Runtime.JAVA:
         # Java 8 and earlier are also spelled 1.8; the feature release is the major number since 9.
         return minor if major == "1" and minor and minor != "x" else major
+    # A compiler's release line is its major number since GCC 5 and LLVM 4 (4.9 and 3.9 were
+    # lines of their own before).
+    if (runtime is Runtime.GCC and int(major) >= 5) or (runtime is Runtime.LLVM and int(major) >= 4):
+        return major
     if minor is None or minor == "x":
         return None
     return f"{major}.{minor}"
@@ -368,6 +411,61 @@ def runtime_axes(steps: Iterable[Step]) -> dict[str, Runtime]:
     return found
 
 
+#: The compiler names whose version follows them: Debian's and Ubuntu's versioned compiler
+#: packages and commands (``gcc-12``, ``g++-12``, ``clang-18``, ``clang++-18``, ``llvm-18``).
+_GCC_NAMES = r"gcc|g\+\+"
+_LLVM_NAMES = r"clang|clang\+\+|llvm"
+#: A matrix value that names a compiler with its version (``gcc-9``, ``clang14``), or the Docker
+#: Official ``gcc`` image, tagged by GCC version (docker-library/gcc: ``gcc:12``, ``gcc:12.3``).
+_COMPILER_VALUE = re.compile(
+    rf"(?:(?P<gcc>{_GCC_NAMES})-?|(?P<llvm>{_LLVM_NAMES})-?|(?:docker\.io/)?(?:library/)?(?P<image>gcc):)"
+    r"(?P<version>\d+(?:\.\d+)*)",
+    re.IGNORECASE,
+)
+#: Where a job's text hands a matrix axis to a compiler as its version: ``CC: gcc-${{ matrix.v }}``,
+#: ``apt-get install clang-${{ matrix.v }}``, apt.llvm.org's ``llvm.sh ${{ matrix.v }}`` (its first
+#: argument is the LLVM major version: apt.llvm.org, "Automatic installation script"), and the
+#: ``gcc`` image ``container: gcc:${{ matrix.v }}``.
+_FEEDS_COMPILER = (
+    (re.compile(rf"(?<![\w.+-])(?:{_GCC_NAMES})-{MATRIX_REF.pattern}", re.IGNORECASE), Runtime.GCC),
+    (re.compile(rf"(?<![\w.+/-])(?:docker\.io/)?(?:library/)?gcc:{MATRIX_REF.pattern}", re.IGNORECASE), Runtime.GCC),
+    (re.compile(rf"(?<![\w.+-])(?:{_LLVM_NAMES})-{MATRIX_REF.pattern}", re.IGNORECASE), Runtime.LLVM),
+    (re.compile(rf"(?<![\w.-])llvm\.sh\s+{MATRIX_REF.pattern}"), Runtime.LLVM),
+)
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
+
+
+def compiler_axes(*bodies: Any) -> dict[str, Runtime]:
+    """Matrix axes a job hands to a compiler as its version (``_FEEDS_COMPILER``), anywhere in
+    its bodies (the base's and the head's: the environment, a script, the container image), with
+    that compiler. An axis handed to both GCC and Clang names neither."""
+    found: dict[str, set[Runtime]] = {}
+    for text in (t for body in bodies for t in _texts(body)):
+        if "matrix" not in text:
+            continue
+        for pattern, runtime in _FEEDS_COMPILER:
+            for m in pattern.finditer(text):
+                found.setdefault(m.group(1), set()).add(runtime)
+    return {axis: next(iter(kinds)) for axis, kinds in found.items() if len(kinds) == 1}
+
+
+def _compiler_value(value: str) -> tuple[Runtime, str] | None:
+    m = _COMPILER_VALUE.fullmatch(value.strip())
+    if m is None:
+        return None
+    return (Runtime.LLVM if m.group("llvm") else Runtime.GCC), m.group("version")
+
+
 def end_of_life(axis: str, value: str, on: dt.date, runtime: Runtime | None = None) -> EndOfLife | None:
     """The end of life a matrix value had reached on ``on``, if the table knows it. ``runtime``
     is the one the axis is known to feed (``runtime_axes``); otherwise its name decides."""
@@ -385,6 +483,10 @@ def end_of_life(axis: str, value: str, on: dt.date, runtime: Runtime | None = No
         m = _TOX_ENV.match(value.strip().lower())
         if m:
             runtime, value = Runtime.PYTHON, f"{m.group(1)}.{m.group(2)}"
+    if runtime is None:
+        named = _compiler_value(value)
+        if named is not None:
+            runtime, value = named
     if runtime is None or runtime is Runtime.RUNNER:
         return None
     line = release_line(runtime, value)

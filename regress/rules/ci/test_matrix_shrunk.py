@@ -41,7 +41,11 @@ Ruby, PHP and non-LTS Java releases, GitHub's retired runner images, and the Deb
 dates:
 `regress/kinds/ci/eol.py`; an axis is read as a runtime by its name, or by the setup action's
 version input it feeds, as in `go-version: ${{ matrix.GOVER }}` or `php-version: ${{ matrix.php
-}}`, and a tox environment axis by the Python its name gives, as `py37`) are still reported, in a
+}}`, and a tox environment axis by the Python its name gives, as `py37`; GCC and LLVM/Clang
+releases are read from an axis named `gcc` or `clang`, a value naming the compiler with its
+version (`gcc-9`, `clang-12`, `gcc:8`), or an axis the job hands to a compiler as its version
+(`CC: gcc-${{ matrix.ver }}`, `container: gcc:${{ matrix.ver }}`, `llvm.sh ${{ matrix.ver }}`),
+never from a bare number alone, which may as well be a language standard) are still reported, in a
 finding of their own at low severity that names the end-of-life date, so dropping `3.8` after
 October 2024 is easy to approve while a supported version dropped in the same change still
 stands out. A retired value is why a combination was lost when the head no longer names it on
@@ -78,7 +82,7 @@ from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.eol import EndOfLife, Runtime, end_of_life, runtime_axes, runtime_of
+from regress.kinds.ci.eol import EndOfLife, Runtime, compiler_axes, end_of_life, runtime_axes, runtime_of
 from regress.kinds.ci.model import FAMILY
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
@@ -415,6 +419,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         return  # one set-up then, at least one now: its values moved together (3.11/py311 → 3.12/py312)
     on = as_of(ctx)
     runtimes = runtime_axes((*before.steps, *after.steps))
+    for axis, compiler in compiler_axes(
+        change.before.body if change.before else None, change.after.body if change.after else None
+    ).items():
+        runtimes.setdefault(axis, compiler)
     moved = bumps(
         before.matrix.combos,
         heads,
