@@ -5,8 +5,9 @@ Reports a `${{ … }}` expression inside a step's `run:` (or `actions/github-scr
 that reads a context an outsider controls — pull request and issue titles and bodies, comment
 and review bodies, branch names (`github.head_ref`, `…head.ref`), commit messages and author
 names, `toJSON(github.event)` (OpenSSF Scorecard Dangerous-Workflow) — when the step did not
-expand it before. Passing the value through `env:` and using `"$VAR"` is the safe form and stays
-silent.
+expand it before. A step moved unchanged from another job of the workflow, or of one beside it
+(jobs split, renamed or merged), brings nothing new and stays silent. Passing the value through
+`env:` and using `"$VAR"` is the safe form and stays silent.
 
 ## Why is this bad?
 GitHub substitutes the expression into the script *before* the shell runs it, so a pull request
@@ -30,7 +31,8 @@ None.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.model import FAMILY, Step
@@ -39,7 +41,7 @@ from regress.kinds.ci.signals import UNTRUSTED_CONTEXTS
 from regress.kinds.github.expr import expressions_in
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
-from regress.rules.ci.helpers import callers_related, jobs
+from regress.rules.ci.helpers import base_jobs, callers_related, jobs, signature
 from regress.rules.github import KINDS
 
 _PATTERNS = [
@@ -71,17 +73,33 @@ def injected(step: Step) -> dict[str, str]:
     return out
 
 
+def _moved_from(step: Step, ctx: RuleContext, change: Change, cache: dict[Any, set[str]]) -> set[str]:
+    """The untrusted contexts the base already expanded in this very step elsewhere: the same
+    script in another job of this workflow or one beside it (a job split, renamed or merged).
+    ``cache`` holds the base's steps by signature, filled on the first call."""
+    if not cache:
+        assert change.after is not None
+        cache[None] = set()  # filled, even when the base has no step at all
+        for job in base_jobs(ctx, change.after):
+            for s in job.steps:
+                if s.via is None:
+                    cache.setdefault(signature(s), set()).update(injected(s))
+    return cache.get(signature(step), set())
+
+
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
     before, after = jobs(change)
     if after is None:
         return
     paired = {id(sa): sb for sb, sa in pair_steps(before, after) if sa is not None} if before else {}
+    cache: dict[Any, set[str]] = {}
     for step in after.steps:
         if step.via is not None:
             continue
         old = paired.get(id(step))
-        had = injected(old) if old is not None else {}
+        had: Collection[str] = injected(old) if old is not None else {}
+        if old is None and injected(step):
+            had = _moved_from(step, ctx, change, cache)
         for context, field in injected(step).items():
             if context in had:
                 continue
