@@ -69,6 +69,6 @@ def test_an_image_named_by_a_matrix_reports_the_same_entry_under_every_hash_seed
     messages = [[f["message"] for f in r if f["code"] == "GHA028"] for r in reports]
     assert messages[0] == [
         "container image quay.io/pypa/manylinux_2_28_aarch64 of job 'wheels' in .github/workflows/wheels.yml "
-        "uses a moving tag (none: latest)"
+        "uses a moving tag (no tag, so latest)"
     ]
     assert all(m == messages[0] for m in messages)

@@ -143,9 +143,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             loosest = elsewhere.get(name.lower())
             if loosest is not None and loosest <= kind.strength:
                 continue  # the base already ran this image as loosely: no new party is trusted
-            message = (
-                f"{where} image {name} of {after.label} in {after.pipeline} uses a moving tag ({ref or 'none: latest'})"
-            )
+            tag = ref or "no tag, so latest"
+            message = f"{where} image {name} of {after.label} in {after.pipeline} uses a moving tag ({tag})"
         else:
             continue
         yield Hit(

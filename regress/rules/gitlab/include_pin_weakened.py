@@ -82,7 +82,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             why = (
                 "fetched over HTTP without an integrity hash"
                 if ref.kind is IncludeKind.REMOTE
-                else f"by a moving ref ({ref.ref or 'none: the default branch'})"
+                else f"by a moving ref ({ref.ref or 'no ref, so the default branch'})"
             )
             yield Hit(
                 message=f"{after.id}: new include {ref.label} is {why}",
