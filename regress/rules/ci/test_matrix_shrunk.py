@@ -264,6 +264,19 @@ def bumps(
     return out
 
 
+def _in_order(combo: Combo) -> tuple[tuple[str, tuple[tuple[int, int, str], ...]], ...]:
+    """Combinations in the order a reader counts them: numbers in values compare as numbers, so
+    `ver=9` comes before `ver=10` and Python 3.9 before 3.10."""
+    return tuple((axis, _natural(str(value))) for axis, value in combo)
+
+
+def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(text) if part)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
 def _listed(items: list[str]) -> str:
     return "; ".join(items[:_SHOW]) + (f"; … {len(items) - _SHOW} more" if len(items) > _SHOW else "")
 
@@ -436,7 +449,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     picks = {what for how, what in (*feeds(before).values(), *feeds(after).values()) if how == "axis"}
     picks |= {a for c in before.matrix.combos for a, _ in c if runtime_of(a) or a in runtimes}
     settings = settings_axes(before.matrix.combos, heads, picks)
-    lost = sorted(c for c in before.matrix.combos if not _runs(c, heads, moved, tolerance, settings))
+    lost = sorted((c for c in before.matrix.combos if not _runs(c, heads, moved, tolerance, settings)), key=_in_order)
     if not lost:
         return
     still = _values(heads)
