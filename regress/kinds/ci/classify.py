@@ -416,6 +416,10 @@ class CommandIndex:
 
     literal: Mapping[str, tuple[tuple[str, str], ...]]
     wild: tuple[tuple[str, str], ...]
+    #: The wildcard patterns' first words as one expression: a command whose first word (as
+    #: written, without ``./``, or its base name) matches none of them needs no wildcard check,
+    #: which is almost every command (the test-script patterns `test-*.sh`, `*:test`, …).
+    wild_first: re.Pattern[str] | None = None
 
     @staticmethod
     def build(commands: Mapping[str, Sequence[str]]) -> CommandIndex:
@@ -428,7 +432,12 @@ class CommandIndex:
                     wild.append((cls, pattern))
                 else:
                     literal.setdefault(first, []).append((cls, pattern))
-        return CommandIndex({k: tuple(v) for k, v in literal.items()}, tuple(wild))
+        firsts = sorted({(pattern.split() or [""])[0] for _cls, pattern in wild})
+        # An empty pattern matches every command (``command_matches``): no prefilter then.
+        wild_first = (
+            re.compile("|".join(f"(?:{fnmatch.translate(f)})" for f in firsts)) if firsts and all(firsts) else None
+        )
+        return CommandIndex({k: tuple(v) for k, v in literal.items()}, tuple(wild), wild_first)
 
     def candidates(self, first: str) -> tuple[tuple[str, str], ...]:
         # command_matches compares the first word with and without "./" and by its base name.
@@ -436,6 +445,9 @@ class CommandIndex:
         out: tuple[tuple[str, str], ...] = ()
         for key in keys:
             out += self.literal.get(key, ())
+        wild_first = self.wild_first
+        if wild_first is not None and not any(wild_first.match(key) for key in keys):
+            return out
         return out + self.wild
 
 
