@@ -11,6 +11,31 @@ _DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
 _VERSION = re.compile(r"v?\d+(\.\d+)*([-+.][0-9A-Za-z.-]+)?\Z")
 
 
+#: Image tags that follow a channel rather than name a release: `latest` and branch-like tags, and
+#: the distributions' rolling channels, which the official images publish as tags (Docker Hub's
+#: debian: `stable`, `oldstable`, `testing`, `unstable`, `sid`, with `-slim` variants; fedora:
+#: `rawhide`; ubuntu: `rolling`, `devel`; alpine: `edge`; opensuse/tumbleweed).
+_MOVING_TAGS = frozenset(
+    {
+        "latest",
+        "edge",
+        "nightly",
+        "main",
+        "master",
+        "stable",
+        "dev",
+        "oldstable",
+        "testing",
+        "unstable",
+        "sid",
+        "rawhide",
+        "rolling",
+        "devel",
+        "tumbleweed",
+    }
+)
+
+
 def ref_kind(ref: str | None) -> RefKind:
     if ref is None or ref == "":
         return RefKind.NONE
@@ -46,7 +71,7 @@ def split_image(image: str) -> tuple[str, str | None, RefKind]:
         name, _, tag = image.rpartition(":")
         if "${{" in tag or "$" in tag:
             return name, tag, RefKind.BRANCH
-        if tag in ("latest", "edge", "nightly", "main", "master", "stable", "dev"):
+        if tag.removesuffix("-slim") in _MOVING_TAGS:
             return name, tag, RefKind.BRANCH
         return name, tag, ref_kind(tag) if ref_kind(tag) is RefKind.TAG else RefKind.TAG
     return image, None, RefKind.NONE

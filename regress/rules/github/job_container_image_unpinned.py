@@ -120,6 +120,16 @@ def _loosest(jobs: list[Job]) -> dict[str, int]:
     return out
 
 
+def _pin(ref: str | None, kind: RefKind) -> str:
+    """``tag (41)``, ``branch (rawhide)``, ``none``: the kind and the reference, as the other
+    pin rules word it (a digest shortened as ``docker images`` shows it)."""
+    if not ref or kind is RefKind.NONE:
+        return kind.value
+    if kind is RefKind.SHA and ":" in ref:
+        ref = ref[: ref.index(":") + 13] + "…"
+    return f"{kind.value} ({ref})"
+
+
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before, after = jobs(change)
     if after is None:
@@ -132,7 +142,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             if kind.strength >= prev[2].strength:
                 continue
             message = (
-                f"{where} image {name} of {after.label} in {after.pipeline} pinned by {prev[2].value} → {kind.value}"
+                f"{where} image {name} of {after.label} in {after.pipeline} pinned by "
+                f"{_pin(prev[1], prev[2])} → {_pin(ref, kind)}"
             )
         elif kind in (RefKind.BRANCH, RefKind.NONE):
             if official(name):
