@@ -73,3 +73,30 @@ def test_effective_shells() -> None:
 def test_shown_writes_expressions_back_for_the_reader() -> None:
     words = ["tox", "-e", redact("${{ matrix.task }}"), "--", "tests/a b"]
     assert shown(words) == "tox -e ${{ … }} -- 'tests/a b'"
+
+
+def test_case_patterns_and_subshell_parentheses_are_not_part_of_commands() -> None:
+    script = "\n".join(
+        [
+            'case "$1" in',
+            "  unit) ./test ;;",
+            "  lint)",
+            "    golangci-lint run ;;",
+            "  *) echo no ;;",
+            "esac",
+            "(cd build && make check)",
+            "echo $(git rev-parse HEAD)",
+            "(( i++ ))",
+        ]
+    )
+    assert [c.argv for c in split(script)] == [
+        ("case", "$1", "in"),
+        ("./test",),
+        ("golangci-lint", "run"),
+        ("echo", "no"),
+        ("esac",),
+        ("cd", "build"),
+        ("make", "check"),
+        ("echo", "SUBST"),
+        ("((", "i++", "))"),
+    ]

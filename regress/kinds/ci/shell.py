@@ -195,6 +195,7 @@ def _argv(raw: str) -> tuple[str, ...]:
         words = shlex.split(raw, comments=False, posix=True)
     except ValueError:
         words = raw.split()
+    words = _unglued(words)
     while words and (words[0] in PREFIX_WORDS or _ASSIGN.match(words[0])):
         if words[0] == "sudo":
             words = words[1:]
@@ -207,6 +208,20 @@ def _argv(raw: str) -> tuple[str, ...]:
         while words and (_ASSIGN.match(words[0]) or words[0].startswith("-")):
             words = words[1:]
     return tuple(words)
+
+
+def _unglued(words: list[str]) -> list[str]:
+    """The words of a command without the parentheses of its shell syntax glued to them: a case
+    pattern before it (`unit) ./test ;;`, `(e2e|int) go test ./e2e/... ;;`: the pattern is no
+    command), and a subshell's parentheses around it (`(cd build && make check)` runs `cd build`,
+    then `make check`). An arithmetic `((` and a `$(…)` word keep theirs."""
+    if words and words[0].endswith(")") and not words[0].endswith("))") and "(" not in words[0][1:]:
+        words = words[1:]  # a case pattern: `pat)` or POSIX `(pat)`
+    if words and words[0].startswith("(") and not words[0].startswith("(("):
+        words = [words[0][1:], *words[1:]] if len(words[0]) > 1 else words[1:]
+    if words and words[-1].endswith(")") and not words[-1].endswith("))") and "(" not in words[-1]:
+        words = [*words[:-1], words[-1][:-1]] if len(words[-1]) > 1 else words[:-1]
+    return words
 
 
 def swallowed(cmds: list[Command], index: int, errexit: bool, pipefail: bool) -> str | None:
