@@ -184,6 +184,15 @@ TEST_COMMANDS: tuple[str, ...] = (
     "runtox.sh",
     "run-tox.sh",
     "run_tox.sh",
+    # A repository script given `test` as its command: `python setup.py test` (setuptools'
+    # test command), Rust's `./x.py test`, `python ci.py test`, `./build.sh test`.
+    "*.py test",
+    "*.py tests",
+    "*.sh test",
+    "*.sh tests",
+    "*.js test",
+    "*.rb test",
+    "*.pl test",
 )
 SECURITY_COMMANDS: tuple[str, ...] = (
     "codeql",
