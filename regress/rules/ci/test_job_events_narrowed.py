@@ -10,7 +10,9 @@ a condition that is always false is `test-disabled-by-condition`'s finding; a tr
 from the workflow is `pull-request-trigger-removed`'s. A job that stops running on pushes but still
 runs on pull requests or the merge queue is not reported: every change is still tested through
 its pull request (as with a push branch filter, `trigger-filters-narrowed`); nor is one moved
-between `pull_request` and `pull_request_target`, which run for the same pull requests.
+between `pull_request` and `pull_request_target`, which run for the same pull requests; nor one
+whose test steps run on the events it lost in other jobs (a push-only debugging copy kept the
+job's id while its tests moved on, as `test-job-removed` reads a moved job).
 
 A job of a local reusable workflow (`on: workflow_call`) runs on the events of the workflows of
 the repository that call it: each calling job's workflow triggers that the calling job's `if:`
@@ -49,10 +51,11 @@ from collections.abc import Iterator
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.model import FAMILY, Job
-from regress.model import Change
+from regress.model import Change, ModelObject
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import callers_related, jobs
+from regress.rules.ci.helpers import base_jobs, callers_related, covers, head_jobs, jobs, own_steps, patterns_of
+from regress.rules.ci.suites import moved, test_steps
 from regress.rules.ci.test_disabled_by_condition import never_runs
 
 #: Events that gate a change: a pull request's checks, the merge queue, the default branch.
@@ -64,7 +67,6 @@ _SAME_PULL_REQUESTS = frozenset({"pull_request", "pull_request_target"})
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
-    del ctx
     before, after = jobs(change)
     if before is None or after is None or before.events is None or after.events is None:
         return
@@ -78,6 +80,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         lost = [e for e in lost if e not in _SAME_PULL_REQUESTS]
     if not lost:
         return
+    if TEST in before.classes and change.before is not None and _still_tested(change.before, before, ctx):
+        return  # its tests run on the events it lost in other jobs (a copy kept the job's id)
     if lost == ["push"] and after.events & _REVIEWED:
         # Pushes only: every change is still tested through its pull request or the merge queue,
         # as a push branch filter in such a workflow is not reported either (GHA011). It is also
@@ -109,6 +113,18 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         category=None if TEST in classes else Category.SECURITY,
         related=callers_related(after),
     )
+
+
+def _still_tested(obj: ModelObject, job: Job, ctx: RuleContext) -> bool:
+    """Whether the base job's test steps run in head jobs that gate every event it ran on: the
+    job was paired with a copy that kept its id (a debugging workflow), while its tests moved on
+    (CI002's reading of a moved test job)."""
+    patterns = patterns_of(ctx)
+    steps = test_steps(own_steps(job), patterns)
+    if not steps:
+        return False
+    heads = [j for j in head_jobs(ctx, obj) if covers(j, job)]
+    return bool(moved(steps, job, heads, base_jobs(ctx, obj), patterns).jobs)
 
 
 def _why(job: Job) -> str:
