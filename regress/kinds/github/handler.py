@@ -119,6 +119,8 @@ class _Builder:
         settings = ctx.settings
         self.patterns: cls.Patterns = getattr(settings, "patterns", None) or cls.DEFAULT_PATTERNS
         self.make_goals = MakeGoals(self._read)
+        #: Jobs of local reusable workflows by (path, nesting depth), read once per load.
+        self.callees: dict[tuple[str, int], tuple[Job, ...] | None] = {}
 
     # -- workflows ---------------------------------------------------------------------------
     def workflow(self, path: str, doc: Mapping[str, Any]) -> None:
@@ -184,6 +186,7 @@ class _Builder:
         wf_shell: str | None,
         triggers: Mapping[str, Trigger],
         wf_workdir: str | None = "",
+        depth: int = 0,
     ) -> Job:
         runs_on = body.get("runs-on")
         shell = _default_shell(body) or wf_shell
@@ -203,9 +206,11 @@ class _Builder:
         job_classes = cls.union(s.classes for s in steps)
         ref_kind = None
         callee_permissions: tuple[Any, ...] | None = None
+        callee_jobs: tuple[Job, ...] | None = None
         if uses:
             name, _, ref_kind = split_uses(uses)
-            job_classes |= self.callee_classes(name, ref_kind, 0)
+            callee_jobs = self.callee_jobs(name, ref_kind, depth)
+            job_classes |= cls.union(j.classes for j in callee_jobs or ())
             callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
         if (
@@ -254,6 +259,7 @@ class _Builder:
                 "env": body.get("env"),
                 "deployment": env.get("deployment") if isinstance(env, dict) else None,
                 "callee_permissions": callee_permissions,
+                "callee_jobs": callee_jobs,
             },
         )
 
@@ -376,33 +382,50 @@ class _Builder:
             self.result.notices.append(Notice(NoticeKind.UNRESOLVED, f"local action {uses} not found in this tree"))
         return []
 
-    def callee_classes(self, name: str, ref_kind: RefKind | None, depth: int) -> frozenset[str]:
-        """Classes of the jobs of a local reusable workflow (remote ones are opaque)."""
+    def callee_jobs(self, name: str, ref_kind: RefKind | None, depth: int) -> tuple[Job, ...] | None:
+        """The jobs of the local reusable workflow ``name`` called at nesting ``depth``, read as any
+        workflow's jobs are (their own local callees in turn, one level deeper), or None when it is
+        remote (opaque), missing, unreadable, has no jobs, or lies past GitHub's nesting limit (which
+        also ends a cycle of calls, a chain GitHub rejects)."""
         if ref_kind is not RefKind.LOCAL or depth >= MAX_NESTING:
-            return frozenset()
+            return None
         path = name[2:] if name.startswith(("./", "$/")) else name
+        key = (path, depth)
+        if key not in self.callees:
+            self.callees[key] = self._read_callee(name, path, depth)
+        return self.callees[key]
+
+    def _read_callee(self, name: str, path: str, depth: int) -> tuple[Job, ...] | None:
         if not self.ctx.exists(path):
             self.result.notices.append(
                 Notice(NoticeKind.UNRESOLVED, f"reusable workflow {name} not found in this tree")
             )
-            return frozenset()
+            return None
         self.result.files.append(path)
         try:
             doc = self.ctx.yaml(path).documents[0]
         except (LoadError, IndexError):
-            return frozenset()
+            return None
         jobs = doc.get("jobs") if isinstance(doc, dict) else None
         if not isinstance(jobs, dict):
-            return frozenset()
-        out: set[str] = set()
+            return None
+        out: list[Job] = []
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
-            job = self.job(
-                path, str(job_id), body, ("jobs", job_id), _default_shell(doc), {}, _default_workdir(doc, "")
+            out.append(
+                self.job(
+                    path,
+                    str(job_id),
+                    body,
+                    ("jobs", job_id),
+                    _default_shell(doc),
+                    {},
+                    _default_workdir(doc, ""),
+                    depth + 1,
+                )
             )
-            out |= job.classes
-        return frozenset(out)
+        return tuple(out) or None
 
     def callee_permissions(self, name: str, ref_kind: RefKind | None) -> tuple[Any, ...] | None:
         """The ``permissions`` blocks the jobs of a local reusable workflow run with (each job's

@@ -23,6 +23,12 @@ to access secrets and write tokens, even if the previous workflow was not").
   artifacts (a pull request's build output, under `workflow_run`), or calls another repository's
   reusable workflow with `secrets: inherit` or a `secrets:` map.
 
+A job that calls a reusable workflow of the same repository (`uses: ./.github/workflows/x.yml`)
+is judged by the called workflow's own jobs, and theirs in turn: it runs with the caller's token
+and the secrets it is passed. The repository's secrets reach another repository's workflow
+called from there only when every call on the way passes them. A called workflow that cannot be
+read (missing, unparsable, past GitHub's nesting limit) counts as high.
+
 ## Why is this bad?
 Jobs started by these events run in the context of the base repository, with its secrets and a
 token that can write, while reacting to input from anyone who can open a pull request or comment.
@@ -49,6 +55,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
 
 from regress.findings import Category, Severity
@@ -80,7 +87,49 @@ _CODE_ACTIONS = ("actions/checkout", "actions/github-script")
 _DOWNLOADS = re.compile(r"download-artifact")
 
 
-def reach(job: Job) -> Reach:
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A job that runs under the trigger: one of the workflow's own, or one of a local reusable
+    workflow it calls, at any depth."""
+
+    #: None: a local reusable workflow that cannot be read (missing, unparsable, past GitHub's
+    #: nesting limit), which may do anything.
+    job: Job | None
+    #: Whether the repository's secrets reach it: a called workflow gets them only when every call
+    #: on the way passes them on (GitHub docs, "Reusing workflows", "Passing secrets to nested
+    #: workflows": "workflow C will only receive secrets from A if they have been passed from A
+    #: to B, and then from B to C").
+    secrets: bool
+
+
+def _runs(jobs: list[Job]) -> list[_Run]:
+    """``jobs`` with each call of a local reusable workflow replaced by the called workflow's own
+    jobs, as the GitHub handler read them (``callee_jobs``): it runs in the caller's context, with
+    its token and what secrets it is passed, so what it does is what the caller does."""
+    out: list[_Run] = []
+    seen: set[tuple[int, bool]] = set()
+    todo = [_Run(j, True) for j in reversed(jobs)]
+    while todo:
+        run = todo.pop()
+        job = run.job
+        if job is None or not (job.uses and job.uses.startswith("./")):
+            out.append(run)
+            continue
+        if (id(job), run.secrets) in seen:
+            continue  # the same workflow called twice: its jobs are read once
+        seen.add((id(job), run.secrets))
+        callees = job.extra.get("callee_jobs")
+        if not isinstance(callees, tuple) or not callees:
+            out.append(_Run(None, run.secrets))
+            continue
+        passes = run.secrets and _passes_secrets(job)
+        todo.extend(_Run(c, passes) for c in reversed(callees) if isinstance(c, Job))
+    return out
+
+
+def _reach(job: Job | None) -> Reach:
+    if job is None:
+        return Reach.CODE
     if job.uses:
         return Reach.CODE if job.uses.startswith("./") else Reach.CALLS
     for step in job.steps:
@@ -115,14 +164,15 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
             continue
         jobs = pipeline_jobs(ctx.head, after)
         tests = any(TEST in j.classes for j in jobs)
-        most = max((reach(j) for j in jobs), key=lambda r: r.value, default=Reach.CODE)
+        runs = _runs(jobs)
+        most = max((_reach(r.job) for r in runs), key=lambda r: r.value, default=Reach.CODE)
         was = f" (was {', '.join(sorted(had))})" if had else ""
         head = f"workflow {after.id} now runs on {event}{was}: "
         severity: Severity | None = None
         if most is Reach.CALLS:
-            callers = [j for j in jobs if reach(j) is Reach.CALLS]
-            called = sorted({str(j.uses) for j in callers})
-            secrets = any(_passes_secrets(j) for j in callers)
+            callers = [r for r in runs if r.job is not None and _reach(r.job) is Reach.CALLS]
+            called = sorted({str(r.job.uses) for r in callers if r.job is not None})
+            secrets = any(r.secrets and r.job is not None and _passes_secrets(r.job) for r in callers)
             message = (
                 head
                 + "its jobs hand a write token"
@@ -143,7 +193,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                     "the base branch's code"
                 )
             if most is Reach.API:
-                api = [api_only_step(s) for j in jobs for s in j.steps]
+                api = [api_only_step(s) for r in runs if r.job is not None for s in r.job.steps]
                 if not any(api):
                     message += "; its jobs only run actions, with no checkout and no script"
                 else:
