@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from regress.kinds.ci.model import MATRIX_REF, Step
+from regress.kinds.ci.model import MATRIX_REF, Step, texts
 
 
 class Runtime(enum.StrEnum):
@@ -434,23 +434,12 @@ _FEEDS_COMPILER = (
 )
 
 
-def _texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from _texts(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _texts(v)
-
-
 def compiler_axes(*bodies: Any) -> dict[str, Runtime]:
     """Matrix axes a job hands to a compiler as its version (``_FEEDS_COMPILER``), anywhere in
     its bodies (the base's and the head's: the environment, a script, the container image), with
     that compiler. An axis handed to both GCC and Clang names neither."""
     found: dict[str, set[Runtime]] = {}
-    for text in (t for body in bodies for t in _texts(body)):
+    for text in (t for body in bodies for t in texts(body)):
         if "matrix" not in text:
             continue
         for pattern, runtime in _FEEDS_COMPILER:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +53,21 @@ class RefKind(enum.StrEnum):
 #: A ``${{ matrix.NAME }}`` expression (GitHub Actions); group 1 is NAME, dotted for a field of a
 #: mapping value (``matrix.config.os``), as the matrix axes of such values are named.
 MATRIX_REF = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*\}\}")
+
+
+def texts(value: Any, keys: bool = False) -> Iterator[str]:
+    """Every string in a pipeline body's value, depth first (mapping keys too with ``keys``): where
+    an expression such as a matrix reference may be written."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            if keys:
+                yield str(k)
+            yield from texts(v, keys)
+    elif isinstance(value, list):
+        for v in value:
+            yield from texts(v, keys)
 
 
 @dataclass(frozen=True, slots=True)

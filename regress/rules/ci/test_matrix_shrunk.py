@@ -83,7 +83,7 @@ from typing import Any
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
 from regress.kinds.ci.eol import EndOfLife, Runtime, compiler_axes, end_of_life, runtime_axes, runtime_of
-from regress.kinds.ci.model import FAMILY
+from regress.kinds.ci.model import FAMILY, texts
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -286,18 +286,6 @@ def _listed(items: list[str]) -> str:
 _NULL = frozenset({"", "false", "null"})
 
 
-def _texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for k, v in value.items():
-            yield str(k)
-            yield from _texts(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _texts(v)
-
-
 #: ``matrix`` read whole (``toJSON(matrix)``, ``matrix[name]``): any axis may be read through it.
 _WHOLE_MATRIX = re.compile(r"\bmatrix\b(?!\.[A-Za-z_])")
 
@@ -312,7 +300,7 @@ def tolerance_axes(body: Any, axes: Iterable[str]) -> frozenset[str]:
     tolerance = body.get("continue-on-error")
     if not isinstance(tolerance, str):
         return frozenset()
-    rest = [t for k, v in body.items() if k not in ("strategy", "continue-on-error") for t in _texts(v)]
+    rest = [t for k, v in body.items() if k not in ("strategy", "continue-on-error") for t in texts(v, keys=True)]
     if any(_WHOLE_MATRIX.search(t) for t in rest):
         return frozenset()
     found = set()
@@ -335,14 +323,17 @@ def selector_axes(body: Any, axes: Iterable[str], head: Any) -> frozenset[str]:
     if not isinstance(steps, list):
         return frozenset()
     conditions = [str(step["if"]) for step in steps if isinstance(step, Mapping) and "if" in step]
-    rest = [t for k, v in body.items() if k not in ("strategy", "steps") for t in _texts(v)]
-    rest += [t for step in steps if isinstance(step, Mapping) for k, v in step.items() if k != "if" for t in _texts(v)]
+    rest = [t for k, v in body.items() if k not in ("strategy", "steps") for t in texts(v, keys=True)]
+    for step in steps:
+        if isinstance(step, Mapping):
+            rest += [t for k, v in step.items() if k != "if" for t in texts(v, keys=True)]
     if any(_WHOLE_MATRIX.search(t) for t in (*rest, *conditions)):
         return frozenset()
+    elsewhere = (*rest, *texts(head, keys=True))
     found = set()
     for axis in axes:
         read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
-        if any(read.search(c) for c in conditions) and not any(read.search(t) for t in (*rest, *_texts(head))):
+        if any(read.search(c) for c in conditions) and not any(read.search(t) for t in elsewhere):
             found.add(axis)
     return frozenset(found)
 
