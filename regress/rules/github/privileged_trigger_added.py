@@ -53,7 +53,6 @@ None.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -84,7 +83,6 @@ class Reach(Enum):
 #: Actions that check out code, run a script given to them as input, or bring another run's
 #: files (a pull request's build artifacts, under ``workflow_run``) onto the runner.
 _CODE_ACTIONS = ("actions/checkout", "actions/github-script")
-_DOWNLOADS = re.compile(r"download-artifact")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +139,7 @@ def _reach(job: Job | None) -> Reach:
         if (
             uses.startswith(("./", "docker://"))
             or uses in _CODE_ACTIONS
-            or _DOWNLOADS.search(uses)
+            or "download-artifact" in uses
             or step.via is not None
         ):
             return Reach.CODE
@@ -165,12 +163,13 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         jobs = pipeline_jobs(ctx.head, after)
         tests = any(TEST in j.classes for j in jobs)
         runs = _runs(jobs)
-        most = max((_reach(r.job) for r in runs), key=lambda r: r.value, default=Reach.CODE)
+        reaches = [(r, _reach(r.job)) for r in runs]
+        most = max((reach for _, reach in reaches), key=lambda r: r.value, default=Reach.CODE)
         was = f" (was {', '.join(sorted(had))})" if had else ""
         head = f"workflow {after.id} now runs on {event}{was}: "
         severity: Severity | None = None
         if most is Reach.CALLS:
-            callers = [r for r in runs if r.job is not None and _reach(r.job) is Reach.CALLS]
+            callers = [r for r, reach in reaches if r.job is not None and reach is Reach.CALLS]
             called = sorted({str(r.job.uses) for r in callers if r.job is not None})
             secrets = any(r.secrets and r.job is not None and _passes_secrets(r.job) for r in callers)
             message = (
