@@ -213,18 +213,18 @@ class _Builder:
             job_classes |= cls.union(j.classes for j in callee_jobs or ())
             callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
+        words = set(re.split(r"[^a-z0-9]+", f"{job_id} {job_name or ''}".lower()))
         if (
             cls.name_says_test(job_id, job_name)
             and (
                 uses or any(not (_prepares(s) or _notifies(s) or api_only_step(s) or _states_outcome(s)) for s in steps)
             )
-            and not _lint_check(job_id, job_name, job_classes)
+            and not _lint_check(words, job_classes)
         ):
             job_classes |= {cls.TEST}
         env = body.get("environment")
         env_name = env.get("name") if isinstance(env, dict) else env
         env_text = _text(env_name) if env_name is not None else None
-        words = set(re.split(r"[^a-z0-9]+", f"{job_id} {job_name or ''}".lower()))
         if env_text or (words & _DEPLOY_WORDS and not words & _CHECK_WORDS):
             job_classes |= {cls.DEPLOY}
         needs = body.get("needs")
@@ -711,10 +711,9 @@ def _lint_envs(step: Step, job_env: Any, matrix: Matrix | None, patterns: cls.Pa
 _AMBIGUOUS_TEST_WORDS = frozenset({"check"})
 
 
-def _lint_check(job_id: str, job_name: str | None, classes: frozenset[str]) -> bool:
-    """A job whose name says test only by an ambiguous word (``check``) and whose steps lint and
-    test nothing is a lint check, not a test job."""
-    words = set(re.split(r"[^a-z0-9]+", f"{job_id} {job_name or ''}".lower()))
+def _lint_check(words: set[str], classes: frozenset[str]) -> bool:
+    """A job whose name (``words``: its id's and display name's) says test only by an ambiguous
+    word (``check``) and whose steps lint and test nothing is a lint check, not a test job."""
     said = words & set(cls.TEST_JOB_WORDS)
     lints = cls.LINT in classes and not classes & {cls.TEST, cls.SECURITY}
     return bool(said) and said <= _AMBIGUOUS_TEST_WORDS and lints
