@@ -333,7 +333,7 @@ class _Builder:
         environment = job.get("environment")
         env_name = environment.get("name") if isinstance(environment, dict) else environment
         env_text = _text(env_name).split(".", 1)[0] if env_name is not None else None
-        words = set(re.split(r"[^a-z0-9]+", f"{name} {display or ''}".lower()))
+        words = cls.name_words(name, display)
         if "deployment" in job or words & _DEPLOY_WORDS:
             classes.add(cls.DEPLOY)
         job_id = _jid(stage, name)

@@ -171,7 +171,7 @@ def _job(path: str, key: str, info: Mapping[str, Any], patterns: cls.Patterns, d
     if cls.name_says_test(name) and steps:
         classes.add(cls.TEST)
     deployment = body.get("deployment") or stage.get("deployment")
-    words = set(re.split(r"[^a-z0-9]+", name.lower()))
+    words = cls.name_words(name)
     if deployment or words & _DEPLOY_WORDS:
         classes.add(cls.DEPLOY)
     manual = body.get("trigger") == "manual" or stage.get("trigger") == "manual"

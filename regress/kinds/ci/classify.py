@@ -832,11 +832,17 @@ _METADATA_WORDS = frozenset(
 )
 
 
+def name_words(*names: str | None) -> set[str]:
+    """The words of a job's names (id, display name), lowercased, split at anything that is no
+    letter or digit: what the name-based classes (test, deploy, lint check) are read from."""
+    return {w for n in names if n for w in _WORD_SPLIT.split(n.lower()) if w}
+
+
 def name_says_test(*names: str | None) -> bool:
     for n in names:
         if not n:
             continue
-        words = set(_WORD_SPLIT.split(n.lower()))
+        words = name_words(n)
         found = words & set(TEST_JOB_WORDS)
         if found and not (found == {"check"} and words & _METADATA_WORDS):
             return True

@@ -225,7 +225,7 @@ class _Builder:
             classes.add(cls.TEST)
         if orb_job and job_name.rsplit("/", 1)[-1] in TEST_ORB_JOBS:
             classes.add(cls.TEST)
-        if set(re.split(r"[^a-z0-9]+", f"{alias} {job_name}".lower())) & _DEPLOY_WORDS:
+        if cls.name_words(alias, job_name) & _DEPLOY_WORDS:
             classes.add(cls.DEPLOY)
         reach = "none" if scheduled_only else branch_reach(params.get("filters"))
         return Job(

@@ -213,7 +213,7 @@ class _Builder:
             job_classes |= cls.union(j.classes for j in callee_jobs or ())
             callee_permissions = self.callee_permissions(name, ref_kind)
         job_name = body.get("name") if isinstance(body.get("name"), str) else None
-        words = set(re.split(r"[^a-z0-9]+", f"{job_id} {job_name or ''}".lower()))
+        words = cls.name_words(job_id, job_name)
         if (
             cls.name_says_test(job_id, job_name)
             and (

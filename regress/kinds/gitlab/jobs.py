@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -123,7 +122,7 @@ def classes(name: str, job: Mapping[str, Any], job_steps: tuple[Step, ...]) -> f
         out.add(cls.COVERAGE)
     if cls.name_says_test(name) and (job_steps or job.get("trigger") is not None):
         out.add(cls.TEST)
-    words = set(re.split(r"[^a-z0-9]+", name.lower()))
+    words = cls.name_words(name)
     if (environment_name(job) and environment_action(job) == "start") or words & _DEPLOY_WORDS:
         out.add(cls.DEPLOY)
     return frozenset(out)

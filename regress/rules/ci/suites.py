@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from regress.kinds.ci.classify import GOAL_BUILDERS, TEST, Patterns, classify_command, unwrap
+from regress.kinds.ci.classify import GOAL_BUILDERS, TEST, Patterns, classify_command, name_words, unwrap
 from regress.kinds.ci.commands import TestCommand, matches, narrowing, parse
 from regress.kinds.ci.model import Job, Step
 from regress.kinds.ci.shell import change_dir, walk
@@ -279,7 +279,7 @@ def _opaque_new_jobs(
 
 
 def _name_words(job: Job) -> set[str]:
-    return {w for w in re.split(r"[^a-z0-9]+", f"{job.id} {job.name or ''}".lower()) if w}
+    return name_words(job.id, job.name)
 
 
 #: Setup actions and the input naming the language version they install (each action's
