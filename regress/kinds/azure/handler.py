@@ -47,7 +47,6 @@ MAX_DEPTH = 20
 #: exit code decides (docs "Bash@3": failOnStderr false by default; scripts run as a file).
 SHELL = "bash {0}"
 _SCRIPT_KEYS = ("script", "bash", "pwsh", "powershell")
-_DEPLOY_WORDS = frozenset({"deploy", "deployment", "release", "publish", "rollout", "promote"})
 
 
 def is_root(path: str) -> bool:
@@ -334,7 +333,7 @@ class _Builder:
         env_name = environment.get("name") if isinstance(environment, dict) else environment
         env_text = _text(env_name).split(".", 1)[0] if env_name is not None else None
         words = cls.name_words(name, display)
-        if "deployment" in job or words & _DEPLOY_WORDS:
+        if "deployment" in job or words & cls.DEPLOY_JOB_WORDS:
             classes.add(cls.DEPLOY)
         job_id = _jid(stage, name)
         facts = Job(

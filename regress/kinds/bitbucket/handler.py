@@ -33,7 +33,6 @@ PATH = "bitbucket-pipelines.yml"
 #: Each script line is run and checked in turn (docs "Write a pipeline": a step fails when a
 #: command fails); pipes are not ``pipefail``-ed. (unverified: the exact shell options)
 SHELL = "bash -e {0}"
-_DEPLOY_WORDS = frozenset({"deploy", "deployment", "release", "publish", "rollout", "promote"})
 _LONG_LIVED = re.compile(r"^(main|master|develop|development|trunk|release|production|staging)$")
 
 
@@ -172,7 +171,7 @@ def _job(path: str, key: str, info: Mapping[str, Any], patterns: cls.Patterns, d
         classes.add(cls.TEST)
     deployment = body.get("deployment") or stage.get("deployment")
     words = cls.name_words(name)
-    if deployment or words & _DEPLOY_WORDS:
+    if deployment or words & cls.DEPLOY_JOB_WORDS:
         classes.add(cls.DEPLOY)
     manual = body.get("trigger") == "manual" or stage.get("trigger") == "manual"
     image = body.get("image", doc.get("image"))

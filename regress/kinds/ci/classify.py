@@ -379,6 +379,8 @@ ACTION_CLASSES: dict[str, str] = {
 
 #: Job ids/names that mark a test job (Scorecard CI-Tests substrings, CATALOGUE.md Signals).
 TEST_JOB_WORDS = ("test", "tests", "unit", "integration", "e2e", "check", "spec")
+#: Job ids/names that mark a deploy job, on every CI platform.
+DEPLOY_JOB_WORDS = frozenset({"deploy", "deployment", "release", "publish", "rollout", "promote"})
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 
 

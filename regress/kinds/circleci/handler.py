@@ -36,7 +36,6 @@ KIND = "circleci"
 PLATFORM = "circleci"
 _FILE = re.compile(r"^\.circleci/[^/]+\.ya?ml$")
 _PARAM = re.compile(r"<<\s*pipeline\.parameters\.([A-Za-z0-9_-]+)\s*>>")
-_DEPLOY_WORDS = frozenset({"deploy", "deployment", "release", "publish", "rollout", "promote"})
 #: CircleCI orb jobs that run tests (CATALOGUE.md Signals S1, platform markers).
 TEST_ORB_JOBS = frozenset({"test", "run-tests", "jest", "pytest"})
 
@@ -225,7 +224,7 @@ class _Builder:
             classes.add(cls.TEST)
         if orb_job and job_name.rsplit("/", 1)[-1] in TEST_ORB_JOBS:
             classes.add(cls.TEST)
-        if cls.name_words(alias, job_name) & _DEPLOY_WORDS:
+        if cls.name_words(alias, job_name) & cls.DEPLOY_JOB_WORDS:
             classes.add(cls.DEPLOY)
         reach = "none" if scheduled_only else branch_reach(params.get("filters"))
         return Job(

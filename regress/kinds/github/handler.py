@@ -39,7 +39,6 @@ _WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
 _ACTION = re.compile(r"(^|/)action\.ya?ml$")
 #: GitHub's documented nesting limit for composite actions and reusable workflows.
 MAX_NESTING = 10
-_DEPLOY_WORDS = frozenset({"deploy", "deployment", "release", "publish", "rollout", "promote"})
 #: Words that make a deploy word the object of a check (`check_release`, `verify-publish`,
 #: `release-dry-run`): such a job rehearses or checks a release and ships nothing.
 _CHECK_WORDS = frozenset({"check", "checks", "verify", "validate", "dry", "dryrun", "lint"})
@@ -225,7 +224,7 @@ class _Builder:
         env = body.get("environment")
         env_name = env.get("name") if isinstance(env, dict) else env
         env_text = _text(env_name) if env_name is not None else None
-        if env_text or (words & _DEPLOY_WORDS and not words & _CHECK_WORDS):
+        if env_text or (words & cls.DEPLOY_JOB_WORDS and not words & _CHECK_WORDS):
             job_classes |= {cls.DEPLOY}
         needs = body.get("needs")
         needs_set = frozenset(

@@ -45,7 +45,6 @@ REPORT_CLASSES: dict[str, frozenset[str]] = {
     "performance": frozenset({cls.REPORT}),
     "accessibility": frozenset({cls.REPORT}),
 }
-_DEPLOY_WORDS = frozenset({"deploy", "deployment", "release", "publish", "rollout", "promote"})
 _SCRIPT_KEYS = ("before_script", "script", "after_script")
 
 
@@ -123,7 +122,7 @@ def classes(name: str, job: Mapping[str, Any], job_steps: tuple[Step, ...]) -> f
     if cls.name_says_test(name) and (job_steps or job.get("trigger") is not None):
         out.add(cls.TEST)
     words = cls.name_words(name)
-    if (environment_name(job) and environment_action(job) == "start") or words & _DEPLOY_WORDS:
+    if (environment_name(job) and environment_action(job) == "start") or words & cls.DEPLOY_JOB_WORDS:
         out.add(cls.DEPLOY)
     return frozenset(out)
 
