@@ -267,13 +267,10 @@ def _realigned(ctx: RuleContext, obj: ModelObject, before: Any, after: Any) -> b
     for o in ctx.around("head", obj):
         if o.family == FAMILY and o.type == "pipeline" and isinstance(o.facts, Pipeline):
             named = _named_branches(o.facts)
-            if o.origin.path == obj.origin.path:
-                if named & lost:
-                    return False  # another trigger of this workflow still runs there
-                continue
             if named & lost:
-                return False
-            others.append(named)
+                return False  # a workflow (this one, through another trigger) still runs there
+            if o.origin.path != obj.origin.path:
+                others.append(named)
     return bool(others) and all(any(g in named for named in others) for g in gained)
 
 
