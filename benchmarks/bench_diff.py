@@ -14,7 +14,10 @@ per-environment folders, GitHub Actions workflows and composite actions) and mea
    callers are looked up in every workflow: that lookup must not cost the repository's size);
 2. a full-tree diff in which all 5,000 files changed (bar: at least 3 MB/s of YAML, counting the
    bytes of both sides, which are both parsed);
-3. peak memory (maximum resident set size) of the command-line runs.
+3. peak memory (maximum resident set size) of the command-line runs;
+4. two yardsticks over the full tree's bytes, interleaved with the library runs: libyaml's events
+   alone (ruamel's C parser, nothing built), and regress's YAML loader alone (plain values with
+   lines, no model, diff or rule): what the YAML costs before the engine does any work.
 
 The command line is timed twice: with Python's bytecode cache, as after ``pip install`` (which
 compiles every module), and in the calling environment as it is; where that sets
@@ -374,6 +377,18 @@ def events_only(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def loader_only(texts: list[str]) -> float:
+    """Seconds for regress's YAML loader to turn ``texts`` into plain values with a line for every
+    key and item (``regress.yamlload.load_text``), and nothing else: no model, no diff, no rule.
+    With ``events_only`` it shows what the YAML alone costs before the engine does any work."""
+    from regress.yamlload import load_text
+
+    started = time.perf_counter()
+    for text in texts:
+        load_text(text)
+    return time.perf_counter() - started
+
+
 def spread(samples: list[float]) -> str:
     med = statistics.median(samples)
     lo, hi = min(samples), max(samples)
@@ -448,12 +463,13 @@ def main() -> None:
         findings_large = library_run(large, lb, lh)[1]
         findings_small = library_run(small, sb, sh)[1]
         full_times = [cli(full, f"{fb}..{fh}", "full")() for _ in range(args.full_runs)]
-        full_lib, full_events = [], []
+        full_lib, full_events, full_loader = [], [], []
         yaml_texts = [*tree.values(), *(full_change(p, c) for p, c in tree.items())]
         for _ in range(args.full_runs):
             # Interleaved, so that both see the same moments of a shared machine.
             full_lib.append(library_run(full, fb, fh)[0])
             full_events.append(events_only(yaml_texts))
+            full_loader.append(loader_only(yaml_texts))
 
         ratio_cli = statistics.median(cli_large) / statistics.median(cli_small)
         ratio_lib = statistics.median(lib_large) / statistics.median(lib_small)
@@ -485,6 +501,7 @@ def main() -> None:
             (f"YAML throughput, CLI ({yaml_bytes / 1e6:.1f} MB both sides; bar ≥ 3)", f"{mbps_cli:7.1f} MB/s"),
             ("YAML throughput, library", f"{mbps_lib:7.1f} MB/s"),
             ("yardstick: libyaml's events alone, same bytes", f"{yaml_bytes / 1e6 / min(full_events):7.1f} MB/s"),
+            ("yardstick: regress's YAML loader alone, same bytes", f"{yaml_bytes / 1e6 / min(full_loader):7.1f} MB/s"),
             ("peak RSS, PR on the 5,000-file repo, CLI", f"{peaks['large'] / 1024:7.1f} MiB"),
             ("peak RSS, PR on the 12-file repo, CLI", f"{peaks['small'] / 1024:7.1f} MiB"),
             ("peak RSS, full-tree diff, CLI", f"{peaks['full'] / 1024:7.1f} MiB"),
