@@ -9,8 +9,10 @@ weakest pin counts); a reference that cannot be known offline (another expressio
 A container or service the base job did not have (a new job, or one that gains a container) is
 reported when it brings in a new party on a moving tag (zizmor `unpinned-images`): an image from
 another registry or a Docker Hub namespace (`emscripten/emsdk`, `ghcr.io/org/builder:latest`).
-A Docker Official Image on a moving tag (`fedora:latest`, `ubuntu:latest`, `redis` for a service)
-is the usual build or test environment of a CI job, no more moving than the runner's own
+A Docker Official Image on a moving tag (`fedora:latest`, `ubuntu:latest`, `redis` for a service),
+or a distribution's base image from the distribution's own registry
+(`registry.fedoraproject.org/fedora`, `registry.access.redhat.com/ubi9`), is the usual build or
+test environment of a CI job, no more moving than the runner's own
 `ubuntu-latest`, and stays silent; so does an image the base already ran as loosely in this
 workflow or one beside it (a job split or moved).
 
@@ -101,9 +103,31 @@ def images(job: Job) -> dict[str, tuple[str, str | None, RefKind, Route]]:
 _DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 
 
+#: Distributions that publish their own base images from their own registries, as their
+#: Docker Official Images are published on Docker Hub: the same party as the operating system the
+#: job builds for, not a new one. Fedora ("Container Image Creation", Fedora docs: base images on
+#: the Fedora Container Registry, registry.fedoraproject.org, mirrored at quay.io/fedora), openSUSE
+#: (registry.opensuse.org) and SUSE's Base Container Images (registry.suse.com/bci), Red Hat's
+#: Universal Base Images (registry.access.redhat.com/ubi*), CentOS Stream (quay.io/centos/centos)
+#: and Amazon Linux (public.ecr.aws/amazonlinux).
+_DISTRIBUTION_IMAGES = (
+    "registry.fedoraproject.org/",
+    "quay.io/fedora/",
+    "registry.opensuse.org/opensuse/",
+    "registry.suse.com/bci/",
+    "registry.access.redhat.com/ubi",
+    "registry.redhat.io/ubi",
+    "quay.io/centos/centos",
+    "public.ecr.aws/amazonlinux/",
+)
+
+
 def official(name: str) -> bool:
-    """A Docker Official Image (``ubuntu``, ``library/fedora``, ``docker.io/library/redis``)."""
+    """A Docker Official Image (``ubuntu``, ``library/fedora``, ``docker.io/library/redis``), or a
+    distribution's base image from its own registry (``registry.fedoraproject.org/fedora``)."""
     text = name.strip().lower()
+    if text.startswith(_DISTRIBUTION_IMAGES):
+        return True
     for host in _DOCKER_HUB:
         text = text.removeprefix(host)
     text = text.removeprefix("library/")
