@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from regress.kinds.ci.shell import Command, split, walk
+from regress.kinds.ci.shell import Command, change_dir, split, walk
 from regress.kinds.ci.signals import RUNNERS
 
 TEST, SECURITY, LINT, COVERAGE, DEPLOY, NOTIFY, REPORT, HARDENING, PROVENANCE = (
@@ -708,16 +708,18 @@ def make_targets(args: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def make_directory(args: Sequence[str]) -> str | None:
-    """The folder ``make -C DIR`` (``--directory=DIR``) runs in, if given."""
+def make_folder(cwd: str | None, args: Sequence[str]) -> str | None:
+    """The folder ``make -C DIR`` (``--directory=DIR``) runs in, from ``cwd``; several ``-C``
+    options each apply relative to the one before (GNU make manual, "Options Summary"). None
+    when it cannot be known (``change_dir``)."""
     for i, word in enumerate(args):
         if word in ("-C", "--directory") and i + 1 < len(args):
-            return args[i + 1]
-        if word.startswith("--directory="):
-            return word.partition("=")[2]
-        if word.startswith("-C") and len(word) > 2:
-            return word[2:]
-    return None
+            cwd = change_dir(cwd, [args[i + 1]])
+        elif word.startswith("--directory="):
+            cwd = change_dir(cwd, [word.partition("=")[2]])
+        elif word.startswith("-C") and len(word) > 2:
+            cwd = change_dir(cwd, [word[2:]])
+    return cwd
 
 
 #: ninja's options that take a value (`ninja -h`): ``-C DIR``, ``-f FILE``, ``-j N``, ``-k N``,

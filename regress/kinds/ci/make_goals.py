@@ -8,10 +8,9 @@ recursive `make` calls, variables) are those of ``kinds/gates/recipes.py``.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Mapping
 
-from regress.kinds.ci.classify import make_directory, make_targets, unwrap
+from regress.kinds.ci.classify import make_folder, make_targets, unwrap
 from regress.kinds.gates.recipes import MAKEFILES, Recipe, judge, parse_makefile
 
 #: Reads a file of the snapshot, or None when it is absent or unreadable.
@@ -31,13 +30,9 @@ class MakeGoals:
         argv = unwrap(argv)  # `${MAKE} richtest`, `sh -e ./configure` … as the command they start
         if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
             return ()
-        folder = cwd
-        given = make_directory(argv[1:])
-        if given is not None:
-            if "$" in given or given.startswith(("/", "~")):
-                return ()
-            folder = posixpath.normpath(posixpath.join(folder or ".", given))
-            folder = "" if folder == "." else folder
+        folder = make_folder(cwd, argv[1:])
+        if folder is None:
+            return ()  # a variable, an absolute folder or one outside the checkout
         recipes = self._recipes(folder)
         if recipes is None:
             return ()

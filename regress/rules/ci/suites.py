@@ -22,11 +22,11 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from regress.kinds.ci.classify import GOAL_BUILDERS, TEST, Patterns, classify_command, name_words, unwrap
+from regress.kinds.ci.classify import GOAL_BUILDERS, TEST, Patterns, classify_command, make_folder, name_words, unwrap
 from regress.kinds.ci.commands import TestCommand, matches, narrowing, parse
 from regress.kinds.ci.model import Job, Step
-from regress.kinds.ci.shell import change_dir, walk
 from regress.kinds.ci.shell import shown as shown_command
+from regress.kinds.ci.shell import walk
 from regress.rules.base import RuleContext
 
 #: Actions that run their ``run`` input as a script inside a virtual machine of another operating
@@ -118,18 +118,6 @@ def _test_folders(step: Step, patterns: Patterns) -> set[str]:
 
 #: Folder names that hold tests rather than the code under test.
 TEST_FOLDER_WORDS = frozenset({"test", "tests", "testing", "spec", "specs", "e2e", "integration", "__tests__"})
-
-
-def make_folder(cwd: str | None, words: Sequence[str]) -> str | None:
-    """``make -C DIR`` / ``--directory=DIR`` (GNU make manual, "Options Summary"): where it runs."""
-    for i, word in enumerate(words):
-        if word in ("-C", "--directory") and i + 1 < len(words):
-            cwd = change_dir(cwd, [words[i + 1]])
-        elif word.startswith("--directory="):
-            cwd = change_dir(cwd, [word.split("=", 1)[1]])
-        elif word.startswith("-C") and len(word) > 2:
-            cwd = change_dir(cwd, [word[2:]])
-    return cwd
 
 
 def test_steps(steps: Iterable[Step], patterns: Patterns) -> list[Step]:

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from regress.findings import Category, Severity
-from regress.kinds.ci.classify import SECURITY, TEST, make_targets, told_not_to_test, unwrap
+from regress.kinds.ci.classify import SECURITY, TEST, make_folder, make_targets, told_not_to_test, unwrap
 from regress.kinds.ci.commands import parse, test_commands
 from regress.kinds.ci.model import FAMILY, Step
 from regress.kinds.ci.pairing import pair_steps
@@ -49,7 +49,7 @@ from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
 from regress.rules.ci import KINDS
 from regress.rules.ci.helpers import callers_related, jobs, patterns_of
-from regress.rules.ci.suites import TEST_FOLDER_WORDS, commands, make_folder
+from regress.rules.ci.suites import TEST_FOLDER_WORDS, commands
 
 
 def _no_run_flags(script: str | None) -> dict[str, tuple[str, str]]:
