@@ -4,7 +4,10 @@
 Reports options in a test runner's configuration that make it run fewer tests, wherever the
 pipeline calls it: pytest `addopts` gaining `-m "not …"`, `-k`, `--deselect`, `--ignore`,
 `--ignore-glob`, `-p no:…`, `--lf`/`--last-failed`, `--co`/`--collect-only`, or `testpaths` losing
-entries; jest `testPathIgnorePatterns` and vitest `test.exclude` gaining entries.
+entries; jest `testPathIgnorePatterns` and vitest `test.exclude` gaining entries. A plugin
+disabled with `-p no:…` counts unless it is one known to collect and judge nothing (`legacypath`,
+`cacheprovider`, `randomly`, `xdist`, …); `-p no:doctest` or `-p no:unittest` stop collecting
+tests.
 
 ## Why is this bad?
 The pipeline is untouched and still runs `pytest` or `npm test`; only the runner's configuration,
@@ -39,6 +42,41 @@ KINDS = ("python-tools", "js-tests")
 #: a value are listed with it.
 _WITH_VALUE = ("-m", "-k", "--deselect", "--ignore", "--ignore-glob", "-p")
 _FLAGS = ("--lf", "--last-failed", "--co", "--collect-only", "--sw", "--stepwise")
+#: Plugins whose ``-p no:…`` leaves every test collected and judged as before: pytest's own
+#: plugins for caching, temporary paths, output, reports, debugging and timing (the built-in list
+#: is ``default_plugins`` in pytest's ``_pytest/config``; ``legacypath`` only adds the old
+#: ``tmpdir``/``testdir`` names), and third-party ones that order, distribute, re-run or time
+#: tests, or measure coverage (which the coverage rules judge). Disabling ``python``, ``unittest``,
+#: ``doctest`` or ``nose`` stops collecting tests, ``skipping`` or ``warnings`` changes outcomes,
+#: and an unknown plugin may collect tests of its own: all those are still reported.
+_INERT_PLUGINS = frozenset(
+    {
+        "cacheprovider",
+        "capture",
+        "debugging",
+        "faulthandler",
+        "freeze_support",
+        "helpconfig",
+        "junitxml",
+        "legacypath",
+        "logging",
+        "pastebin",
+        "python_path",
+        "setuponly",
+        "setupplan",
+        "stepwise",
+        "terminal",
+        "tmpdir",
+        "cov",
+        "pytest_cov",
+        "randomly",
+        "random_order",
+        "rerunfailures",
+        "xdist",
+        "sugar",
+        "instafail",
+    }
+)
 
 
 def narrowing(words: Sequence[str]) -> set[str]:
@@ -51,7 +89,7 @@ def narrowing(words: Sequence[str]) -> set[str]:
             if not eq:
                 value = words[i + 1] if i + 1 < len(words) else ""
                 i += 1
-            if name == "-p" and not value.startswith("no:"):
+            if name == "-p" and (not value.startswith("no:") or value[3:].strip() in _INERT_PLUGINS):
                 i += 1
                 continue
             if name == "-m" and "not " not in f" {value}" and " or " not in value:
