@@ -4,7 +4,7 @@ A file is claimed by its name (``Dockerfile``, ``Dockerfile.prod``, ``api.Docker
 ``Containerfile``), but names are only a convention: ``Dockerfile.nanorc`` and
 ``Dockerfile.tmLanguage`` are an editor's syntax files, and a symlink checked out as a file holds
 only a path. A template that renders a Dockerfile (``Dockerfile.deb.m4``, ``Dockerfile.j2``,
-``Dockerfile.in``) holds another language's syntax between the instructions; what it builds is
+``Dockerfile.in``, Rails' ``Dockerfile.tt``) holds another language's syntax between the instructions; what it builds is
 known only once rendered, so it is not read, and a notice says so. The Dockerfile reference
 requires a Dockerfile to begin with ``FROM``, after parser directives, comments and global ``ARG``
 instructions; a file whose first instruction is neither, on both sides, is not read as a
@@ -30,8 +30,12 @@ KIND = "dockerfile"
 _NAME = re.compile(r"^(?:(?:Docker|Container)file(?:\..+)?|.+\.(?:[Dd]ockerfile|[Cc]ontainerfile))$")
 
 
-#: Extensions of template languages: the file renders a Dockerfile and is not one.
-_TEMPLATE = re.compile(r"\.(?:m4|j2|jinja2?|tmpl|tpl|template|in|erb|mustache|hbs|gotmpl|tera)$", re.IGNORECASE)
+#: Extensions of template languages: the file renders a Dockerfile and is not one (``.tt`` is
+#: Thor's, which Rails' application generator renders; ``.ejs``, ``.liquid`` and ``.njk`` are
+#: JavaScript and static-site template engines).
+_TEMPLATE = re.compile(
+    r"\.(?:m4|j2|jinja2?|tmpl|tpl|template|in|erb|tt|ejs|liquid|njk|mustache|hbs|gotmpl|tera)$", re.IGNORECASE
+)
 
 
 def is_dockerfile(path: str) -> bool:
