@@ -688,6 +688,12 @@ _MAKE_OPTIONAL_NUMBER = frozenset({"-j", "-l", "--jobs", "--load-average", "--ma
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*[:+?!]?=")
 
 
+def _number_word(word: str) -> bool:
+    """A number, or a variable expanded to one at run time (``make -j "$NJOBS"``): a goal named
+    by a variable alone is not written that way after ``-j``."""
+    return word.isdigit() or bool(re.fullmatch(r"\$(?:\{\w+\}|\w+|\(\w+\))", word))
+
+
 def make_targets(args: Sequence[str]) -> tuple[str, ...]:
     """The goals of a ``make`` command line: every word that is not an option, an option's value or
     a variable assignment. make builds each goal in turn (GNU make manual, "Arguments to Specify
@@ -699,7 +705,7 @@ def make_targets(args: Sequence[str]) -> tuple[str, ...]:
         if word in _MAKE_VALUE_OPTIONS:
             i += 2
             continue
-        if word in _MAKE_OPTIONAL_NUMBER and i + 1 < len(args) and args[i + 1].isdigit():
+        if word in _MAKE_OPTIONAL_NUMBER and i + 1 < len(args) and _number_word(args[i + 1]):
             i += 2
             continue
         if not word.startswith("-") and not _ASSIGNMENT.match(word):
