@@ -24,7 +24,7 @@ from regress.kinds.ci import tox_envs
 from regress.kinds.ci.make_goals import MakeGoals
 from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, MATRIX_REF, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
-from regress.kinds.ci.shell import split, walk
+from regress.kinds.ci.shell import walk
 from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.kinds.gates import inline
 from regress.kinds.github import expr

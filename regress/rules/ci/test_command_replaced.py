@@ -11,11 +11,14 @@ make builds every goal given) or when its recipe in the same snapshot's Makefile
 (`make richtest` → `richgo test ./...`); make's default goal in a folder of tests whose Makefile
 is not in the tree (written by the build, as `make -C tests/svtypes` may find it), and a goal
 of a folder of tests whose recipes depend on targets named through a variable (`cd test-suite
-&& make all`, with `run: $(SUBSYSTEMS)`), cannot be read and are not reported; a script named as a test runner (`script/test.sh`,
-`run_tests.sh`) is one too. A command is judged by what it starts: `php ./phpunit`,
-`ruby bin/rails test`, `node node_modules/.bin/jest`, `bash scripts/test.sh` run those runners,
-and `$MAKE check`/`${MAKE} check` is `make check`; an interpreter that only checks the script's
-syntax (`php -l`, `ruby -c`, `node --check`, `bash -n`) runs no tests.
+&& make all`, with `run: $(SUBSYSTEMS)`), cannot be read and are not reported. A target of
+`cmake --build DIR --target T` is judged as the make goal `T`. A script named as a test runner
+(`script/test.sh`, `run_tests.sh`) is a test command too, unless its first argument names a
+stage that only prepares (`./ci/run_tests.sh build_nvim`, `test.sh install`). A command is
+judged by what it starts: `php ./phpunit`, `ruby bin/rails test`, `node node_modules/.bin/jest`,
+`bash scripts/test.sh` run those runners, and `$MAKE check`/`${MAKE} check` is `make check`; an
+interpreter that only checks the script's syntax (`php -l`, `ruby -c`, `node --check`, `bash -n`)
+runs no tests.
 
 ## Why is this bad?
 The step keeps its name and its place, so the checks list still shows a green "Test" step that
