@@ -688,6 +688,12 @@ _MAKE_OPTIONAL_NUMBER = frozenset({"-j", "-l", "--jobs", "--load-average", "--ma
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*[:+?!]?=")
 
 
+def _number_word(word: str) -> bool:
+    """A number, or a variable expanded to one at run time (``make -j "$NJOBS"``): a goal named
+    by a variable alone is not written that way after ``-j``."""
+    return word.isdigit() or bool(re.fullmatch(r"\$(?:\{\w+\}|\w+|\(\w+\))", word))
+
+
 def make_targets(args: Sequence[str]) -> tuple[str, ...]:
     """The goals of a ``make`` command line: every word that is not an option, an option's value or
     a variable assignment. make builds each goal in turn (GNU make manual, "Arguments to Specify
@@ -699,7 +705,7 @@ def make_targets(args: Sequence[str]) -> tuple[str, ...]:
         if word in _MAKE_VALUE_OPTIONS:
             i += 2
             continue
-        if word in _MAKE_OPTIONAL_NUMBER and i + 1 < len(args) and args[i + 1].isdigit():
+        if word in _MAKE_OPTIONAL_NUMBER and i + 1 < len(args) and _number_word(args[i + 1]):
             i += 2
             continue
         if not word.startswith("-") and not _ASSIGNMENT.match(word):
@@ -747,10 +753,33 @@ def ninja_targets(args: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def cmake_targets(args: Sequence[str]) -> tuple[str, ...]:
+    """The targets of a ``cmake --build DIR --target T…`` command line: ``--target``/``-t`` take
+    one or more targets, separated by spaces (cmake(1), "Build a Project"); none for any other
+    cmake command, or when the default target is built."""
+    if "--build" not in args and not any(a.startswith("--build=") for a in args):
+        return ()
+    out: list[str] = []
+    taking = False
+    for word in args:
+        if word.startswith("--target="):
+            out.append(word.partition("=")[2])
+            taking = False
+        elif word in ("--target", "-t"):
+            taking = True
+        elif word.startswith("-"):
+            taking = False
+        elif taking:
+            out.append(word)
+    return tuple(out)
+
+
 def _make_goal_classes(words: Sequence[str], patterns: Patterns) -> set[str]:
     out: set[str] = set()
-    ninja = words[0].rsplit("/", 1)[-1] in ("ninja", "samu")
-    for target in ninja_targets(words[1:]) if ninja else make_targets(words[1:]):
+    program = words[0].rsplit("/", 1)[-1]
+    ninja = program in ("ninja", "samu")
+    goals = cmake_targets(words[1:]) if program == "cmake" else None
+    for target in goals if goals is not None else ninja_targets(words[1:]) if ninja else make_targets(words[1:]):
         goal = ("make", target)
         for cls, pattern in patterns.command_index.candidates("make"):
             if cls not in out and command_matches(goal, pattern):
@@ -763,7 +792,9 @@ def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS)
     if not words:
         return frozenset()
     out = set()
-    if words[0].rsplit("/", 1)[-1] in GOAL_BUILDERS and len(words) > 1:
+    if words[0].rsplit("/", 1)[-1] in GOAL_BUILDERS | {"cmake"} and len(words) > 1:
+        # `cmake --build build --target check` builds the target `check` of the generated build
+        # files, as `make check` in the build folder does.
         out |= _make_goal_classes(words, patterns)
     goals = GOAL_RUNNERS.get(words[0].rsplit("/", 1)[-1])
     if goals and any(w.lower().rsplit(":", 1)[-1] in goals for w in words[1:] if not w.startswith("-")):
@@ -771,11 +802,34 @@ def classify_command(argv: Sequence[str], patterns: Patterns = DEFAULT_PATTERNS)
     for cls, pattern in patterns.command_index.candidates(words[0]):
         if cls not in out and command_matches(words, pattern):
             out.add(cls)
-    if TEST in out and told_not_to_test(words):
+    if TEST in out and (told_not_to_test(words) or _script_told_to_build(words)):
         out.discard(TEST)
     if TEST in out and any(w.startswith("--cov-fail-under") or w == "--cov-fail-under" for w in words):
         out.add(COVERAGE)
     return frozenset(out)
+
+
+#: Words of a sub-command that prepares rather than tests: a test-runner script given one
+#: (`./ci/run_tests.sh build_nvim`, `test.sh install`) runs that stage only.
+_PREPARE_WORDS = frozenset(
+    {"build", "install", "compile", "configure", "setup", "deps", "dependencies", "bootstrap", "clean", "fetch"}
+)
+#: Words that name tests in a sub-command (`unittests`, `test_all`, `functionaltests`).
+_TESTISH = re.compile(r"test|check|spec", re.I)
+
+
+def _script_told_to_build(words: Sequence[str]) -> bool:
+    """A script named as a test runner (`run_tests.sh`, `test.sh`), given as its first argument a
+    stage whose name only says it prepares (`build_nvim`, `install`): the script runs that stage,
+    not the tests. Runners regress knows (`pytest`, `make`) are judged by their own arguments."""
+    program = words[0].rsplit("/", 1)[-1].lower() if words else ""
+    script = "/" in words[0] or program.endswith((".sh", ".py")) if words else False
+    if not script or "test" not in program:
+        return False
+    first = next((w for w in words[1:] if not w.startswith("-")), None)
+    if first is None or "=" in first or _TESTISH.search(first):
+        return False
+    return bool(name_words(first) & _PREPARE_WORDS)
 
 
 def told_not_to_test(words: Sequence[str]) -> str | None:

@@ -190,6 +190,9 @@ RUNNER = {
     "macos-10.15": _D("2022-08-30"),  # actions/runner-images#5583
     "ubuntu-18.04": _D("2023-04-03"),  # actions/runner-images#6002
     "macos-11": _D("2024-06-28"),  # GitHub changelog 2024-05-20
+    # The preview label of the same macOS 11 image, renamed `macos-11` "to avoid confusion with
+    # the minor version" (actions/virtual-environments docs/macos-11-onboarding.md, 2021).
+    "macos-11.0": _D("2024-06-28"),
     "macos-12": _D("2024-12-03"),  # actions/runner-images#10721
     "ubuntu-20.04": _D("2025-04-15"),  # actions/runner-images#11101 (target moved from 04-01)
     "windows-2019": _D("2025-06-30"),  # actions/runner-images#12045

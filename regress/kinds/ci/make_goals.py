@@ -30,14 +30,27 @@ class MakeGoals:
         argv = unwrap(argv)  # `${MAKE} richtest`, `sh -e ./configure` … as the command they start
         if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
             return ()
-        folder = make_folder(cwd, argv[1:])
-        if folder is None:
-            return ()  # a variable, an absolute folder or one outside the checkout
-        recipes = self._recipes(folder)
+        folder = _folder(argv, cwd)
+        recipes = self._recipes(folder) if folder is not None else None
         if recipes is None:
             return ()
         goals = make_targets(argv[1:]) or tuple(r for r in recipes if not r.startswith("."))[:1]
         return tuple(g for g in goals if judge(recipes, g).runs_tests)
+
+    def unread_goals(self, argv: tuple[str, ...], cwd: str = "") -> tuple[str, ...]:
+        """The goals of a ``make`` command line (the default goal when none is named) whose recipes
+        cannot be followed to the end: a prerequisite on the way is named through a variable the
+        Makefile sets at run time or from elsewhere (``run: $(SUBSYSTEMS)``), so what they run is
+        partly unknown. () when it is not make or no Makefile is found."""
+        argv = unwrap(argv)
+        if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
+            return ()
+        folder = _folder(argv, cwd)
+        recipes = self._recipes(folder) if folder is not None else None
+        if recipes is None:
+            return ()
+        goals = make_targets(argv[1:]) or tuple(r for r in recipes if not r.startswith("."))[:1]
+        return tuple(g for g in goals if _unfollowed(recipes, g, frozenset()))
 
     def _recipes(self, folder: str) -> Mapping[str, Recipe] | None:
         if folder not in self._parsed:
@@ -49,3 +62,17 @@ class MakeGoals:
                     break
             self._parsed[folder] = found
         return self._parsed[folder]
+
+
+def _folder(argv: tuple[str, ...], cwd: str) -> str | None:
+    """Where make runs: ``cwd``, or the folder ``-C`` names from there; None when it cannot be
+    known (a variable, an absolute folder or one outside the checkout)."""
+    return make_folder(cwd, argv[1:])
+
+
+def _unfollowed(recipes: Mapping[str, Recipe], name: str, seen: frozenset[str]) -> bool:
+    """Whether recipe ``name`` or one it depends on has a prerequisite named through a variable."""
+    recipe = recipes.get(name)
+    if recipe is None or name in seen:
+        return False
+    return any("$" in dep or _unfollowed(recipes, dep, seen | {name}) for dep in recipe.prereqs)

@@ -95,6 +95,9 @@ class Step:
     #: make goals the step runs whose recipes run tests, read from the same snapshot's Makefile
     #: (`make richtest` → `richgo test ./...`); the step is classified ``test`` by them.
     test_goals: tuple[str, ...] = ()
+    #: make goals the step runs whose recipes cannot be followed to the end (a prerequisite named
+    #: through a variable: `run: $(SUBSYSTEMS)`): what they run is partly unknown.
+    unread_goals: tuple[str, ...] = ()
     #: The folder the script starts in, relative to the checkout ("" for its root; None when it is
     #: computed at run time or lies outside the checkout): GitHub's ``working-directory``.
     workdir: str | None = ""

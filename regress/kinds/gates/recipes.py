@@ -69,7 +69,7 @@ def parse_makefile(text: str) -> dict[str, Recipe]:
     for line, number in _joined(text):
         if line.startswith("\t"):
             for r in current:
-                r.commands.append(_expand(line.strip(), variables))
+                r.commands.append(_expand(line.strip(), variables, r.name))
             continue
         stripped = line.split("#", 1)[0].rstrip()
         if not stripped:
@@ -79,7 +79,10 @@ def parse_makefile(text: str) -> dict[str, Recipe]:
             variables.setdefault(var.group("name"), var.group("value").strip())
             current = []
             continue
-        rule = _MAKE_RULE.match(stripped)
+        head, semicolon, inline = stripped.partition(";")
+        # make expands a rule's targets and prerequisites as it reads the rule (GNU make manual,
+        # "How make Reads a Makefile": immediate context): `test: $(TEST)` with `TEST = unit e2e`.
+        rule = _MAKE_RULE.match(_expand_known(head, variables))
         if rule is None or stripped.startswith((".PHONY", ".SUFFIXES", "define ", "ifeq", "ifneq", "ifdef", "ifndef")):
             current = []
             continue
@@ -88,10 +91,9 @@ def parse_makefile(text: str) -> dict[str, Recipe]:
             recipe = recipes.setdefault(name, Recipe(name, line=number))
             recipe.prereqs.extend(p for p in rule.group("prereqs").split() if not p.startswith("|"))
             current.append(recipe)
-        _, semicolon, inline = stripped.partition(";")
         if semicolon and inline.strip():
             for r in current:
-                r.commands.append(_expand(inline.strip(), variables))
+                r.commands.append(_expand(inline.strip(), variables, r.name))
     return recipes
 
 
@@ -113,9 +115,10 @@ def _joined(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def _expand(command: str, variables: Mapping[str, str]) -> str:
+def _expand(command: str, variables: Mapping[str, str], target: str = "") -> str:
     """``$(PYTEST) -x`` with the Makefile's own assignment, else the variable's name in lower case
-    (``$(PYTHON)`` → ``python``), which is what such variables hold by convention."""
+    (``$(PYTHON)`` → ``python``), which is what such variables hold by convention; ``$@`` is the
+    target the recipe runs for (GNU make manual, "Automatic Variables")."""
 
     def one(m: re.Match[str]) -> str:
         name = m.group("name")
@@ -124,7 +127,19 @@ def _expand(command: str, variables: Mapping[str, str]) -> str:
         value = variables.get(name)
         return value if value is not None and "$" not in value else name.lower()
 
-    return _VAR_REF.sub(one, command)
+    expanded = _VAR_REF.sub(one, command)
+    return re.sub(r"(?<!\$)\$@", lambda _m: target, expanded) if target and "$@" in expanded else expanded
+
+
+def _expand_known(text: str, variables: Mapping[str, str]) -> str:
+    """``text`` with the variables the Makefile assigns a literal value; others are left as
+    written (what they hold is unknown)."""
+
+    def one(m: re.Match[str]) -> str:
+        value = variables.get(m.group("name"))
+        return value if value is not None and "$" not in value else m.group(0)
+
+    return _VAR_REF.sub(one, text) if "$" in text else text
 
 
 def parse_justfile(text: str) -> dict[str, Recipe]:

@@ -24,7 +24,7 @@ from regress.kinds.ci import tox_envs
 from regress.kinds.ci.make_goals import MakeGoals
 from regress.kinds.ci.model import COMPOSITE_ID, FAMILY, MATRIX_REF, Job, Matrix, Pipeline, RefKind, Step, Trigger
 from regress.kinds.ci.refs import split_image, split_uses
-from regress.kinds.ci.shell import split, walk
+from regress.kinds.ci.shell import walk
 from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.kinds.gates import inline
 from regress.kinds.github import expr
@@ -302,12 +302,14 @@ class _Builder:
             workdir = _workdir(raw.get("working-directory"))
         workdir = _in_checkout(workdir, checkout)
         test_goals: tuple[str, ...] = ()
+        unread_goals: tuple[str, ...] = ()
         if run is not None:
             run_classes, _ = cls.classify_script(run, self.patterns)
             classes |= run_classes
             if cls.TEST not in classes:
                 test_goals = self.test_goals(run, workdir or "")
                 classes |= {cls.TEST} if test_goals else frozenset()
+                unread_goals = () if test_goals else self.test_goals(run, workdir or "", unread=True)
         key = _step_key(raw, uses_name, name, run, counts)
         if via:
             key = f"{via}:{key}"
@@ -329,6 +331,7 @@ class _Builder:
             via=via,
             wrapped=wrapped,
             test_goals=test_goals,
+            unread_goals=unread_goals,
             workdir=workdir if run is not None else "",
         )
         out = [step]
@@ -339,14 +342,17 @@ class _Builder:
                 out = [_replace_classes(step, step.classes | merged), *inner]
         return out
 
-    def test_goals(self, run: str, cwd: str) -> tuple[str, ...]:
-        """make goals of ``run`` (started in ``cwd``) whose recipes in this snapshot's Makefile run
-        tests."""
+    def test_goals(self, run: str, cwd: str, unread: bool = False) -> tuple[str, ...]:
+        """make goals of ``run`` (started in ``cwd``, each command where `cd` took it) whose recipes
+        in this snapshot's Makefile run tests; with ``unread``, those whose recipes cannot be
+        followed to the end instead."""
         if "make" not in run and "MAKE" not in run:
             return ()
+        goals = self.make_goals.unread_goals if unread else self.make_goals.testing_goals
         out: list[str] = []
-        for command in split(run):
-            out.extend(self.make_goals.testing_goals(command.argv, cwd))
+        for where, argv in walk(run, cwd):
+            if where is not None:  # a folder computed at run time: its Makefile is unknown
+                out.extend(goals(argv, where))
         return tuple(out)
 
     def _read(self, path: str) -> str | None:

@@ -117,7 +117,10 @@ def _test_folders(step: Step, patterns: Patterns) -> set[str]:
 
 
 #: Folder names that hold tests rather than the code under test.
-TEST_FOLDER_WORDS = frozenset({"test", "tests", "testing", "spec", "specs", "e2e", "integration", "__tests__"})
+TEST_FOLDER_WORDS = frozenset(
+    {"test", "tests", "testing", "spec", "specs", "e2e", "integration", "__tests__"}
+    | {"test-suite", "test_suite", "testsuite", "testsuites"}
+)
 
 
 def test_steps(steps: Iterable[Step], patterns: Patterns) -> list[Step]:

@@ -9,12 +9,16 @@ test step whose command became `echo skip`. Removing the step outright is `test-
 A make goal counts as a test command when its name says so (`make test`, `make check-fmt tests`:
 make builds every goal given) or when its recipe in the same snapshot's Makefile runs tests
 (`make richtest` → `richgo test ./...`); make's default goal in a folder of tests whose Makefile
-is not in the tree (written by the build, as `make -C tests/svtypes` may find it) cannot be read
-and is not reported; a script named as a test runner (`script/test.sh`,
-`run_tests.sh`) is one too. A command is judged by what it starts: `php ./phpunit`,
-`ruby bin/rails test`, `node node_modules/.bin/jest`, `bash scripts/test.sh` run those runners,
-and `$MAKE check`/`${MAKE} check` is `make check`; an interpreter that only checks the script's
-syntax (`php -l`, `ruby -c`, `node --check`, `bash -n`) runs no tests.
+is not in the tree (written by the build, as `make -C tests/svtypes` may find it), and a goal
+of a folder of tests whose recipes depend on targets named through a variable (`cd test-suite
+&& make all`, with `run: $(SUBSYSTEMS)`), cannot be read and are not reported. A target of
+`cmake --build DIR --target T` is judged as the make goal `T`. A script named as a test runner
+(`script/test.sh`, `run_tests.sh`) is a test command too, unless its first argument names a
+stage that only prepares (`./ci/run_tests.sh build_nvim`, `test.sh install`). A command is
+judged by what it starts: `php ./phpunit`, `ruby bin/rails test`, `node node_modules/.bin/jest`,
+`bash scripts/test.sh` run those runners, and `$MAKE check`/`${MAKE} check` is `make check`; an
+interpreter that only checks the script's syntax (`php -l`, `ruby -c`, `node --check`, `bash -n`)
+runs no tests.
 
 ## Why is this bad?
 The step keeps its name and its place, so the checks list still shows a green "Test" step that
@@ -75,19 +79,24 @@ def _first_new_command(sb: Step, sa: Step) -> str:
 
 
 def _unread_test_makefile(sb: Step, sa: Step, ctx: RuleContext) -> bool:
-    """The head step runs, in place of the base's, make's default goal in a folder of tests
-    whose Makefile is not in the head tree (`make -C tests/svtypes`, the Makefile written by the
-    build): what that goal runs cannot be read, and in a folder of tests it is likely the tests."""
+    """The head step runs, in place of the base's, make in a folder of tests where what it runs
+    cannot be read: the default goal of a Makefile that is not in the head tree (`make -C
+    tests/svtypes`, the Makefile written by the build), or a goal whose recipes depend on targets
+    named through a variable (`cd test-suite && make all` with `all: run` and `run:
+    $(SUBSYSTEMS)`). In a folder of tests that is likely the tests."""
     if ctx.exists is None:
         return False
     before = {words for _cwd, words in commands(sb)}
     for cwd, words in commands(sa):
-        if words in before or words[0].rsplit("/", 1)[-1] not in ("make", "gmake") or make_targets(words[1:]):
+        if words in before or words[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
             continue
         folder = make_folder(cwd, words)
         if not folder or not TEST_FOLDER_WORDS & set(folder.lower().split("/")):
             continue
-        if not any(ctx.exists("head", f"{folder}/{name}") for name in MAKEFILES):
+        goals = make_targets(words[1:])
+        if goals and set(goals) <= set(sa.unread_goals):
+            return True
+        if not goals and not any(ctx.exists("head", f"{folder}/{name}") for name in MAKEFILES):
             return True
     return False
 

@@ -12,7 +12,9 @@ runs on pull requests or the merge queue is not reported: every change is still 
 its pull request (as with a push branch filter, `trigger-filters-narrowed`); nor is one moved
 between `pull_request` and `pull_request_target`, which run for the same pull requests; nor one
 whose test steps run on the events it lost in other jobs (a push-only debugging copy kept the
-job's id while its tests moved on, as `test-job-removed` reads a moved job).
+job's id while its tests moved on, as `test-job-removed` reads a moved job). Whether a job tests
+or scans is read from its base version, which ran on the events now lost: a build-only job that
+gains a test step as it moves to a push-only workflow took no tests away from pull requests.
 
 A job of a local reusable workflow (`on: workflow_call`) runs on the events of the workflows of
 the repository that call it: each calling job's workflow triggers that the calling job's `if:`
@@ -70,7 +72,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     before, after = jobs(change)
     if before is None or after is None or before.events is None or after.events is None:
         return
-    classes = before.classes | after.classes
+    # What the job checked on the events it lost is what its base version ran: a build-only job
+    # that gained a test step while it moved to a push-only workflow (or a lint job whose id a new
+    # push-only test job took over) took no tests away from the pull requests it ran on.
+    classes = before.classes
     if not classes & {TEST, SECURITY} or never_runs(after, after.condition):
         return
     lost = [e for e in GATING if e in before.events and e not in after.events]
