@@ -84,7 +84,8 @@ _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SCRIPT_ESCAPES = re.compile(r"\bexec\b|\brequire\s*\(|\bimport\s*\(|child_process|\bspawn\b")
 
 
-def _command_ok(argv: tuple[str, ...]) -> bool:
+def api_only_command(argv: tuple[str, ...]) -> bool:
+    """Whether the command ``argv`` is a ``gh`` call that fetches no code or shell plumbing."""
     words = [w for w in argv if not _ASSIGN.match(w)] if argv and _ASSIGN.match(argv[0]) else list(argv)
     if not words:
         return True  # an assignment; its substitutions are read on their own
@@ -97,7 +98,7 @@ def _command_ok(argv: tuple[str, ...]) -> bool:
 def api_only_script(script: str) -> bool:
     """Whether every command of ``script`` is a ``gh`` call that fetches no code or plumbing."""
     scripts = [script, *substitutions(script)]
-    return all(_command_ok(argv) for s in scripts for _cwd, argv in walk(s))
+    return all(api_only_command(argv) for s in scripts for _cwd, argv in walk(s))
 
 
 def api_only_step(step: Step) -> bool:
