@@ -300,6 +300,12 @@ UNTRUSTED_REFS = (
     "github.event.workflow_run.head_branch",
     "refs/pull/",
 )
+#: Contexts naming the fork a pull request comes from, as ``actions/checkout``'s ``repository``
+#: input takes it (GitHub webhook payloads: ``pull_request.head.repo``, ``workflow_run.head_repository``).
+UNTRUSTED_REPOSITORIES = (
+    "github.event.pull_request.head.repo.",
+    "github.event.workflow_run.head_repository.",
+)
 
 #: zizmor ``excessive-permissions`` severity of a ``write`` scope (S6).
 HIGH_SCOPES = frozenset(
