@@ -25,7 +25,9 @@ matrix replaced by none at all is a shrink to a single run.
 Replacements that keep what the matrix covers are silent: a runner image moved on within its
 operating system (`macos-11` → `macos-latest`, `windows-2019` → `windows-2022`), and the single
 version an axis names bumped to a newer one (`go: [^1]` → `[^1.18]`, `python: ['3.8']` →
-`['3.12']`), a version spelled more precisely on the same release line (`3.11` → `3.11.13`), and
+`['3.12']`) or to several, the development branch among them (`reference: [9.x]` → `[10.x,
+master]`: an entry of the old release runs with any of them; the branch alone is no release),
+a version spelled more precisely on the same release line (`3.11` → `3.11.13`), and
 a matrix of one combination whose values changed together (`python-version: 3.11, toxenv: py311`
 → `3.12, py312`). On an axis of several versions, a supported version replaced by a newer one
 of its family is a range moved up (`['3.10', '3.12']` → `['3.11', '3.13']`, `pypy-3.9` →
@@ -76,6 +78,7 @@ a typical one).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -161,6 +164,10 @@ _NEWEST = {
     Runtime.NODE: frozenset({"latest", "current", "node"}),
 }
 
+#: Names of a project's development branch, newer than any release it names beside them
+#: (``reference: [10.x, master]``).
+_TIPS = frozenset({"master", "main", "trunk", "dev", "develop", "head", "nightly"})
+
 #: A versioned value: its family ("" for a bare version) and its version.
 _Key = tuple[str, tuple[int, ...]]
 
@@ -199,8 +206,9 @@ def bumps(
     head: Iterable[Combo],
     retired: Callable[[str, str], bool] = lambda axis, value: False,
     runtimes: Mapping[str, Runtime] | None = None,
-) -> dict[tuple[str, str], str]:
-    """Base values the head replaced with the same thing, newer: ``(axis, base value) → head value``.
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Base values the head replaced with the same thing, newer: ``(axis, base value) → head
+    values`` (one, or each of the several versions a single one became).
 
     Replacements that keep what a matrix covers:
 
@@ -211,7 +219,9 @@ def bumps(
     - a version spelled more or less precisely on the same release line (``3.11`` →
       ``3.11.13``): the job still tests that release, whatever its end of life;
     - the one version an axis names bumped to newer ones (``go: [^1]`` → ``[^1.18]``,
-      ``[1.24.x]`` → ``[1.25.x, 1.26.x]``): the job still tests the current version;
+      ``[1.24.x]`` → ``[1.25.x, 1.26.x]``), the development branch among them (``reference:
+      [9.x]`` → ``[10.x, master]``): the job still tests the current version, and an entry of
+      the old one runs with any of them;
     - on an axis of several versions, a supported version replaced by a newer one of its family
       (``['3.9', '3.12']`` → ``['3.10', '3.13']``, ``pypy-3.8`` → ``pypy-3.10``, ``clang-10`` →
       ``clang-14``: the range moved up), paired newest first. A version past its end of life
@@ -220,7 +230,7 @@ def bumps(
       tested.
     """
     before, after = _values(base), _values(head)
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
     for axis, old in before.items():
         new = after.get(axis)
         if not new:
@@ -230,11 +240,11 @@ def bumps(
         was_newest = [v for v in lost if v.strip().lower() in newest]
         now_newest = [v for v in gained if v.strip().lower() in newest]
         if was_newest and now_newest:
-            out[(axis, was_newest[0])] = now_newest[0]  # `^1` → `stable`: the same release
+            out[(axis, was_newest[0])] = (now_newest[0],)  # `^1` → `stable`: the same release
         for system in {f for v in lost if (f := _runner_family(v)) is not None}:
             mine = [v for v in lost if _runner_family(v) == system]
             theirs = [v for v in gained if _runner_family(v) == system]
-            out.update({(axis, b): h for b, h in zip(mine, theirs, strict=False)})
+            out.update({(axis, b): (h,) for b, h in zip(mine, theirs, strict=False)})
         keys = {v: k for v in (*lost, *gained) if (k := _key(v, newest)) is not None}
         free = sorted((g for g in gained if g in keys), key=keys.__getitem__, reverse=True)
         for value in lost:
@@ -247,19 +257,26 @@ def bumps(
                 None,
             )
             if line is not None:
-                out[(axis, value)] = line
+                out[(axis, value)] = (line,)
                 free.remove(line)
         if len(old) == 1 and lost and gained:
-            one, nows = _version(lost[0]), [_version(g) for g in gained]
-            if (axis, lost[0]) not in out and one is not None and all(now is not None and now > one for now in nows):
-                out[(axis, lost[0])] = gained[-1]  # the oldest of the versions now named
+            one = _version(lost[0])
+            nows = [_version(g) for g in gained if g.strip().lower() not in _TIPS]
+            if (
+                (axis, lost[0]) not in out
+                and one is not None
+                and nows
+                and all(now is not None and now > one for now in nows)
+            ):
+                # the oldest of the versions now named first, the development branch last
+                out[(axis, lost[0])] = tuple(sorted(gained, key=lambda g: (g.strip().lower() in _TIPS, _version(g))))
             continue
         supported = [v for v in lost if v in keys and (axis, v) not in out and not retired(axis, v)]
         for value in sorted(supported, key=keys.__getitem__, reverse=True):
             family, version = keys[value]
             newer = next((g for g in free if keys[g][0] == family and keys[g][1] > version), None)
             if newer is not None:
-                out[(axis, value)] = newer
+                out[(axis, value)] = (newer,)
                 free.remove(newer)
     return out
 
@@ -379,7 +396,7 @@ def _retuned(present: Combo, heads: frozenset[Combo], settings: frozenset[str]) 
 def _runs(
     combo: Combo,
     heads: frozenset[Combo],
-    moved: Mapping[tuple[str, str], str],
+    moved: Mapping[tuple[str, str], tuple[str, ...]],
     tolerance: frozenset[str] = frozenset(),
     settings: frozenset[str] = frozenset(),
 ) -> bool:
@@ -393,8 +410,16 @@ def _runs(
         return True
     if not moved:
         return False
-    now = tuple((a, moved.get((a, v), v)) for a, v in present)
-    return kept(now, heads) or _retuned(now, heads, settings)
+    options = [[(a, m) for m in moved.get((a, v), (v,))] for a, v in present]
+    for now in itertools.islice(itertools.product(*options), _CHOICES):
+        if kept(now, heads) or _retuned(now, heads, settings):
+            return True
+    return False
+
+
+#: How many ways of reading an entry's moved values are tried (each value moved to one of the
+#: versions a single one became: a few at most).
+_CHOICES = 256
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
