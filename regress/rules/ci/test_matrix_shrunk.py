@@ -16,7 +16,10 @@ longer has reads as null, as in the workflow: a base entry where it was `false` 
 runs, and so does one whose key the job read only in its `continue-on-error` (an `experimental:
 true` entry that became a blocking one), or only in its steps' `if:` (`group: [check_release,
 link_check]` picking which steps an entry runs) and no longer reads at all: the head's run runs
-the steps it keeps, and a test step it dropped is `test-step-removed`'s. A key that only some
+the steps it keeps, and a test step it dropped is `test-step-removed`'s. On GitHub Actions, an axis
+the job read only where it cannot change what runs (a display name, a cache key, an artifact's
+name) names no platform or version: entries that differ only in it ran the
+same steps, and any head run still runs them. A key that only some
 entries carry on both sides (`disable_tests` beside the `msystem` every entry names) tunes an
 entry: an entry where it is set to another value still runs. A matrix that becomes dynamic
 (`${{ fromJSON(…) }}`) is reported as unresolvable at low severity, never as removed; a static
@@ -85,8 +88,16 @@ from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.eol import EndOfLife, Runtime, compiler_axes, end_of_life, runtime_axes, runtime_of
-from regress.kinds.ci.model import FAMILY, texts
+from regress.kinds.ci.eol import (
+    EndOfLife,
+    Runtime,
+    compiler_axes,
+    end_of_life,
+    named_lines,
+    runtime_axes,
+    runtime_of,
+)
+from regress.kinds.ci.model import FAMILY, Job, texts
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -128,6 +139,14 @@ def _eol(
     for axis, value in combo:
         found = end_of_life(axis, value, on, runtimes.get(axis))
         if found is None:
+            continue
+        if found.factor:
+            # Read from one factor of a longer name (``check-py39-pandas10``): the reason only
+            # when no head value on the axis names that release any more (``check-py39-nose``
+            # still runs Python 3.9, so what was dropped is pandas 1.0).
+            named = (found.runtime, found.version)
+            if not any(named in named_lines(v) for v in still.get(axis, ())):
+                return found
             continue
         if value not in still.get(axis, ()) or runs(tuple(p for p in combo if p[0] != axis)):
             return found
@@ -355,6 +374,64 @@ def selector_axes(body: Any, axes: Iterable[str], head: Any) -> frozenset[str]:
     return frozenset(found)
 
 
+#: Actions whose inputs only name what a run stores (``actions/cache``'s key, an artifact's name):
+#: a matrix value read there labels the entry's cache or artifact, not what it runs.
+_LABEL_INPUTS = {
+    "actions/cache": frozenset({"key", "restore-keys"}),
+    "actions/cache/restore": frozenset({"key", "restore-keys"}),
+    "actions/cache/save": frozenset({"key"}),
+    "actions/upload-artifact": frozenset({"name"}),
+}
+
+
+def _run_texts(body: Mapping[str, Any]) -> list[str]:
+    """The texts of a GitHub Actions job that can change what a run does: all of it but the
+    matrix itself, the job's and its steps' display names and the inputs in ``_LABEL_INPUTS``."""
+    out = [t for k, v in body.items() if k not in ("strategy", "name", "steps") for t in texts(v, keys=True)]
+    steps = body.get("steps")
+    for step in steps if isinstance(steps, list) else ():
+        if not isinstance(step, Mapping):
+            out.extend(texts(step, keys=True))
+            continue
+        uses = str(step.get("uses", "")).split("@", 1)[0].lower()
+        labels = _LABEL_INPUTS.get(uses, frozenset())
+        for k, v in step.items():
+            if k == "name":
+                continue
+            if k == "with" and isinstance(v, Mapping):
+                out.extend(
+                    t for name, value in v.items() if name not in labels for t in texts({name: value}, keys=True)
+                )
+            else:
+                out.extend(texts(v, keys=True))
+    return out
+
+
+def label_axes(job: Job, body: Any, axes: Iterable[str]) -> frozenset[str]:
+    """The axes a GitHub Actions job reads only in a display name, a cache key or an artifact's
+    name (``task: [check-py37-cover, …]`` that only keys the cache of a job whose steps run the
+    same command for every entry). GitHub hands matrix values to a job only through ``${{
+    matrix.… }}`` (no environment variable carries them: "Contexts", ``matrix``), so entries
+    that differ only in such axes run the same thing, and a head that runs the job at all still
+    runs them. The steps of local composite actions inlined into the job count as reads; an axis
+    the job never names at all is left alone (it may be read where regress does not look)."""
+    if not isinstance(body, Mapping):
+        return frozenset()
+    rest = _run_texts(body)
+    for step in job.steps:
+        if step.via is not None:
+            rest.extend(texts([step.run, dict(step.inputs), dict(step.env), step.condition], keys=True))
+    everything = [t for k, v in body.items() if k != "strategy" for t in texts(v, keys=True)]
+    if any(_WHOLE_MATRIX.search(t) for t in (*rest, *everything)):
+        return frozenset()
+    found = set()
+    for axis in axes:
+        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
+        if any(read.search(t) for t in everything) and not any(read.search(t) for t in rest):
+            found.add(axis)
+    return frozenset(found)
+
+
 def settings_axes(base: Iterable[Combo], head: Iterable[Combo], picks: Iterable[str] = ()) -> frozenset[str]:
     """Keys that only some entries carry, in the base and in the head alike (an include entry's
     ``disable_tests`` beside the ``msystem`` every entry names): they tune an entry rather than
@@ -399,13 +476,19 @@ def _runs(
     moved: Mapping[tuple[str, str], tuple[str, ...]],
     tolerance: frozenset[str] = frozenset(),
     settings: frozenset[str] = frozenset(),
+    labels: frozenset[str] = frozenset(),
 ) -> bool:
     """Some head entry still runs the base entry: as it is, or with its values moved on, or with
     one of its ``settings`` set otherwise; an axis the head no longer has at all counts as its
     null where the base value read as one, and is left out where the base read it only to
-    tolerate the entry's failure (``tolerance``)."""
+    tolerate the entry's failure (``tolerance``); an axis the base job never read where it
+    changes what runs (``labels``) is left out."""
     axes = {a for h in heads for a, _ in h}
-    present = tuple((a, v) for a, v in combo if a in axes or (v.strip().lower() not in _NULL and a not in tolerance))
+    present = tuple(
+        (a, v)
+        for a, v in combo
+        if a not in labels and (a in axes or (v.strip().lower() not in _NULL and a not in tolerance))
+    )
     if kept(present, heads) or _retuned(present, heads, settings):
         return True
     if not moved:
@@ -465,13 +548,15 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     picks = {what for how, what in (*feeds(before).values(), *feeds(after).values()) if how == "axis"}
     picks |= {a for c in before.matrix.combos for a, _ in c if runtime_of(a) or a in runtimes}
     settings = settings_axes(before.matrix.combos, heads, picks)
-    lost = sorted((c for c in before.matrix.combos if not _runs(c, heads, moved, tolerance, settings)), key=_in_order)
+    labels = label_axes(before, body, _values(before.matrix.combos)) if before.platform == "github" else frozenset()
+
+    def runs(c: Combo) -> bool:
+        return _runs(c, heads, moved, tolerance, settings, labels)
+
+    lost = sorted((c for c in before.matrix.combos if not runs(c)), key=_in_order)
     if not lost:
         return
     still = _values(heads)
-
-    def runs(c: Combo) -> bool:
-        return _runs(c, heads, moved, tolerance, settings)
 
     retired = {c: e for c in lost if (e := _eol(c, on, runtimes, still, runs)) is not None}
     supported = [c for c in lost if c not in retired]
