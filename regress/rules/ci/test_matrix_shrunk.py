@@ -21,7 +21,10 @@ the job read only where it cannot change what runs (a display name, a cache key,
 name) names no platform or version: entries that differ only in it ran the
 same steps, and any head run still runs them. A key that only some
 entries carry on both sides (`disable_tests` beside the `msystem` every entry names) tunes an
-entry: an entry where it is set to another value still runs. A matrix that becomes dynamic
+entry: an entry where it is set to another value still runs; so does one where a key an
+`include` entry added to a matrix's own combinations (`target-prefix`, `c-lapack-flags` beside
+`msystem: [CLANG64, MINGW32]`) changed or went away, unless its value names a version or a
+runner, or it feeds a setup input or `runs-on`. A matrix that becomes dynamic
 (`${{ fromJSON(…) }}`) is reported as unresolvable at low severity, never as removed; a static
 matrix replaced by none at all is a shrink to a single run.
 
@@ -97,7 +100,7 @@ from regress.kinds.ci.eol import (
     runtime_axes,
     runtime_of,
 )
-from regress.kinds.ci.model import FAMILY, Job, texts
+from regress.kinds.ci.model import FAMILY, Job, Matrix, texts
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -449,6 +452,17 @@ def settings_axes(base: Iterable[Combo], head: Iterable[Combo], picks: Iterable[
     return frozenset(partial(base) & partial(head)) - frozenset(picks)
 
 
+def extra_keys(matrix: Matrix, picks: Iterable[str] = ()) -> frozenset[str]:
+    """Keys an ``include`` entry added to entries of a matrix that has axes of its own
+    (``target-prefix``, ``c-lapack-flags`` beside ``msystem: [MINGW64, CLANG64]``): they set an
+    entry up rather than name it (GitHub, "Expanding or adding matrix configurations": such a
+    key is added to the combinations whose original values it does not change). ``picks`` are
+    left out: keys that choose what the entry runs on name it wherever they appear."""
+    if not matrix.axes:
+        return frozenset()
+    return frozenset({a for c in matrix.combos for a, _ in c} - matrix.axes - set(picks))
+
+
 def _tunes(value: str) -> bool:
     """A value that can tune an entry: set, and no version or runner label (a version changed is
     another entry, not the same one tuned)."""
@@ -477,17 +491,21 @@ def _runs(
     tolerance: frozenset[str] = frozenset(),
     settings: frozenset[str] = frozenset(),
     labels: frozenset[str] = frozenset(),
+    extras: frozenset[str] = frozenset(),
 ) -> bool:
     """Some head entry still runs the base entry: as it is, or with its values moved on, or with
     one of its ``settings`` set otherwise; an axis the head no longer has at all counts as its
     null where the base value read as one, and is left out where the base read it only to
     tolerate the entry's failure (``tolerance``); an axis the base job never read where it
-    changes what runs (``labels``) is left out."""
+    changes what runs (``labels``) is left out, and so is a setting an ``include`` entry added to
+    the entry (``extras``) when it names no version or runner."""
     axes = {a for h in heads for a, _ in h}
     present = tuple(
         (a, v)
         for a, v in combo
-        if a not in labels and (a in axes or (v.strip().lower() not in _NULL and a not in tolerance))
+        if a not in labels
+        and not (a in extras and _tunes(v))
+        and (a in axes or (v.strip().lower() not in _NULL and a not in tolerance))
     )
     if kept(present, heads) or _retuned(present, heads, settings):
         return True
@@ -549,9 +567,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     picks |= {a for c in before.matrix.combos for a, _ in c if runtime_of(a) or a in runtimes}
     settings = settings_axes(before.matrix.combos, heads, picks)
     labels = label_axes(before, body, _values(before.matrix.combos)) if before.platform == "github" else frozenset()
+    extras = extra_keys(before.matrix, picks)
 
     def runs(c: Combo) -> bool:
-        return _runs(c, heads, moved, tolerance, settings, labels)
+        return _runs(c, heads, moved, tolerance, settings, labels, extras)
 
     lost = sorted((c for c in before.matrix.combos if not runs(c)), key=_in_order)
     if not lost:
