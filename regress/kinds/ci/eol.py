@@ -30,6 +30,8 @@ class Runtime(enum.StrEnum):
     DISTRIBUTION = "Linux distribution"
     GCC = "GCC"
     LLVM = "LLVM/Clang"
+    PYPY = "PyPy"
+    DJANGO = "Django"
 
 
 _D = dt.date.fromisoformat
@@ -49,6 +51,31 @@ PYTHON = {
     "3.11": _D("2027-10-31"),
     "3.12": _D("2028-10-31"),
     "3.13": _D("2029-10-31"),
+}
+
+#: PyPy: a PyPy3 line implements one Python language version and its standard library, so it is
+#: past its end of life once that version is (the CPython dates above); PyPy stops releasing a
+#: line earlier still (the PyPy v7.3.12 release, "release of python 2.7, 3.9, and 3.10", June
+#: 2023, no longer ships 3.8). PyPy 2.7 is left out: PyPy keeps releasing it.
+PYPY = {line: date for line, date in PYTHON.items() if not line.startswith("2.")}
+
+#: Django: the end of security support of each feature release, from the "Supported Versions"
+#: chart of djangoproject.com/download (as endoflife.date/django lists it). Django publishes a
+#: schedule, so a Django release dropped from a matrix can be judged like a runtime; libraries
+#: that publish none (pandas, NumPy) are not in any table, and dropping one of their releases is
+#: still reported at medium.
+DJANGO = {
+    "1.11": _D("2020-04-01"),
+    "2.0": _D("2019-04-01"),
+    "2.1": _D("2019-12-02"),
+    "2.2": _D("2022-04-01"),
+    "3.0": _D("2021-04-06"),
+    "3.1": _D("2021-12-07"),
+    "3.2": _D("2024-04-01"),
+    "4.0": _D("2023-04-01"),
+    "4.1": _D("2023-12-01"),
+    "4.2": _D("2026-04-01"),
+    "5.0": _D("2025-04-01"),
 }
 
 #: Node.js: the Release working group's schedule (nodejs/Release schedule.json, "end" of each
@@ -328,6 +355,8 @@ _TABLES = {
     Runtime.JAVA: JAVA,
     Runtime.GCC: GCC,
     Runtime.LLVM: LLVM,
+    Runtime.PYPY: PYPY,
+    Runtime.DJANGO: DJANGO,
 }
 
 #: Matrix axis names per runtime (``python-version``, ``node_version``, ``go``, ``jdk``, …).
@@ -340,10 +369,17 @@ _AXES = (
     (re.compile(r"(?:java|jdk)(?:[-_ ]?versions?)?"), Runtime.JAVA),
     (re.compile(r"(?:gcc|g\+\+)(?:[-_ ]?versions?)?"), Runtime.GCC),
     (re.compile(r"(?:clang|llvm)(?:[-_ ]?versions?)?"), Runtime.LLVM),
+    (re.compile(r"django(?:[-_ ]?versions?)?"), Runtime.DJANGO),
 )
 #: Matrix axes that name a tox environment (``toxenv``, ``tox-env``, ``tox_env``, ``tox``).
 _TOX_AXIS = re.compile(r"tox(?:[-_ ]?envs?)?")
 _TOX_ENV = re.compile(r"py(\d)(\d{1,2})(?![\d.])")
+#: A factor of a tox-style name that names an interpreter or Django release by its digits, between
+#: separators (``check-py37-cover``, ``py2_kern6``, ``pypy38``, ``py313t``, ``py39-django32``):
+#: tox's default environments spell ``py37`` for Python 3.7 and ``pypy3`` for any PyPy3 (tox docs,
+#: "Default environments"), and projects name their Django factors alike (``django32``,
+#: ``django111``: the first digit is the major version).
+_FACTOR = re.compile(r"(?:^|(?<=[-_/:]))(?P<name>pypy|py|django)(?P<digits>\d+)t?(?=$|[-_/:])", re.IGNORECASE)
 #: A version as matrices spell it: ``3.8``, ``3.8.18``, ``v18``, ``18.x``, ``1.21.x``, ``~1.21``.
 _VERSION = re.compile(r"[v~^]?(?P<major>\d+)(?:\.(?P<minor>\d+|x))?(?:\.(?:\d+|x))*")
 
@@ -353,6 +389,8 @@ class EndOfLife:
     runtime: Runtime
     version: str
     date: dt.date
+    #: Read from a factor of a longer name (``check-py37-cover``), not from the whole value.
+    factor: bool = False
 
     def __str__(self) -> str:
         return f"{self.runtime.value} {self.version}: end of life {self.date.isoformat()}"
@@ -458,6 +496,25 @@ def _compiler_value(value: str) -> tuple[Runtime, str] | None:
     return (Runtime.LLVM if m.group("llvm") else Runtime.GCC), m.group("version")
 
 
+def named_lines(value: str) -> tuple[tuple[Runtime, str], ...]:
+    """The releases the factors of a tox-style name name (``check-py39-pandas10`` → Python 3.9),
+    each as (runtime, release line); a factor without a release line (``py3``) names none. A
+    bare ``py2`` is Python 2, whose every line ended with 2.7."""
+    found = []
+    for m in _FACTOR.finditer(value.strip()):
+        name, digits = m.group("name").lower(), m.group("digits")
+        if name == "django":
+            if len(digits) >= 2:
+                found.append((Runtime.DJANGO, f"{digits[0]}.{digits[1:]}"))
+            continue
+        runtime = Runtime.PYPY if name == "pypy" else Runtime.PYTHON
+        if len(digits) >= 2:
+            found.append((runtime, f"{digits[0]}.{digits[1:]}"))
+        elif digits == "2":
+            found.append((runtime, "2.7"))
+    return tuple(found)
+
+
 def end_of_life(axis: str, value: str, on: dt.date, runtime: Runtime | None = None) -> EndOfLife | None:
     """The end of life a matrix value had reached on ``on``, if the table knows it. ``runtime``
     is the one the axis is known to feed (``runtime_axes``); otherwise its name decides."""
@@ -475,6 +532,13 @@ def end_of_life(axis: str, value: str, on: dt.date, runtime: Runtime | None = No
         m = _TOX_ENV.match(value.strip().lower())
         if m:
             runtime, value = Runtime.PYTHON, f"{m.group(1)}.{m.group(2)}"
+    if runtime is None:
+        # A value of any axis whose factors name an interpreter or a Django release
+        # (``task: check-py37-cover``): the first one past its end of life.
+        for factor, release in named_lines(value):
+            until = _TABLES[factor].get(release)
+            if until is not None and until <= on:
+                return EndOfLife(factor, release, until, factor=True)
     if runtime is None:
         named = _compiler_value(value)
         if named is not None:

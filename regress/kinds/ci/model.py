@@ -125,6 +125,10 @@ class Matrix:
     combos: frozenset[tuple[tuple[str, str], ...]] = frozenset()
     #: Set when the matrix is computed at run time (``fromJSON``): it cannot be compared.
     dynamic: bool = False
+    #: The axes whose product the entries are made of (GitHub's keys beside ``include`` and
+    #: ``exclude``); a key an ``include`` entry adds to those entries is not one. Empty where the
+    #: platform draws no such line, or the matrix is made of ``include`` entries alone.
+    axes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

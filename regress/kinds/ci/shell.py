@@ -224,11 +224,49 @@ def _unglued(words: list[str]) -> list[str]:
     return words
 
 
+#: Test runners' own way of running again only what failed: ctest's ``--rerun-failed`` ("Run only
+#: the tests that failed previously", ctest(1)) and pytest's ``--lf``/``--last-failed`` ("rerun
+#: only the tests that failed at the last run", pytest docs, "Cache: working with cross-testrun
+#: state"). A run followed by its rerun fails the script when the rerun fails.
+RERUN_FLAGS = {"ctest": frozenset({"--rerun-failed"}), "pytest": frozenset({"--lf", "--last-failed"})}
+
+
+def _tool(argv: Sequence[str]) -> str:
+    words = list(argv)
+    if len(words) >= 3 and words[0].rsplit("/", 1)[-1].startswith("python") and words[1] == "-m":
+        words = words[2:]
+    name = words[0].rsplit("/", 1)[-1] if words else ""
+    return "pytest" if name == "py.test" else name
+
+
+def rerun_of(cmds: list[Command], index: int) -> int | None:
+    """The index of a later command that runs again the failed tests of ``cmds[index]`` (``ctest``
+    then ``ctest --rerun-failed``), or None."""
+    tool = _tool(cmds[index].argv)
+    if tool not in RERUN_FLAGS or RERUN_FLAGS[tool] & set(cmds[index].argv):
+        return None
+    for j in range(index + 1, len(cmds)):
+        if _tool(cmds[j].argv) == tool and RERUN_FLAGS[tool] & set(cmds[j].argv):
+            return j
+    return None
+
+
 def swallowed(cmds: list[Command], index: int, errexit: bool, pipefail: bool) -> str | None:
     """Why the failure of ``cmds[index]`` no longer fails the script, or None if it still does.
+    A failure whose tests a later command runs again, whose own failure still fails the script
+    (``ctest; ctest --rerun-failed`` as the last command), is retried, not swallowed.
 
     ``errexit``/``pipefail`` are the shell's options when the script starts (``bash -e {0}`` …).
     """
+    why = _swallowed(cmds, index, errexit, pipefail)
+    if why is not None:
+        rerun = rerun_of(cmds, index)
+        if rerun is not None and _swallowed(cmds, rerun, errexit, pipefail) is None:
+            return None
+    return why
+
+
+def _swallowed(cmds: list[Command], index: int, errexit: bool, pipefail: bool) -> str | None:
     cmd = cmds[index]
     if cmd.after == "||":
         nxt = cmds[index + 1] if index + 1 < len(cmds) else None

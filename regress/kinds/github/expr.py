@@ -525,6 +525,30 @@ def value_truth(text: Any, contexts: Mapping[str, Any]) -> Any:
         return UNKNOWN
 
 
+def boolean_field(text: Any, contexts: Mapping[str, Any]) -> Any:
+    """What the runner makes of a boolean field such as a step's ``continue-on-error`` (a bool,
+    or ``${{ … }}`` text): True only when the expression yields the boolean ``true``. The field's
+    schema admits booleans alone, so any other result (``${{ matrix.laravel || 'false' }}`` gives
+    the string ``'false'`` on an entry without ``laravel``, or ``1``) is an "Unexpected value"
+    error (actions/runner: ``TemplateEvaluator.Validate``), and the runner keeps the flag false
+    when its evaluation fails ("The step failed and an error occurred when attempting to determine
+    whether to continue on error", ``StepsRunner``). A literal string outside an expression is
+    left ``UNKNOWN``."""
+    if isinstance(text, bool):
+        return text
+    if text is None:
+        return False
+    if not _WRAPPED.match(str(text)):
+        return UNKNOWN
+    try:
+        value = evaluate(parse_value(str(text)), Env(contexts))
+    except ExprError:
+        return UNKNOWN
+    if value is UNKNOWN or value is True:
+        return value
+    return False
+
+
 def event_contexts(event: str | None, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Contexts known for a run triggered by ``event`` (None: any event)."""
     github: dict[str, Any] = {"__default__": UNKNOWN}

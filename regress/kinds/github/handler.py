@@ -950,7 +950,7 @@ def parse_matrix(strategy: Any) -> Matrix | None:
             if not fits:
                 added.append(entry)
     combos = {tuple(sorted(c.items())) for c in (*originals, *added)}
-    return Matrix(frozenset(combos))
+    return Matrix(frozenset(combos), axes=frozenset(base_axes))
 
 
 def image_ref(value: Any) -> tuple[str, str | None, RefKind] | None:

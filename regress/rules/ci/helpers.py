@@ -239,6 +239,18 @@ def shown(combo: Combo) -> str:
     return ", ".join(f"{k}={v}" for k, v in combo) or "(single run)"
 
 
+def _natural(text: str) -> list[tuple[int, int, str]]:
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p]
+
+
+def listed(combos: Iterable[Combo], show: int = 4) -> str:
+    """A few matrix entries for a message, in the order a reader counts them (``9`` before
+    ``10``), and how many more there are."""
+    items = sorted((shown(c) for c in combos), key=_natural)
+    more = f"; … {len(items) - show} more" if len(items) > show else ""
+    return "; ".join(items[:show]) + more
+
+
 def jobs_of(index: Index, platform: str, pipeline: str) -> dict[str, Job]:
     """The jobs of one pipeline on one side, by id."""
     return {job.id: job for job in _jobs_by_pipeline(index).get((platform, pipeline), ())}

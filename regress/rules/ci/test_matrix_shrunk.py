@@ -16,16 +16,24 @@ longer has reads as null, as in the workflow: a base entry where it was `false` 
 runs, and so does one whose key the job read only in its `continue-on-error` (an `experimental:
 true` entry that became a blocking one), or only in its steps' `if:` (`group: [check_release,
 link_check]` picking which steps an entry runs) and no longer reads at all: the head's run runs
-the steps it keeps, and a test step it dropped is `test-step-removed`'s. A key that only some
+the steps it keeps, and a test step it dropped is `test-step-removed`'s. On GitHub Actions, an axis
+the job read only where it cannot change what runs (a display name, a cache key, an artifact's
+name) names no platform or version: entries that differ only in it ran the
+same steps, and any head run still runs them. A key that only some
 entries carry on both sides (`disable_tests` beside the `msystem` every entry names) tunes an
-entry: an entry where it is set to another value still runs. A matrix that becomes dynamic
+entry: an entry where it is set to another value still runs; so does one where a key an
+`include` entry added to a matrix's own combinations (`target-prefix`, `c-lapack-flags` beside
+`msystem: [CLANG64, MINGW32]`) changed or went away, unless its value names a version or a
+runner, or it feeds a setup input or `runs-on`. A matrix that becomes dynamic
 (`${{ fromJSON(…) }}`) is reported as unresolvable at low severity, never as removed; a static
 matrix replaced by none at all is a shrink to a single run.
 
 Replacements that keep what the matrix covers are silent: a runner image moved on within its
 operating system (`macos-11` → `macos-latest`, `windows-2019` → `windows-2022`), and the single
 version an axis names bumped to a newer one (`go: [^1]` → `[^1.18]`, `python: ['3.8']` →
-`['3.12']`), a version spelled more precisely on the same release line (`3.11` → `3.11.13`), and
+`['3.12']`) or to several, the development branch among them (`reference: [9.x]` → `[10.x,
+master]`: an entry of the old release runs with any of them; the branch alone is no release),
+a version spelled more precisely on the same release line (`3.11` → `3.11.13`), and
 a matrix of one combination whose values changed together (`python-version: 3.11, toxenv: py311`
 → `3.12, py312`). On an axis of several versions, a supported version replaced by a newer one
 of its family is a range moved up (`['3.10', '3.12']` → `['3.11', '3.13']`, `pypy-3.9` →
@@ -76,14 +84,23 @@ a typical one).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from regress.findings import Category, Severity
 from regress.kinds.ci.classify import SECURITY, TEST
-from regress.kinds.ci.eol import EndOfLife, Runtime, compiler_axes, end_of_life, runtime_axes, runtime_of
-from regress.kinds.ci.model import FAMILY, texts
+from regress.kinds.ci.eol import (
+    EndOfLife,
+    Runtime,
+    compiler_axes,
+    end_of_life,
+    named_lines,
+    runtime_axes,
+    runtime_of,
+)
+from regress.kinds.ci.model import FAMILY, Job, Matrix, texts
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
@@ -126,6 +143,14 @@ def _eol(
         found = end_of_life(axis, value, on, runtimes.get(axis))
         if found is None:
             continue
+        if found.factor:
+            # Read from one factor of a longer name (``check-py39-pandas10``): the reason only
+            # when no head value on the axis names that release any more (``check-py39-nose``
+            # still runs Python 3.9, so what was dropped is pandas 1.0).
+            named = (found.runtime, found.version)
+            if not any(named in named_lines(v) for v in still.get(axis, ())):
+                return found
+            continue
         if value not in still.get(axis, ()) or runs(tuple(p for p in combo if p[0] != axis)):
             return found
     return None
@@ -160,6 +185,10 @@ _NEWEST = {
     Runtime.GO: frozenset({"stable", "^1", "1.x", ">=1", "1", "latest"}),
     Runtime.NODE: frozenset({"latest", "current", "node"}),
 }
+
+#: Names of a project's development branch, newer than any release it names beside them
+#: (``reference: [10.x, master]``).
+_TIPS = frozenset({"master", "main", "trunk", "dev", "develop", "head", "nightly"})
 
 #: A versioned value: its family ("" for a bare version) and its version.
 _Key = tuple[str, tuple[int, ...]]
@@ -199,8 +228,9 @@ def bumps(
     head: Iterable[Combo],
     retired: Callable[[str, str], bool] = lambda axis, value: False,
     runtimes: Mapping[str, Runtime] | None = None,
-) -> dict[tuple[str, str], str]:
-    """Base values the head replaced with the same thing, newer: ``(axis, base value) → head value``.
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Base values the head replaced with the same thing, newer: ``(axis, base value) → head
+    values`` (one, or each of the several versions a single one became).
 
     Replacements that keep what a matrix covers:
 
@@ -211,7 +241,9 @@ def bumps(
     - a version spelled more or less precisely on the same release line (``3.11`` →
       ``3.11.13``): the job still tests that release, whatever its end of life;
     - the one version an axis names bumped to newer ones (``go: [^1]`` → ``[^1.18]``,
-      ``[1.24.x]`` → ``[1.25.x, 1.26.x]``): the job still tests the current version;
+      ``[1.24.x]`` → ``[1.25.x, 1.26.x]``), the development branch among them (``reference:
+      [9.x]`` → ``[10.x, master]``): the job still tests the current version, and an entry of
+      the old one runs with any of them;
     - on an axis of several versions, a supported version replaced by a newer one of its family
       (``['3.9', '3.12']`` → ``['3.10', '3.13']``, ``pypy-3.8`` → ``pypy-3.10``, ``clang-10`` →
       ``clang-14``: the range moved up), paired newest first. A version past its end of life
@@ -220,7 +252,7 @@ def bumps(
       tested.
     """
     before, after = _values(base), _values(head)
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
     for axis, old in before.items():
         new = after.get(axis)
         if not new:
@@ -230,11 +262,11 @@ def bumps(
         was_newest = [v for v in lost if v.strip().lower() in newest]
         now_newest = [v for v in gained if v.strip().lower() in newest]
         if was_newest and now_newest:
-            out[(axis, was_newest[0])] = now_newest[0]  # `^1` → `stable`: the same release
+            out[(axis, was_newest[0])] = (now_newest[0],)  # `^1` → `stable`: the same release
         for system in {f for v in lost if (f := _runner_family(v)) is not None}:
             mine = [v for v in lost if _runner_family(v) == system]
             theirs = [v for v in gained if _runner_family(v) == system]
-            out.update({(axis, b): h for b, h in zip(mine, theirs, strict=False)})
+            out.update({(axis, b): (h,) for b, h in zip(mine, theirs, strict=False)})
         keys = {v: k for v in (*lost, *gained) if (k := _key(v, newest)) is not None}
         free = sorted((g for g in gained if g in keys), key=keys.__getitem__, reverse=True)
         for value in lost:
@@ -247,19 +279,26 @@ def bumps(
                 None,
             )
             if line is not None:
-                out[(axis, value)] = line
+                out[(axis, value)] = (line,)
                 free.remove(line)
         if len(old) == 1 and lost and gained:
-            one, nows = _version(lost[0]), [_version(g) for g in gained]
-            if (axis, lost[0]) not in out and one is not None and all(now is not None and now > one for now in nows):
-                out[(axis, lost[0])] = gained[-1]  # the oldest of the versions now named
+            one = _version(lost[0])
+            nows = [_version(g) for g in gained if g.strip().lower() not in _TIPS]
+            if (
+                (axis, lost[0]) not in out
+                and one is not None
+                and nows
+                and all(now is not None and now > one for now in nows)
+            ):
+                # the oldest of the versions now named first, the development branch last
+                out[(axis, lost[0])] = tuple(sorted(gained, key=lambda g: (g.strip().lower() in _TIPS, _version(g))))
             continue
         supported = [v for v in lost if v in keys and (axis, v) not in out and not retired(axis, v)]
         for value in sorted(supported, key=keys.__getitem__, reverse=True):
             family, version = keys[value]
             newer = next((g for g in free if keys[g][0] == family and keys[g][1] > version), None)
             if newer is not None:
-                out[(axis, value)] = newer
+                out[(axis, value)] = (newer,)
                 free.remove(newer)
     return out
 
@@ -338,6 +377,64 @@ def selector_axes(body: Any, axes: Iterable[str], head: Any) -> frozenset[str]:
     return frozenset(found)
 
 
+#: Actions whose inputs only name what a run stores (``actions/cache``'s key, an artifact's name):
+#: a matrix value read there labels the entry's cache or artifact, not what it runs.
+_LABEL_INPUTS = {
+    "actions/cache": frozenset({"key", "restore-keys"}),
+    "actions/cache/restore": frozenset({"key", "restore-keys"}),
+    "actions/cache/save": frozenset({"key"}),
+    "actions/upload-artifact": frozenset({"name"}),
+}
+
+
+def _run_texts(body: Mapping[str, Any]) -> list[str]:
+    """The texts of a GitHub Actions job that can change what a run does: all of it but the
+    matrix itself, the job's and its steps' display names and the inputs in ``_LABEL_INPUTS``."""
+    out = [t for k, v in body.items() if k not in ("strategy", "name", "steps") for t in texts(v, keys=True)]
+    steps = body.get("steps")
+    for step in steps if isinstance(steps, list) else ():
+        if not isinstance(step, Mapping):
+            out.extend(texts(step, keys=True))
+            continue
+        uses = str(step.get("uses", "")).split("@", 1)[0].lower()
+        labels = _LABEL_INPUTS.get(uses, frozenset())
+        for k, v in step.items():
+            if k == "name":
+                continue
+            if k == "with" and isinstance(v, Mapping):
+                out.extend(
+                    t for name, value in v.items() if name not in labels for t in texts({name: value}, keys=True)
+                )
+            else:
+                out.extend(texts(v, keys=True))
+    return out
+
+
+def label_axes(job: Job, body: Any, axes: Iterable[str]) -> frozenset[str]:
+    """The axes a GitHub Actions job reads only in a display name, a cache key or an artifact's
+    name (``task: [check-py37-cover, …]`` that only keys the cache of a job whose steps run the
+    same command for every entry). GitHub hands matrix values to a job only through ``${{
+    matrix.… }}`` (no environment variable carries them: "Contexts", ``matrix``), so entries
+    that differ only in such axes run the same thing, and a head that runs the job at all still
+    runs them. The steps of local composite actions inlined into the job count as reads; an axis
+    the job never names at all is left alone (it may be read where regress does not look)."""
+    if not isinstance(body, Mapping):
+        return frozenset()
+    rest = _run_texts(body)
+    for step in job.steps:
+        if step.via is not None:
+            rest.extend(texts([step.run, dict(step.inputs), dict(step.env), step.condition], keys=True))
+    everything = [t for k, v in body.items() if k != "strategy" for t in texts(v, keys=True)]
+    if any(_WHOLE_MATRIX.search(t) for t in (*rest, *everything)):
+        return frozenset()
+    found = set()
+    for axis in axes:
+        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
+        if any(read.search(t) for t in everything) and not any(read.search(t) for t in rest):
+            found.add(axis)
+    return frozenset(found)
+
+
 def settings_axes(base: Iterable[Combo], head: Iterable[Combo], picks: Iterable[str] = ()) -> frozenset[str]:
     """Keys that only some entries carry, in the base and in the head alike (an include entry's
     ``disable_tests`` beside the ``msystem`` every entry names): they tune an entry rather than
@@ -353,6 +450,17 @@ def settings_axes(base: Iterable[Combo], head: Iterable[Combo], picks: Iterable[
         return {a for a, n in counts.items() if n < len(entries)}
 
     return frozenset(partial(base) & partial(head)) - frozenset(picks)
+
+
+def extra_keys(matrix: Matrix, picks: Iterable[str] = ()) -> frozenset[str]:
+    """Keys an ``include`` entry added to entries of a matrix that has axes of its own
+    (``target-prefix``, ``c-lapack-flags`` beside ``msystem: [MINGW64, CLANG64]``): they set an
+    entry up rather than name it (GitHub, "Expanding or adding matrix configurations": such a
+    key is added to the combinations whose original values it does not change). ``picks`` are
+    left out: keys that choose what the entry runs on name it wherever they appear."""
+    if not matrix.axes:
+        return frozenset()
+    return frozenset({a for c in matrix.combos for a, _ in c} - matrix.axes - set(picks))
 
 
 def _tunes(value: str) -> bool:
@@ -379,22 +487,40 @@ def _retuned(present: Combo, heads: frozenset[Combo], settings: frozenset[str]) 
 def _runs(
     combo: Combo,
     heads: frozenset[Combo],
-    moved: Mapping[tuple[str, str], str],
+    moved: Mapping[tuple[str, str], tuple[str, ...]],
     tolerance: frozenset[str] = frozenset(),
     settings: frozenset[str] = frozenset(),
+    labels: frozenset[str] = frozenset(),
+    extras: frozenset[str] = frozenset(),
 ) -> bool:
     """Some head entry still runs the base entry: as it is, or with its values moved on, or with
     one of its ``settings`` set otherwise; an axis the head no longer has at all counts as its
     null where the base value read as one, and is left out where the base read it only to
-    tolerate the entry's failure (``tolerance``)."""
+    tolerate the entry's failure (``tolerance``); an axis the base job never read where it
+    changes what runs (``labels``) is left out, and so is a setting an ``include`` entry added to
+    the entry (``extras``) when it names no version or runner."""
     axes = {a for h in heads for a, _ in h}
-    present = tuple((a, v) for a, v in combo if a in axes or (v.strip().lower() not in _NULL and a not in tolerance))
+    present = tuple(
+        (a, v)
+        for a, v in combo
+        if a not in labels
+        and not (a in extras and _tunes(v))
+        and (a in axes or (v.strip().lower() not in _NULL and a not in tolerance))
+    )
     if kept(present, heads) or _retuned(present, heads, settings):
         return True
     if not moved:
         return False
-    now = tuple((a, moved.get((a, v), v)) for a, v in present)
-    return kept(now, heads) or _retuned(now, heads, settings)
+    options = [[(a, m) for m in moved.get((a, v), (v,))] for a, v in present]
+    for now in itertools.islice(itertools.product(*options), _CHOICES):
+        if kept(now, heads) or _retuned(now, heads, settings):
+            return True
+    return False
+
+
+#: How many ways of reading an entry's moved values are tried (each value moved to one of the
+#: versions a single one became: a few at most).
+_CHOICES = 256
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -440,13 +566,16 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     picks = {what for how, what in (*feeds(before).values(), *feeds(after).values()) if how == "axis"}
     picks |= {a for c in before.matrix.combos for a, _ in c if runtime_of(a) or a in runtimes}
     settings = settings_axes(before.matrix.combos, heads, picks)
-    lost = sorted((c for c in before.matrix.combos if not _runs(c, heads, moved, tolerance, settings)), key=_in_order)
+    labels = label_axes(before, body, _values(before.matrix.combos)) if before.platform == "github" else frozenset()
+    extras = extra_keys(before.matrix, picks)
+
+    def runs(c: Combo) -> bool:
+        return _runs(c, heads, moved, tolerance, settings, labels, extras)
+
+    lost = sorted((c for c in before.matrix.combos if not runs(c)), key=_in_order)
     if not lost:
         return
     still = _values(heads)
-
-    def runs(c: Combo) -> bool:
-        return _runs(c, heads, moved, tolerance, settings)
 
     retired = {c: e for c in lost if (e := _eol(c, on, runtimes, still, runs)) is not None}
     supported = [c for c in lost if c not in retired]

@@ -5,7 +5,9 @@ Reports a test command that is newly wrapped in a retry action (`nick-fields/ret
 `wandalen/wretry.action`; names (unverified) in CATALOGUE.md), a retry action whose
 `max_attempts` went up, and retry flags of the runners added or raised: pytest `--reruns`,
 Playwright/Cypress/Jest `--retries`, Bazel `--flaky_test_attempts`, ctest
-`--repeat until-pass:N`.
+`--repeat until-pass:N`, and a test run followed in the same script by its runner's rerun of
+the failures (`ctest` then `ctest --rerun-failed`, `pytest` then `pytest --lf`) whose result
+decides the step.
 
 ## Why is this bad?
 A test that fails and then passes is a flaky test or a race in the code; retries make both green
@@ -36,6 +38,7 @@ from regress.findings import Category, Severity
 from regress.kinds.ci.classify import TEST, classify_script
 from regress.kinds.ci.model import FAMILY, Step
 from regress.kinds.ci.pairing import pair_steps
+from regress.kinds.ci.shell import rerun_of, shell_options, split, swallowed
 from regress.kinds.ci.signals import RETRY_ACTIONS
 from regress.model import Change
 from regress.rules.base import Hit, Rule, RuleContext
@@ -61,6 +64,22 @@ def _retry_action(step: Step) -> int | None:
 
 def _flag_retries(step: Step) -> dict[str, int]:
     return {m.group(1): int(m.group(2)) for m in _RETRY_FLAGS.finditer(step.run or "")}
+
+
+def _reruns(step: Step) -> dict[str, str]:
+    """Test runs a later command of the same script runs again for their failures (``ctest``
+    then ``ctest --rerun-failed``): the tool → the rerun as written."""
+    if step.run is None:
+        return {}
+    cmds = split(step.run)
+    errexit, pipefail = shell_options(step.shell)
+    out: dict[str, str] = {}
+    for i, cmd in enumerate(cmds):
+        j = rerun_of(cmds, i)
+        # A rerun whose own failure is swallowed decides nothing: test-failure-swallowed's.
+        if j is not None and swallowed(cmds, j, errexit, pipefail) is None:
+            out.setdefault(cmd.argv[0].rsplit("/", 1)[-1] if cmd.argv else "", cmds[j].text.strip())
+    return out
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
@@ -91,6 +110,18 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
                     after=now,
                 )
         if sb is not None and TEST in sa.classes:
+            was_rerun = _reruns(sb)
+            for tool, rerun in _reruns(sa).items():
+                if tool not in was_rerun:
+                    yield Hit(
+                        message=f"test command in {sa.label} of {after.label} in {after.pipeline} now reruns failing "
+                        f"tests and passes if they pass again: `{rerun}` added",
+                        attr=f"step[{sa.key}].rerun[{tool}]",
+                        head_route=(*sa.route, "run"),
+                        base_route=(*sb.route, "run"),
+                        before=None,
+                        after=rerun,
+                    )
             old = _flag_retries(sb)
             for flag, n in _flag_retries(sa).items():
                 if n > old.get(flag, 0):
