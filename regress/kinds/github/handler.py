@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import posixpath
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -160,7 +161,8 @@ class _Builder:
         for job_id, body in jobs.items():
             if not isinstance(body, dict):
                 continue
-            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, run_on, _default_workdir(doc, ""))
+            workdir = _default_workdir(doc, "")
+            job = self.job(path, str(job_id), body, ("jobs", job_id), wf_shell, run_on, workdir, 0, doc.get("env"))
             if callers:
                 job = replace(job, extra={**job.extra, "callers": callers})
             self.result.objects.append(
@@ -186,6 +188,7 @@ class _Builder:
         triggers: Mapping[str, Trigger],
         wf_workdir: str | None = "",
         depth: int = 0,
+        wf_env: Any = None,
     ) -> Job:
         runs_on = body.get("runs-on")
         shell = _default_shell(body) or wf_shell
@@ -200,6 +203,7 @@ class _Builder:
                 self.step(raw, i, ("steps", *sub), shell, windows, counts, path, 0, workdir=workdir, checkout=checkout)
             )
         matrix = parse_matrix(body.get("strategy"))
+        steps = [_env_programs(s, wf_env, body.get("env"), self.patterns) for s in steps]
         steps = [_lint_envs(s, body.get("env"), matrix, self.patterns) for s in steps]
         uses = body.get("uses") if isinstance(body.get("uses"), str) else None
         job_classes = cls.union(s.classes for s in steps)
@@ -428,6 +432,7 @@ class _Builder:
                     {},
                     _default_workdir(doc, ""),
                     depth + 1,
+                    doc.get("env"),
                 )
             )
         return tuple(out) or None
@@ -689,6 +694,36 @@ def _prepares(step: Step) -> bool:
 _MESSAGING = re.compile(
     r"(?:^|[-_])(?:notify|notifier|notification|notifications|slack|discord|telegram|irc|mattermost|gitter|teams|mail)(?:[-_]|$)"
 )
+
+
+#: A command whose program is an environment variable: ``$BUILD_CMD test``, ``"${PYTHON}" -m pytest``.
+_PROGRAM_VARIABLE = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
+
+
+def _env_programs(step: Step, wf_env: Any, job_env: Any, patterns: cls.Patterns) -> Step:
+    """A step whose program is an environment variable the workflow, job or step sets to a literal
+    (``env: {BUILD_CMD: cargo}`` and ``run: $BUILD_CMD test``) runs that program: its classes are
+    read with the value put in. The innermost ``env`` wins, as GitHub documents ("Workflow syntax",
+    ``env``); a value with an expression, or a variable no ``env`` sets, stays unknown. A later
+    step may change the variable through ``$GITHUB_ENV``; the literal is what the workflow names."""
+    if step.run is None or cls.TEST in step.classes or "$" not in step.run:
+        return step
+    env: dict[str, str] = {}
+    for layer in (wf_env, job_env, step.env):
+        if isinstance(layer, Mapping):
+            env.update({str(k): str(v) for k, v in layer.items() if isinstance(v, (str, int, float))})
+    found: set[str] = set()
+    for _cwd, argv in walk(step.run):
+        m = _PROGRAM_VARIABLE.match(argv[0]) if argv else None
+        value = env.get(m.group(1) or m.group(2), "") if m else ""
+        if not value or "${{" in value or "$" in value:
+            continue
+        try:
+            program = shlex.split(value)
+        except ValueError:
+            continue
+        found |= cls.classify_command((*program, *argv[1:]), patterns)
+    return _replace_classes(step, step.classes | found) if found - step.classes else step
 
 
 def _lint_envs(step: Step, job_env: Any, matrix: Matrix | None, patterns: cls.Patterns) -> Step:
