@@ -27,14 +27,10 @@ class MakeGoals:
     def testing_goals(self, argv: tuple[str, ...], cwd: str = "") -> tuple[str, ...]:
         """The goals of a ``make`` command line whose recipes run tests (the default goal when none
         is named); () when it is not make or no Makefile is found."""
-        argv = unwrap(argv)  # `${MAKE} richtest`, `sh -e ./configure` … as the command they start
-        if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
+        found = self._goals(argv, cwd)
+        if found is None:
             return ()
-        folder = _folder(argv, cwd)
-        recipes = self._recipes(folder) if folder is not None else None
-        if recipes is None:
-            return ()
-        goals = make_targets(argv[1:]) or tuple(r for r in recipes if not r.startswith("."))[:1]
+        recipes, goals = found
         return tuple(g for g in goals if judge(recipes, g).runs_tests)
 
     def unread_goals(self, argv: tuple[str, ...], cwd: str = "") -> tuple[str, ...]:
@@ -42,15 +38,23 @@ class MakeGoals:
         cannot be followed to the end: a prerequisite on the way is named through a variable the
         Makefile sets at run time or from elsewhere (``run: $(SUBSYSTEMS)``), so what they run is
         partly unknown. () when it is not make or no Makefile is found."""
-        argv = unwrap(argv)
-        if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
+        found = self._goals(argv, cwd)
+        if found is None:
             return ()
+        recipes, goals = found
+        return tuple(g for g in goals if _unfollowed(recipes, g, frozenset()))
+
+    def _goals(self, argv: tuple[str, ...], cwd: str) -> tuple[Mapping[str, Recipe], tuple[str, ...]] | None:
+        """The Makefile's recipes and the goals a ``make`` command line asks for (the default goal
+        when it names none); None when it is not make or no Makefile is found."""
+        argv = unwrap(argv)  # `${MAKE} richtest`, `sh -e ./configure` … as the command they start
+        if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
+            return None
         folder = _folder(argv, cwd)
         recipes = self._recipes(folder) if folder is not None else None
         if recipes is None:
-            return ()
-        goals = make_targets(argv[1:]) or tuple(r for r in recipes if not r.startswith("."))[:1]
-        return tuple(g for g in goals if _unfollowed(recipes, g, frozenset()))
+            return None
+        return recipes, make_targets(argv[1:]) or tuple(r for r in recipes if not r.startswith("."))[:1]
 
     def _recipes(self, folder: str) -> Mapping[str, Recipe] | None:
         if folder not in self._parsed:

@@ -329,6 +329,17 @@ _NULL = frozenset({"", "false", "null"})
 _WHOLE_MATRIX = re.compile(r"\bmatrix\b(?!\.[A-Za-z_])")
 
 
+def _read_only_in(axes: Iterable[str], inside: Iterable[str], outside: Iterable[str]) -> frozenset[str]:
+    """The axes some text of ``inside`` reads (``matrix.AXIS``) and no text of ``outside`` does."""
+    inside, outside = list(inside), list(outside)
+    found = set()
+    for axis in axes:
+        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
+        if any(read.search(t) for t in inside) and not any(read.search(t) for t in outside):
+            found.add(axis)
+    return frozenset(found)
+
+
 def tolerance_axes(body: Any, axes: Iterable[str]) -> frozenset[str]:
     """The axes a GitHub Actions job reads only in its job-level ``continue-on-error``
     (``continue-on-error: ${{ matrix.experimental }}``): they decide whether an entry's failure
@@ -342,12 +353,7 @@ def tolerance_axes(body: Any, axes: Iterable[str]) -> frozenset[str]:
     rest = [t for k, v in body.items() if k not in ("strategy", "continue-on-error") for t in texts(v, keys=True)]
     if any(_WHOLE_MATRIX.search(t) for t in rest):
         return frozenset()
-    found = set()
-    for axis in axes:
-        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
-        if read.search(tolerance) and not any(read.search(t) for t in rest):
-            found.add(axis)
-    return frozenset(found)
+    return _read_only_in(axes, [tolerance], rest)
 
 
 def selector_axes(body: Any, axes: Iterable[str], head: Any) -> frozenset[str]:
@@ -368,13 +374,7 @@ def selector_axes(body: Any, axes: Iterable[str], head: Any) -> frozenset[str]:
             rest += [t for k, v in step.items() if k != "if" for t in texts(v, keys=True)]
     if any(_WHOLE_MATRIX.search(t) for t in (*rest, *conditions)):
         return frozenset()
-    elsewhere = (*rest, *texts(head, keys=True))
-    found = set()
-    for axis in axes:
-        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
-        if any(read.search(c) for c in conditions) and not any(read.search(t) for t in elsewhere):
-            found.add(axis)
-    return frozenset(found)
+    return _read_only_in(axes, conditions, (*rest, *texts(head, keys=True)))
 
 
 #: Actions whose inputs only name what a run stores (``actions/cache``'s key, an artifact's name):
@@ -427,12 +427,7 @@ def label_axes(job: Job, body: Any, axes: Iterable[str]) -> frozenset[str]:
     everything = [t for k, v in body.items() if k != "strategy" for t in texts(v, keys=True)]
     if any(_WHOLE_MATRIX.search(t) for t in (*rest, *everything)):
         return frozenset()
-    found = set()
-    for axis in axes:
-        read = re.compile(rf"\bmatrix\.{re.escape(axis)}(?![\w-])")
-        if any(read.search(t) for t in everything) and not any(read.search(t) for t in rest):
-            found.add(axis)
-    return frozenset(found)
+    return _read_only_in(axes, everything, rest)
 
 
 def settings_axes(base: Iterable[Combo], head: Iterable[Combo], picks: Iterable[str] = ()) -> frozenset[str]:
