@@ -239,16 +239,25 @@ def shown(combo: Combo) -> str:
     return ", ".join(f"{k}={v}" for k, v in combo) or "(single run)"
 
 
-def _natural(text: str) -> list[tuple[int, int, str]]:
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p]
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    """A sort key in the order a reader counts: numbers compare as numbers (``9`` before ``10``,
+    Python 3.9 before 3.10)."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGITS.split(text) if p)
+
+
+def listed_text(items: list[str], show: int = 4) -> str:
+    """The first ``show`` of ``items`` for a message, and how many more there are."""
+    more = f"; … {len(items) - show} more" if len(items) > show else ""
+    return "; ".join(items[:show]) + more
 
 
 def listed(combos: Iterable[Combo], show: int = 4) -> str:
-    """A few matrix entries for a message, in the order a reader counts them (``9`` before
-    ``10``), and how many more there are."""
-    items = sorted((shown(c) for c in combos), key=_natural)
-    more = f"; … {len(items) - show} more" if len(items) > show else ""
-    return "; ".join(items[:show]) + more
+    """A few matrix entries for a message, in the order a reader counts them, and how many more
+    there are."""
+    return listed_text(sorted((shown(c) for c in combos), key=natural), show)
 
 
 def jobs_of(index: Index, platform: str, pipeline: str) -> dict[str, Job]:

@@ -104,7 +104,7 @@ from regress.kinds.ci.model import FAMILY, Job, Matrix, texts
 from regress.model import Change
 from regress.rules.base import Hit, Option, Rule, RuleContext
 from regress.rules.ci import KINDS
-from regress.rules.ci.helpers import Combo, callers_related, jobs, kept, remote_call, shown
+from regress.rules.ci.helpers import Combo, callers_related, jobs, kept, listed_text, natural, remote_call, shown
 from regress.rules.ci.matrix_axes import align, feeds
 
 _SHOW = 6
@@ -306,18 +306,7 @@ def bumps(
 def _in_order(combo: Combo) -> tuple[tuple[str, tuple[tuple[int, int, str], ...]], ...]:
     """Combinations in the order a reader counts them: numbers in values compare as numbers, so
     `ver=9` comes before `ver=10` and Python 3.9 before 3.10."""
-    return tuple((axis, _natural(str(value))) for axis, value in combo)
-
-
-def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(text) if part)
-
-
-_DIGITS = re.compile(r"(\d+)")
-
-
-def _listed(items: list[str]) -> str:
-    return "; ".join(items[:_SHOW]) + (f"; … {len(items) - _SHOW} more" if len(items) > _SHOW else "")
+    return tuple((axis, natural(str(value))) for axis, value in combo)
 
 
 #: Values that read as a missing matrix key does: GitHub's expressions give an absent key null,
@@ -579,7 +568,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
     if supported:
         yield Hit(
             message=f"the matrix of {after.label} in {after.pipeline} no longer runs {len(supported)} of its "
-            f"{total} combinations: {_listed([shown(c) for c in supported])}",
+            f"{total} combinations: {listed_text([shown(c) for c in supported], _SHOW)}",
             attr="strategy.matrix",
             head_route=head_route,
             base_route=route,
@@ -591,7 +580,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             message=f"the matrix of {after.label} in {after.pipeline} no longer runs {len(retired)} of its "
             f"{total} combinations, with versions past their end of life: "
-            f"{_listed([f'{shown(c)} ({e})' for c, e in retired.items()])}",
+            f"{listed_text([f'{shown(c)} ({e})' for c, e in retired.items()], _SHOW)}",
             attr="strategy.matrix.end-of-life",
             head_route=head_route,
             base_route=route,
